@@ -1,0 +1,201 @@
+//! Collects the statistics of a run as it goes: counts and latencies of
+//! measured requests, Little's-law areas, and the per-bucket time series.
+
+use crate::metrics::LatencyHistogram;
+use crate::report::Series;
+use crate::server::Server;
+
+/// The measured window and the running statistics over it.
+#[derive(Debug)]
+pub(crate) struct Recorder {
+    /// Start and end of the measured window, engine seconds.
+    pub(crate) warm: f64,
+    pub(crate) end: f64,
+    bucket_s: f64,
+    buckets: usize,
+    /// Index of the bucket now filling.
+    bucket: usize,
+    pub(crate) latency: LatencyHistogram,
+    bucket_latency: LatencyHistogram,
+    pub(crate) arrivals: u64,
+    pub(crate) completed: u64,
+    pub(crate) rejected: u64,
+    pub(crate) failed: u64,
+    /// Measured requests that started service, how many of them waited
+    /// first, and their total wait in seconds.
+    pub(crate) started: u64,
+    pub(crate) waited: u64,
+    pub(crate) wait_s: f64,
+    bucket_counts: [u64; 4],
+    /// Requests in the system now (queued or in service), and the area under
+    /// that count inside the window.
+    in_system: u64,
+    last: f64,
+    pub(crate) in_system_area: f64,
+    pub(crate) request_seconds: f64,
+    pub(crate) series: Series,
+}
+
+const ARRIVED: usize = 0;
+const COMPLETED: usize = 1;
+const REJECTED: usize = 2;
+const FAILED: usize = 3;
+
+impl Recorder {
+    pub(crate) fn new(warm: f64, duration: f64, bucket_s: f64, servers: usize) -> Self {
+        let buckets = ((duration / bucket_s) - 1e-9).ceil().max(1.0) as usize;
+        let series = Series {
+            bucket_s,
+            queue: vec![Vec::with_capacity(buckets); servers],
+            utilization: vec![Vec::with_capacity(buckets); servers],
+            ..Series::default()
+        };
+        Recorder {
+            warm,
+            end: warm + duration,
+            bucket_s,
+            buckets,
+            bucket: 0,
+            latency: LatencyHistogram::new(3),
+            bucket_latency: LatencyHistogram::new(2),
+            arrivals: 0,
+            completed: 0,
+            rejected: 0,
+            failed: 0,
+            started: 0,
+            waited: 0,
+            wait_s: 0.0,
+            bucket_counts: [0; 4],
+            in_system: 0,
+            last: 0.0,
+            in_system_area: 0.0,
+            request_seconds: 0.0,
+            series,
+        }
+    }
+
+    fn in_window(&self, t: f64) -> bool {
+        t >= self.warm && t <= self.end
+    }
+
+    /// Moves the clock to `t`: closes every bucket that ends by then and
+    /// integrates the number in the system.
+    pub(crate) fn advance(&mut self, t: f64, servers: &mut [Server]) {
+        while self.bucket < self.buckets && self.boundary(self.bucket + 1) <= t {
+            self.close_bucket(servers);
+        }
+        let dt = t.min(self.end) - self.last.max(self.warm);
+        if dt > 0.0 {
+            self.in_system_area += self.in_system as f64 * dt;
+        }
+        self.last = t;
+    }
+
+    fn boundary(&self, k: usize) -> f64 {
+        if k >= self.buckets {
+            self.end
+        } else {
+            self.warm + k as f64 * self.bucket_s
+        }
+    }
+
+    fn close_bucket(&mut self, servers: &mut [Server]) {
+        let (start, stop) = (self.boundary(self.bucket), self.boundary(self.bucket + 1));
+        let width = stop - start;
+        let s = &mut self.series;
+        s.t_s.push(start - self.warm);
+        let per_s = |n: u64| n as f64 / width;
+        s.arrivals_rps.push(per_s(self.bucket_counts[ARRIVED]));
+        s.throughput_rps.push(per_s(self.bucket_counts[COMPLETED]));
+        s.rejected_rps.push(per_s(self.bucket_counts[REJECTED]));
+        s.failed_rps.push(per_s(self.bucket_counts[FAILED]));
+        let any = self.bucket_latency.count() > 0;
+        s.p50_ms
+            .push(any.then(|| self.bucket_latency.quantile_ms(0.5)));
+        s.p99_ms
+            .push(any.then(|| self.bucket_latency.quantile_ms(0.99)));
+        for (i, server) in servers.iter_mut().enumerate() {
+            server.advance(stop, self.warm, self.end);
+            s.queue[i].push(server.bucket_queue_area / width);
+            s.utilization[i].push(server.bucket_busy_area / (width * server.slots.len() as f64));
+            server.bucket_queue_area = 0.0;
+            server.bucket_busy_area = 0.0;
+        }
+        self.bucket_counts = [0; 4];
+        self.bucket_latency.reset();
+        self.bucket += 1;
+    }
+
+    fn count(&mut self, t: f64, kind: usize) {
+        if self.in_window(t) {
+            self.bucket_counts[kind] += 1;
+        }
+    }
+
+    pub(crate) fn arrival(&mut self, t: f64) {
+        if t >= self.warm {
+            self.arrivals += 1;
+        }
+        self.count(t, ARRIVED);
+    }
+
+    /// A request that arrived at `arrive` starts service at `t`.
+    pub(crate) fn started(&mut self, arrive: f64, t: f64) {
+        if arrive >= self.warm {
+            self.started += 1;
+            if t > arrive {
+                self.waited += 1;
+                self.wait_s += t - arrive;
+            }
+        }
+    }
+
+    /// A request entered a server (queue or service).
+    pub(crate) fn entered(&mut self) {
+        self.in_system += 1;
+    }
+
+    /// A request that arrived at `arrive` left the system at `t`.
+    fn left(&mut self, arrive: f64, t: f64) {
+        self.in_system -= 1;
+        self.request_seconds += self.clipped(arrive, t);
+    }
+
+    /// Time from `arrive` to `t` that lies inside the window.
+    pub(crate) fn clipped(&self, arrive: f64, t: f64) -> f64 {
+        (t.min(self.end) - arrive.max(self.warm)).max(0.0)
+    }
+
+    /// Returns whether the request counts (arrived after warm-up).
+    pub(crate) fn completed(&mut self, arrive: f64, t: f64) -> bool {
+        self.left(arrive, t);
+        self.count(t, COMPLETED);
+        if self.in_window(t) {
+            self.bucket_latency.record(t - arrive);
+        }
+        let measured = arrive >= self.warm;
+        if measured {
+            self.completed += 1;
+            self.latency.record(t - arrive);
+        }
+        measured
+    }
+
+    pub(crate) fn rejected(&mut self, arrive: f64) {
+        self.count(arrive, REJECTED);
+        if arrive >= self.warm {
+            self.rejected += 1;
+        }
+    }
+
+    /// A request failed at `t`; `in_system` says whether it had entered a server.
+    pub(crate) fn failed(&mut self, arrive: f64, t: f64, in_system: bool) {
+        if in_system {
+            self.left(arrive, t);
+        }
+        self.count(t, FAILED);
+        if arrive >= self.warm {
+            self.failed += 1;
+        }
+    }
+}

@@ -1,0 +1,34 @@
+//! Brownout's simulation core: a deterministic discrete-event simulation of
+//! traffic, load balancers and servers.
+//!
+//! ```text
+//!  scenario text ──parse──> ValidScenario ──simulate──> RunResult
+//!  (TOML / JSON)            (checked, compiled)         (summary + time series)
+//! ```
+//!
+//! The crate is pure: no clock, no I/O, no global state. A scenario and a
+//! seed give bit-identical results on every platform, native or wasm32,
+//! because every random number comes from an explicit PCG stream and every
+//! transcendental function from `libm`.
+
+pub mod arrivals;
+mod balancer;
+pub mod dist;
+mod engine;
+pub mod error;
+pub mod metrics;
+pub mod report;
+pub mod rng;
+pub mod scenario;
+mod server;
+
+pub use engine::{Limits, simulate};
+pub use error::ScenarioError;
+pub use report::{LatencySummary, RunResult, Series, ServerSummary, Summary};
+pub use scenario::{Format, Policy, Scenario, ValidScenario, parse};
+
+/// Parses, validates and runs a scenario with default limits.
+pub fn run_text(text: &str) -> Result<RunResult, ScenarioError> {
+    let scenario = parse(text, Format::sniff(text))?;
+    Ok(simulate(&scenario, Limits::default()))
+}

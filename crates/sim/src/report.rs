@@ -1,0 +1,115 @@
+//! The results of a run, as the CLI prints them and the site charts them.
+
+use serde::{Deserialize, Serialize};
+
+/// Everything a run produced.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunResult {
+    /// Totals over the measured window.
+    pub summary: Summary,
+    /// Values per time bucket.
+    pub series: Series,
+}
+
+/// Totals over the measured window (requests that arrived after warm-up).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// The seed the run used.
+    pub seed: u64,
+    /// Measured simulated seconds.
+    pub duration_s: f64,
+    /// Requests that arrived in the window.
+    pub arrivals: u64,
+    /// Requests served to completion.
+    pub completed: u64,
+    /// Requests refused because a queue was full.
+    pub rejected: u64,
+    /// Requests lost to a server going down, or with no server up.
+    pub failed: u64,
+    /// Requests still queued or in service when the run ended.
+    pub in_flight: u64,
+    /// Completed requests per second.
+    pub throughput_rps: f64,
+    /// Latency of completed requests, arrival to completion.
+    pub latency_ms: LatencySummary,
+    /// Mean time in milliseconds that measured requests waited in a queue
+    /// before service (zero waits included).
+    pub mean_wait_ms: f64,
+    /// Fraction of measured requests that had to wait before service.
+    pub waited_fraction: f64,
+    /// Time-average number of requests in the system over the window (L in
+    /// Little's law), warm-up arrivals included.
+    pub mean_in_system: f64,
+    /// Request-seconds spent in the system inside the window, summed over
+    /// every request (the other side of Little's law).
+    pub request_seconds: f64,
+    /// Per-server statistics, in scenario order.
+    pub servers: Vec<ServerSummary>,
+    /// Simulation events processed (arrivals, completions, faults).
+    pub events: u64,
+    /// Set when the run hit its event budget and stopped early; the numbers
+    /// then cover the run up to `cut_at_s`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cut_at_s: Option<f64>,
+}
+
+/// Latency statistics in milliseconds (0 when nothing completed).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LatencySummary {
+    /// Exact mean.
+    pub mean: f64,
+    /// Median.
+    pub p50: f64,
+    /// 90th percentile.
+    pub p90: f64,
+    /// 99th percentile.
+    pub p99: f64,
+    /// 99.9th percentile.
+    pub p999: f64,
+    /// Exact maximum.
+    pub max: f64,
+}
+
+/// One server's statistics over the window.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ServerSummary {
+    /// Index of its `[[servers]]` group, from 0.
+    pub group: usize,
+    /// The group's name.
+    pub name: String,
+    /// Index within the group, from 0.
+    pub index: u32,
+    /// Fraction of worker time busy, 0 to 1.
+    pub utilization: f64,
+    /// Requests it completed.
+    pub completed: u64,
+    /// Time-average number of requests waiting (not in service).
+    pub mean_queue: f64,
+    /// Most requests ever waiting at once.
+    pub max_queue: u64,
+}
+
+/// Values per fixed bucket of simulated time over the window.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Series {
+    /// Bucket width in seconds.
+    pub bucket_s: f64,
+    /// Start of each bucket, seconds after warm-up.
+    pub t_s: Vec<f64>,
+    /// Arrivals per second.
+    pub arrivals_rps: Vec<f64>,
+    /// Completions per second (throughput).
+    pub throughput_rps: Vec<f64>,
+    /// Rejections per second.
+    pub rejected_rps: Vec<f64>,
+    /// Failures per second.
+    pub failed_rps: Vec<f64>,
+    /// Median latency of requests completed in the bucket, ms.
+    pub p50_ms: Vec<Option<f64>>,
+    /// 99th percentile latency of requests completed in the bucket, ms.
+    pub p99_ms: Vec<Option<f64>>,
+    /// Per server (outer, scenario order): time-average queue depth per bucket.
+    pub queue: Vec<Vec<f64>>,
+    /// Per server: fraction of worker time busy per bucket.
+    pub utilization: Vec<Vec<f64>>,
+}

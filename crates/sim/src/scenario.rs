@@ -1,0 +1,304 @@
+//! A scenario is data: the whole system under test as one serde struct.
+//!
+//! Presets, share links and CLI files are all this struct. Untrusted text
+//! becomes a [`ValidScenario`] through [`parse`] (or [`Scenario::validate`]),
+//! which names the offending field, and the line for files; the engine only
+//! accepts a `ValidScenario`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::dist::Distribution;
+use crate::error::ScenarioError;
+
+mod locate;
+mod validate;
+
+pub use validate::{MAX_REQUESTS, ValidScenario};
+
+/// The system under test: traffic → balancer → groups of servers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Seed of every random stream of the run.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// Measured simulated time in seconds.
+    pub duration_s: f64,
+    /// Simulated seconds before measurement starts, excluded from all
+    /// statistics. Scenario times (`at_s`) count from the end of warm-up.
+    #[serde(default)]
+    pub warmup_s: f64,
+    /// The offered load.
+    pub traffic: Traffic,
+    /// How requests are spread over servers.
+    #[serde(default)]
+    pub balancer: Balancer,
+    /// Groups of identical servers; repeat the table for a mixed fleet.
+    pub servers: Vec<ServerGroup>,
+    /// Faults injected over time.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub faults: Vec<Fault>,
+    /// How results are bucketed over time.
+    #[serde(default)]
+    pub metrics: Metrics,
+}
+
+fn default_seed() -> u64 {
+    1
+}
+
+/// The arrival process.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Traffic {
+    /// Mean arrival rate in requests per second.
+    pub rate_rps: f64,
+    /// Poisson (exponential gaps) or constant (evenly spaced) arrivals.
+    #[serde(default)]
+    pub arrival: Arrival,
+    /// Changes of the rate over time: steps and spikes, the outage triggers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<RateChange>,
+}
+
+/// How arrivals are spaced.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Arrival {
+    /// Exponentially distributed gaps: a Poisson process.
+    #[default]
+    Poisson,
+    /// Gaps of exactly `1 / rate`.
+    Constant,
+}
+
+/// The rate becomes `rate_rps` from `at_s` for `for_s` seconds (a spike), or
+/// to the end of the run when `for_s` is absent (a step). When changes
+/// overlap, the later one in the list wins.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateChange {
+    /// Start, in seconds after warm-up.
+    pub at_s: f64,
+    /// Length in seconds; absent means until the end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub for_s: Option<f64>,
+    /// Arrival rate in requests per second during the change.
+    pub rate_rps: f64,
+}
+
+/// The load balancer in front of all servers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Balancer {
+    /// The policy that picks a server for each request.
+    pub policy: Policy,
+    /// Peak EWMA: decay time constant of the latency average, in seconds.
+    #[serde(default = "default_decay_s")]
+    pub ewma_decay_s: f64,
+    /// Peak EWMA: latency assumed for a server before its first response, in
+    /// milliseconds.
+    #[serde(default = "default_rtt_ms")]
+    pub default_rtt_ms: f64,
+}
+
+impl Default for Balancer {
+    fn default() -> Self {
+        Balancer {
+            policy: Policy::RoundRobin,
+            ewma_decay_s: default_decay_s(),
+            default_rtt_ms: default_rtt_ms(),
+        }
+    }
+}
+
+fn default_decay_s() -> f64 {
+    10.0
+}
+
+fn default_rtt_ms() -> f64 {
+    100.0
+}
+
+/// Load-balancing policies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Policy {
+    /// Each server in turn, skipping servers that are down.
+    RoundRobin,
+    /// Smooth weighted round robin, as nginx does it.
+    WeightedRoundRobin,
+    /// A uniformly random server.
+    Random,
+    /// The server with the fewest outstanding requests.
+    LeastConnections,
+    /// Two distinct random servers; the one with fewer outstanding wins.
+    PowerOfTwo,
+    /// Two distinct random servers; the lower peak-EWMA cost wins
+    /// (latency EWMA × (outstanding + 1), as in Finagle and tower).
+    PeakEwma,
+}
+
+impl Policy {
+    /// Every policy, in the order the site lists them.
+    pub const ALL: [Policy; 6] = [
+        Policy::RoundRobin,
+        Policy::WeightedRoundRobin,
+        Policy::Random,
+        Policy::LeastConnections,
+        Policy::PowerOfTwo,
+        Policy::PeakEwma,
+    ];
+
+    /// The name used in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Policy::RoundRobin => "round_robin",
+            Policy::WeightedRoundRobin => "weighted_round_robin",
+            Policy::Random => "random",
+            Policy::LeastConnections => "least_connections",
+            Policy::PowerOfTwo => "power_of_two",
+            Policy::PeakEwma => "peak_ewma",
+        }
+    }
+}
+
+/// A group of identical servers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerGroup {
+    /// A label for reports ("legacy"); defaults to `group-N`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Number of servers in the group.
+    pub count: u32,
+    /// Requests each server serves at once.
+    pub workers: u32,
+    /// Speed factor: a request's work is divided by it (0.5 takes twice as long).
+    #[serde(default = "default_speed")]
+    pub speed: f64,
+    /// Weight for weighted round robin; defaults to speed × workers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
+    /// Most requests waiting per server; beyond it arrivals are rejected.
+    /// Absent means unbounded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue_capacity: Option<u32>,
+    /// Work of a request at speed 1, in milliseconds.
+    pub service_ms: Distribution,
+}
+
+fn default_speed() -> f64 {
+    1.0
+}
+
+/// A fault on one server or a whole group over a window of time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fault {
+    /// Index of the `[[servers]]` group, from 0.
+    pub group: usize,
+    /// Index of the server within the group; absent means every server of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<u32>,
+    /// What goes wrong.
+    pub kind: FaultKind,
+    /// For `slow`: service takes this many times longer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub factor: Option<f64>,
+    /// Start, in seconds after warm-up.
+    pub at_s: f64,
+    /// Length in seconds; absent means until the end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub for_s: Option<f64>,
+}
+
+/// Kinds of fault.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultKind {
+    /// Requests that start service take `factor` times longer.
+    Slow,
+    /// The server is down: in-flight and queued requests fail, and the
+    /// balancer routes nothing to it.
+    Down,
+}
+
+/// Time-series settings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Metrics {
+    /// Width of a time-series bucket in simulated seconds.
+    #[serde(default = "default_bucket_s")]
+    pub bucket_s: f64,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics {
+            bucket_s: default_bucket_s(),
+        }
+    }
+}
+
+fn default_bucket_s() -> f64 {
+    1.0
+}
+
+/// The text format of a scenario file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// TOML (the documented format).
+    Toml,
+    /// JSON with the same fields.
+    Json,
+}
+
+impl Format {
+    /// Guesses the format of `text`: JSON when it opens with `{`.
+    pub fn sniff(text: &str) -> Format {
+        if text.trim_start().starts_with('{') {
+            Format::Json
+        } else {
+            Format::Toml
+        }
+    }
+}
+
+/// Parses and validates a scenario; errors name the field and the line.
+pub fn parse(text: &str, format: Format) -> Result<ValidScenario, ScenarioError> {
+    let scenario: Scenario = match format {
+        Format::Toml => toml::from_str(text).map_err(|e| toml_error(text, &e))?,
+        Format::Json => serde_json::from_str(text).map_err(|e| ScenarioError {
+            field: String::new(),
+            message: e.to_string(),
+            line: Some(e.line()),
+        })?,
+    };
+    scenario.validate().map_err(|mut e| {
+        e.line = match format {
+            Format::Toml => locate::toml_line(text, &e.field),
+            Format::Json => None,
+        };
+        e
+    })
+}
+
+fn toml_error(text: &str, e: &toml::de::Error) -> ScenarioError {
+    let line = e
+        .span()
+        .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+    ScenarioError {
+        field: String::new(),
+        message: e.message().trim().to_string(),
+        line,
+    }
+}
+
+impl Scenario {
+    /// The scenario as TOML text that [`parse`] reads back identically.
+    pub fn to_toml(&self) -> String {
+        // Serialising plain data with finite numbers cannot fail.
+        toml::to_string(self).unwrap_or_else(|e| format!("# cannot write scenario: {e}\n"))
+    }
+}

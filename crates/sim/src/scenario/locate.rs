@@ -1,0 +1,67 @@
+//! Finds the line of a field path (`servers[1].workers`) in TOML text, so
+//! that validation errors point into the file.
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+/// The 1-based line of the deepest part of `field` present in `text`.
+pub(super) fn toml_line(text: &str, field: &str) -> Option<usize> {
+    let table = DeTable::parse(text).ok()?;
+    let root = Spanned::new(table.span(), DeValue::Table(table.into_inner()));
+    let mut node = &root;
+    for step in steps(field) {
+        let next = match step {
+            Step::Key(k) => node.get_ref().get(k),
+            Step::Index(i) => node.get_ref().get(i),
+        };
+        match next {
+            Some(n) => node = n,
+            None => break,
+        }
+    }
+    if std::ptr::eq(node, &root) {
+        return None;
+    }
+    let start = node.span().start.min(text.len());
+    Some(text[..start].matches('\n').count() + 1)
+}
+
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn steps(field: &str) -> Vec<Step<'_>> {
+    let mut out = Vec::new();
+    for part in field.split('.') {
+        let mut pieces = part.split('[');
+        if let Some(key) = pieces.next().filter(|k| !k.is_empty()) {
+            out.push(Step::Key(key));
+        }
+        for index in pieces {
+            if let Ok(i) = index.trim_end_matches(']').parse() {
+                out.push(Step::Index(i));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "seed = 1\nduration_s = 5\n[traffic]\nrate_rps = 3\n\n[[servers]]\ncount = 1\n\n[[servers]]\ncount = 2\nworkers = 0\n";
+
+    #[test]
+    fn a_nested_array_field_is_found_on_its_line() {
+        assert_eq!(toml_line(TEXT, "servers[1].workers"), Some(11));
+        assert_eq!(toml_line(TEXT, "traffic.rate_rps"), Some(4));
+    }
+
+    #[test]
+    fn a_missing_leaf_falls_back_to_its_table() {
+        assert_eq!(toml_line(TEXT, "servers[0].workers"), Some(6)); // its [[servers]] header
+        assert_eq!(toml_line(TEXT, "nothing.here"), None);
+    }
+}

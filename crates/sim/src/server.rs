@@ -1,0 +1,268 @@
+//! A server: `workers` requests in service at once, a FIFO queue in front of
+//! them, a speed, and the faults that slow it down or take it down.
+
+use std::collections::VecDeque;
+
+/// A request travelling through the system.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Request {
+    /// Arrival time at the balancer, engine seconds.
+    pub(crate) arrive: f64,
+    /// Seed of the request's private draws (its size).
+    pub(crate) seed: u64,
+}
+
+/// What a server did with a request it was handed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Admission {
+    /// Service starts now in this worker slot.
+    Started(u32),
+    /// The request waits in the queue.
+    Queued,
+    /// The queue is full; the request is rejected.
+    Rejected,
+}
+
+/// One server's state and its running statistics.
+#[derive(Debug)]
+pub(crate) struct Server {
+    pub(crate) group: usize,
+    pub(crate) index: u32,
+    pub(crate) speed: f64,
+    capacity: Option<u32>,
+    pub(crate) queue: VecDeque<Request>,
+    /// Requests in service by worker slot, with their start time.
+    pub(crate) slots: Vec<Option<Request>>,
+    free: Vec<u32>,
+    /// Bumped when the server goes down, so completions already scheduled
+    /// for it are recognised as stale.
+    pub(crate) generation: u32,
+    downs: u32,
+    slow_factors: Vec<f64>,
+    pub(crate) slowdown: f64,
+    // Statistics over the measured window.
+    last: f64,
+    pub(crate) queue_area: f64,
+    pub(crate) busy_area: f64,
+    pub(crate) bucket_queue_area: f64,
+    pub(crate) bucket_busy_area: f64,
+    pub(crate) max_queue: usize,
+    pub(crate) completed: u64,
+    // Peak EWMA of observed latency, seconds, and when it was last updated.
+    pub(crate) ewma: f64,
+    pub(crate) ewma_at: f64,
+}
+
+impl Server {
+    pub(crate) fn new(
+        group: usize,
+        index: u32,
+        workers: u32,
+        speed: f64,
+        capacity: Option<u32>,
+        default_rtt: f64,
+    ) -> Self {
+        Server {
+            group,
+            index,
+            speed,
+            capacity,
+            queue: VecDeque::new(),
+            slots: vec![None; workers as usize],
+            free: (0..workers).rev().collect(),
+            generation: 0,
+            downs: 0,
+            slow_factors: Vec::new(),
+            slowdown: 1.0,
+            last: 0.0,
+            queue_area: 0.0,
+            busy_area: 0.0,
+            bucket_queue_area: 0.0,
+            bucket_busy_area: 0.0,
+            max_queue: 0,
+            completed: 0,
+            ewma: default_rtt,
+            ewma_at: 0.0,
+        }
+    }
+
+    /// Requests in service.
+    pub(crate) fn busy(&self) -> usize {
+        self.slots.len() - self.free.len()
+    }
+
+    /// Requests queued or in service: what the balancer sees.
+    pub(crate) fn outstanding(&self) -> usize {
+        self.queue.len() + self.busy()
+    }
+
+    pub(crate) fn is_down(&self) -> bool {
+        self.downs > 0
+    }
+
+    /// Integrates queue length and busy workers up to `t`, counting only the
+    /// part of the interval inside the measured window `[from, to]`.
+    pub(crate) fn advance(&mut self, t: f64, from: f64, to: f64) {
+        let dt = t.min(to) - self.last.max(from);
+        if dt > 0.0 {
+            let q = self.queue.len() as f64;
+            let b = self.busy() as f64;
+            self.queue_area += q * dt;
+            self.busy_area += b * dt;
+            self.bucket_queue_area += q * dt;
+            self.bucket_busy_area += b * dt;
+        }
+        self.last = t;
+    }
+
+    /// Takes a request routed here (after [`Server::advance`] to now).
+    pub(crate) fn admit(&mut self, r: Request, measured: bool) -> Admission {
+        if let Some(slot) = self.free.pop() {
+            self.slots[slot as usize] = Some(r);
+            return Admission::Started(slot);
+        }
+        if self
+            .capacity
+            .is_some_and(|c| self.queue.len() >= c as usize)
+        {
+            return Admission::Rejected;
+        }
+        self.queue.push_back(r);
+        if measured {
+            self.max_queue = self.max_queue.max(self.queue.len());
+        }
+        Admission::Queued
+    }
+
+    /// Frees `slot` and returns its request; the next queued request, if
+    /// any, takes the slot (returned second).
+    pub(crate) fn finish(&mut self, slot: u32) -> (Option<Request>, Option<Request>) {
+        let done = self.slots[slot as usize].take();
+        match self.queue.pop_front() {
+            Some(next) => {
+                self.slots[slot as usize] = Some(next);
+                (done, Some(next))
+            }
+            None => {
+                self.free.push(slot);
+                (done, None)
+            }
+        }
+    }
+
+    /// Marks one more `down` fault active; when the server goes down, its
+    /// queued and in-service requests are returned to be failed.
+    pub(crate) fn go_down(&mut self) -> Vec<Request> {
+        self.downs += 1;
+        if self.downs > 1 {
+            return Vec::new();
+        }
+        self.generation = self.generation.wrapping_add(1);
+        let mut lost: Vec<Request> = self.slots.iter_mut().filter_map(Option::take).collect();
+        lost.extend(self.queue.drain(..));
+        self.free = (0..self.slots.len() as u32).rev().collect();
+        lost
+    }
+
+    /// Ends one `down` fault.
+    pub(crate) fn come_up(&mut self) {
+        self.downs = self.downs.saturating_sub(1);
+    }
+
+    /// Starts or ends a slow fault of `factor`.
+    pub(crate) fn set_slow(&mut self, factor: f64, active: bool) {
+        if active {
+            self.slow_factors.push(factor);
+        } else if let Some(i) = self.slow_factors.iter().position(|&f| f == factor) {
+            self.slow_factors.remove(i);
+        }
+        self.slowdown = self.slow_factors.iter().product();
+    }
+
+    /// Folds one observed latency (seconds) into the peak EWMA: a sample
+    /// above the average replaces it at once (the peak); below it, the
+    /// average moves toward it with weight decaying over `decay` seconds.
+    pub(crate) fn observe_latency(&mut self, now: f64, rtt: f64, decay: f64) {
+        self.ewma = self.decayed_ewma(now, rtt, decay);
+        self.ewma_at = now;
+    }
+
+    /// The EWMA at `now` as if `rtt` were observed; with `rtt = 0` this is
+    /// the cost estimate decayed toward zero while no response arrives.
+    pub(crate) fn decayed_ewma(&self, now: f64, rtt: f64, decay: f64) -> f64 {
+        if rtt > self.ewma {
+            return rtt;
+        }
+        let w = libm::exp(-(now - self.ewma_at).max(0.0) / decay);
+        self.ewma * w + rtt * (1.0 - w)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(t: f64) -> Request {
+        Request { arrive: t, seed: 0 }
+    }
+
+    #[test]
+    fn a_full_server_queues_then_rejects_beyond_capacity() {
+        let mut s = Server::new(0, 0, 2, 1.0, Some(1), 0.1);
+        assert!(matches!(s.admit(req(0.0), true), Admission::Started(_)));
+        assert!(matches!(s.admit(req(0.0), true), Admission::Started(_)));
+        assert_eq!(s.admit(req(0.0), true), Admission::Queued);
+        assert_eq!(s.admit(req(0.0), true), Admission::Rejected);
+        assert_eq!(s.outstanding(), 3);
+    }
+
+    #[test]
+    fn finishing_hands_the_slot_to_the_head_of_the_queue() {
+        let mut s = Server::new(0, 0, 1, 1.0, None, 0.1);
+        let Admission::Started(slot) = s.admit(req(1.0), true) else {
+            panic!("idle server")
+        };
+        s.admit(req(2.0), true);
+        s.admit(req(3.0), true);
+        let (done, next) = s.finish(slot);
+        assert_eq!(done.map(|r| r.arrive), Some(1.0));
+        assert_eq!(next.map(|r| r.arrive), Some(2.0));
+        assert_eq!((s.busy(), s.queue.len()), (1, 1));
+    }
+
+    #[test]
+    fn going_down_loses_everything_and_invalidates_completions() {
+        let mut s = Server::new(0, 0, 2, 1.0, None, 0.1);
+        for t in 0..5 {
+            s.admit(req(f64::from(t)), true);
+        }
+        let g = s.generation;
+        assert_eq!(s.go_down().len(), 5);
+        assert_ne!(s.generation, g);
+        assert_eq!(s.outstanding(), 0);
+        assert!(s.is_down());
+        s.come_up();
+        assert!(!s.is_down());
+    }
+
+    #[test]
+    fn areas_count_only_the_measured_window() {
+        let mut s = Server::new(0, 0, 1, 1.0, None, 0.1);
+        s.admit(req(0.0), true); // busy from t = 0
+        s.advance(0.0, 10.0, 20.0);
+        s.advance(15.0, 10.0, 20.0);
+        assert_eq!(s.busy_area, 5.0);
+        s.advance(30.0, 10.0, 20.0);
+        assert_eq!(s.busy_area, 10.0);
+    }
+
+    #[test]
+    fn peak_ewma_jumps_to_peaks_and_decays_toward_lower_samples() {
+        let mut s = Server::new(0, 0, 1, 1.0, None, 0.1);
+        s.observe_latency(1.0, 0.5, 10.0);
+        assert_eq!(s.ewma, 0.5);
+        s.observe_latency(11.0, 0.1, 10.0);
+        let expected = 0.5 * libm::exp(-1.0) + 0.1 * (1.0 - libm::exp(-1.0));
+        assert!((s.ewma - expected).abs() < 1e-15);
+    }
+}

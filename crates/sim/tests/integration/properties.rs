@@ -1,0 +1,196 @@
+//! Property tests: invariants over random valid scenarios, and "an error,
+//! never a panic" over random invalid ones.
+
+use brownout_sim::dist::{Distribution, MixturePart};
+use brownout_sim::scenario::{
+    Arrival, Balancer, Fault, FaultKind, Metrics, RateChange, ServerGroup, Traffic,
+};
+use brownout_sim::{Format, Limits, Policy, Scenario, parse, simulate};
+use proptest::prelude::*;
+
+fn dist() -> impl Strategy<Value = Distribution> {
+    let leaf = prop_oneof![
+        (1.0..200.0f64).prop_map(|value| Distribution::Constant { value }),
+        (1.0..200.0f64).prop_map(|mean| Distribution::Exponential { mean }),
+        (1.0..50.0f64, 0.0..100.0f64)
+            .prop_map(|(min, w)| Distribution::Uniform { min, max: min + w }),
+        (1.0..100.0f64, 0.1..2.0f64).prop_map(|(mean, s)| Distribution::Lognormal {
+            mean,
+            p99: None,
+            sigma: Some(s)
+        }),
+    ];
+    prop_oneof![
+        3 => leaf.clone(),
+        1 => prop::collection::vec((0.1..10.0f64, leaf), 1..4).prop_map(|parts| Distribution::Mixture {
+            parts: parts.into_iter().map(|(weight, dist)| MixturePart { weight, dist }).collect(),
+        }),
+    ]
+}
+
+fn group() -> impl Strategy<Value = ServerGroup> {
+    (
+        1u32..5,
+        1u32..4,
+        0.2..3.0f64,
+        prop::option::of(0u32..10),
+        dist(),
+    )
+        .prop_map(
+            |(count, workers, speed, queue_capacity, service_ms)| ServerGroup {
+                name: None,
+                count,
+                workers,
+                speed,
+                weight: None,
+                queue_capacity,
+                service_ms,
+            },
+        )
+}
+
+fn scenario() -> impl Strategy<Value = Scenario> {
+    (
+        any::<u64>(),
+        1.0..40.0f64,
+        0.0..10.0f64,
+        1.0..150.0f64,
+        any::<bool>(),
+        prop::sample::select(Policy::ALL.to_vec()),
+        prop::collection::vec(group(), 1..4),
+        prop::collection::vec(
+            (0.0..1.0f64, prop::option::of(0.1..10.0f64), 0.0..300.0f64),
+            0..3,
+        ),
+        prop::collection::vec(
+            (
+                0usize..3,
+                any::<bool>(),
+                0.0..1.0f64,
+                prop::option::of(0.1..10.0f64),
+            ),
+            0..3,
+        ),
+    )
+        .prop_map(
+            |(seed, duration_s, warmup_s, rate, constant, policy, servers, changes, faults)| {
+                let changes = changes
+                    .into_iter()
+                    .map(|(at, for_s, rate_rps)| RateChange {
+                        at_s: at * duration_s,
+                        for_s,
+                        rate_rps,
+                    })
+                    .collect();
+                let faults = faults
+                    .into_iter()
+                    .map(|(g, down, at, for_s)| Fault {
+                        group: g % servers.len(),
+                        server: None,
+                        kind: if down {
+                            FaultKind::Down
+                        } else {
+                            FaultKind::Slow
+                        },
+                        factor: (!down).then_some(3.0),
+                        at_s: at * duration_s,
+                        for_s,
+                    })
+                    .collect();
+                Scenario {
+                    seed,
+                    duration_s,
+                    warmup_s,
+                    traffic: Traffic {
+                        rate_rps: rate,
+                        arrival: if constant {
+                            Arrival::Constant
+                        } else {
+                            Arrival::Poisson
+                        },
+                        changes,
+                    },
+                    balancer: Balancer {
+                        policy,
+                        ..Balancer::default()
+                    },
+                    servers,
+                    faults,
+                    metrics: Metrics::default(),
+                }
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn every_valid_scenario_conserves_requests_and_satisfies_little(s in scenario()) {
+        let v = s.validate().expect("generated scenarios are valid");
+        let r = simulate(&v, Limits::default()).summary;
+        prop_assert_eq!(r.arrivals, r.completed + r.rejected + r.failed + r.in_flight);
+        let area = r.mean_in_system * r.duration_s;
+        prop_assert!((area - r.request_seconds).abs() <= 1e-9 * (1.0 + area), "{} vs {}", area, r.request_seconds);
+        prop_assert!(r.servers.iter().all(|x| (0.0..=1.0 + 1e-12).contains(&x.utilization)));
+    }
+
+    #[test]
+    fn the_same_seed_gives_identical_json(s in scenario()) {
+        let v = s.validate().expect("valid");
+        let a = serde_json::to_string(&simulate(&v, Limits::default())).expect("json");
+        let b = serde_json::to_string(&simulate(&v, Limits::default())).expect("json");
+        prop_assert_eq!(a, b);
+    }
+
+    #[test]
+    fn the_event_budget_bounds_the_work(s in scenario(), budget in 1u64..500) {
+        let v = s.validate().expect("valid");
+        let r = simulate(&v, Limits { max_events: budget }).summary;
+        prop_assert!(r.events <= budget);
+        prop_assert_eq!(r.arrivals, r.completed + r.rejected + r.failed + r.in_flight);
+    }
+
+    #[test]
+    fn any_text_gives_a_scenario_or_an_error_never_a_panic(text in "\\PC{0,300}") {
+        let _ = parse(&text, Format::Toml);
+        let _ = parse(&text, Format::Json);
+    }
+
+    #[test]
+    fn corrupted_fields_give_an_error_that_names_a_field(
+        s in scenario(),
+        which in 0usize..8,
+        bad in prop_oneof![Just(f64::NAN), Just(-1.0), Just(0.0), Just(f64::INFINITY), Just(1e30)],
+    ) {
+        let mut s = s;
+        match which {
+            0 => s.duration_s = bad,
+            1 => s.traffic.rate_rps = bad,
+            2 => s.servers[0].speed = bad,
+            3 => s.servers[0].service_ms = Distribution::Exponential { mean: bad },
+            4 => s.metrics.bucket_s = bad,
+            5 => s.balancer.ewma_decay_s = bad,
+            6 => s.servers[0].service_ms = Distribution::Uniform { min: 5.0, max: bad },
+            _ => s.warmup_s = if bad == 0.0 { -1.0 } else { bad },
+        }
+        let e = s.validate().expect_err("a corrupted field is refused");
+        prop_assert!(!e.field.is_empty());
+        // The same holds through the text format.
+        if let Err(e) = parse(&s.to_toml(), Format::Toml) {
+            prop_assert!(!e.to_string().is_empty());
+        }
+    }
+
+    #[test]
+    fn mutated_scenario_text_never_panics(s in scenario(), cut in 0usize..2000, junk in "[ -~]{0,8}") {
+        let text = s.to_toml();
+        let at = text.char_indices().map(|(i, _)| i).nth(cut % text.len().max(1)).unwrap_or(0);
+        let mutated = format!("{}{}{}", &text[..at], junk, &text[at..]);
+        if let Ok(v) = parse(&mutated, Format::Toml) {
+            if v.expected_requests() < 50_000.0 {
+                let _ = simulate(&v, Limits { max_events: 200_000 });
+            }
+        }
+    }
+}
