@@ -22,6 +22,7 @@ impl RateSchedule {
             .traffic
             .changes
             .iter()
+            .filter(|c| c.enabled)
             .map(|c| {
                 let from = s.warmup_s + c.at_s;
                 (
@@ -148,11 +149,13 @@ mod tests {
     fn a_spike_raises_the_rate_only_inside_its_window_and_later_changes_win() {
         let s = scenario(vec![
             RateChange {
+                enabled: true,
                 at_s: 20.0,
                 for_s: Some(10.0),
                 rate_rps: 100.0,
             },
             RateChange {
+                enabled: true,
                 at_s: 25.0,
                 for_s: None,
                 rate_rps: 50.0,
@@ -170,6 +173,7 @@ mod tests {
     #[test]
     fn poisson_counts_follow_the_schedule_within_two_percent() {
         let s = scenario(vec![RateChange {
+            enabled: true,
             at_s: 50.0,
             for_s: Some(20.0),
             rate_rps: 200.0,

@@ -89,6 +89,9 @@ impl<'a> Engine<'a> {
                 Some(k) => vec![base + k as usize],
                 None => (base..base + sc.servers[fault.group].count as usize).collect(),
             });
+            if !fault.enabled {
+                continue;
+            }
             let at = warm + fault.at_s;
             queue.schedule(at, Event::FaultStart(f as u32));
             if let Some(d) = fault.for_s {

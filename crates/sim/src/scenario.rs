@@ -43,6 +43,10 @@ pub struct Scenario {
     pub metrics: Metrics,
 }
 
+fn enabled() -> bool {
+    true
+}
+
 fn default_seed() -> u64 {
     1
 }
@@ -78,6 +82,9 @@ pub enum Arrival {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RateChange {
+    /// Whether the change happens (a widget can switch it off).
+    #[serde(default = "enabled")]
+    pub enabled: bool,
     /// Start, in seconds after warm-up.
     pub at_s: f64,
     /// Length in seconds; absent means until the end.
@@ -196,6 +203,9 @@ fn default_speed() -> f64 {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fault {
+    /// Whether the fault happens (a widget can switch it off).
+    #[serde(default = "enabled")]
+    pub enabled: bool,
     /// Index of the `[[servers]]` group, from 0.
     pub group: usize,
     /// Index of the server within the group; absent means every server of it.

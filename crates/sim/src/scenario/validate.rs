@@ -135,22 +135,20 @@ impl Scenario {
             if let Some(w) = g.weight {
                 factor(&format!("{p}.weight"), w)?;
             }
-            if let Some(name) = &g.name {
-                if name.is_empty() || name.chars().count() > 40 {
+            if let Some(name) = &g.name
+                && (name.is_empty() || name.chars().count() > 40) {
                     return Err(ScenarioError::new(
                         format!("{p}.name"),
                         "must have 1 to 40 characters",
                     ));
                 }
-            }
-            if let Some(c) = g.queue_capacity {
-                if c > 10_000_000 {
+            if let Some(c) = g.queue_capacity
+                && c > 10_000_000 {
                     return Err(ScenarioError::new(
                         format!("{p}.queue_capacity"),
                         format!("must be at most 10000000 (or absent for unbounded), got {c}"),
                     ));
                 }
-            }
             samplers.push(g.service_ms.compile(&format!("{p}.service_ms"))?);
         }
         Ok(samplers)
@@ -167,8 +165,8 @@ impl Scenario {
                 ),
             ));
         };
-        if let Some(s) = f.server {
-            if s >= group.count {
+        if let Some(s) = f.server
+            && s >= group.count {
                 return Err(ScenarioError::new(
                     format!("{p}.server"),
                     format!(
@@ -178,7 +176,6 @@ impl Scenario {
                     ),
                 ));
             }
-        }
         match (f.kind, f.factor) {
             (FaultKind::Slow, Some(x)) => factor(&format!("{p}.factor"), x)?,
             (FaultKind::Slow, None) => {
@@ -258,7 +255,7 @@ fn millis(field: &str, v: f64) -> Result<(), ScenarioError> {
 }
 
 fn factor(field: &str, v: f64) -> Result<(), ScenarioError> {
-    if v.is_finite() && v >= 0.001 && v <= 1000.0 {
+    if v.is_finite() && (0.001..=1000.0).contains(&v) {
         Ok(())
     } else {
         Err(ScenarioError::new(

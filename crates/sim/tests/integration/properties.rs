@@ -77,6 +77,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                 let changes = changes
                     .into_iter()
                     .map(|(at, for_s, rate_rps)| RateChange {
+                        enabled: true,
                         at_s: at * duration_s,
                         for_s,
                         rate_rps,
@@ -85,6 +86,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                 let faults = faults
                     .into_iter()
                     .map(|(g, down, at, for_s)| Fault {
+                    enabled: true,
                         group: g % servers.len(),
                         server: None,
                         kind: if down {
@@ -187,10 +189,9 @@ proptest! {
         let text = s.to_toml();
         let at = text.char_indices().map(|(i, _)| i).nth(cut % text.len().max(1)).unwrap_or(0);
         let mutated = format!("{}{}{}", &text[..at], junk, &text[at..]);
-        if let Ok(v) = parse(&mutated, Format::Toml) {
-            if v.expected_requests() < 50_000.0 {
+        if let Ok(v) = parse(&mutated, Format::Toml)
+            && v.expected_requests() < 50_000.0 {
                 let _ = simulate(&v, Limits { max_events: 200_000 });
             }
-        }
     }
 }

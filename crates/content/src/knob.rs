@@ -1,0 +1,312 @@
+//! Knobs: scenario fields a reader can change, addressed by path
+//! (`traffic.rate_rps`, `servers[2].speed`, `faults[0].enabled`).
+//!
+//! A knob is applied by writing the value into the scenario's JSON form and
+//! reading it back through the one validating function, so a knob can never
+//! produce a scenario that a file could not.
+
+use brownout_sim::{Policy, Scenario, ScenarioError, ValidScenario};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// A knob as a widget block names it: a path, or a path with overrides.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum KnobRef {
+    /// Just the path, with the default label and range for it.
+    Path(String),
+    /// The path with some of its presentation overridden.
+    Custom(KnobOverride),
+}
+
+/// Overrides of a knob's default presentation.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KnobOverride {
+    /// The scenario path.
+    pub path: String,
+    /// Label shown next to the control.
+    pub label: Option<String>,
+    /// Lowest value of a range.
+    pub min: Option<f64>,
+    /// Highest value of a range.
+    pub max: Option<f64>,
+    /// Step of a range.
+    pub step: Option<f64>,
+    /// Unit shown after the value.
+    pub unit: Option<String>,
+}
+
+impl KnobRef {
+    /// The scenario path it controls.
+    pub fn path(&self) -> &str {
+        match self {
+            KnobRef::Path(p) => p,
+            KnobRef::Custom(o) => &o.path,
+        }
+    }
+}
+
+/// A control bound to one scenario field.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Knob {
+    /// The scenario path.
+    pub path: String,
+    /// Label shown next to the control.
+    pub label: String,
+    /// What kind of control.
+    pub kind: KnobKind,
+}
+
+/// The kinds of control.
+#[derive(Clone, Debug, PartialEq)]
+pub enum KnobKind {
+    /// A number in `min..=max` by `step`, shown with `unit`.
+    Range {
+        /// Lowest value.
+        min: f64,
+        /// Highest value.
+        max: f64,
+        /// Step between values.
+        step: f64,
+        /// Unit shown after the value.
+        unit: String,
+    },
+    /// One of several named options: `(value, label)`.
+    Select(Vec<(String, String)>),
+    /// On or off.
+    Toggle,
+}
+
+/// Human labels of the balancer policies.
+pub fn policy_label(p: Policy) -> &'static str {
+    match p {
+        Policy::RoundRobin => "Round robin",
+        Policy::WeightedRoundRobin => "Weighted round robin",
+        Policy::Random => "Random",
+        Policy::LeastConnections => "Least connections",
+        Policy::PowerOfTwo => "Power of two choices",
+        Policy::PeakEwma => "Peak EWMA",
+    }
+}
+
+impl Knob {
+    /// The knob for `r` on `scenario`, with its default presentation and
+    /// the overrides applied; an error names a path no knob can control.
+    pub fn describe(scenario: &Scenario, r: &KnobRef) -> Result<Knob, String> {
+        let path = r.path();
+        let current = get(scenario, path).ok_or_else(|| format!("no field {path} in the scenario"))?;
+        let mut knob = default_knob(scenario, path, &current)?;
+        if let KnobRef::Custom(o) = r {
+            if let Some(l) = &o.label {
+                knob.label.clone_from(l);
+            }
+            if let KnobKind::Range { min, max, step, unit } = &mut knob.kind {
+                *min = o.min.unwrap_or(*min);
+                *max = o.max.unwrap_or(*max);
+                *step = o.step.unwrap_or(*step);
+                if let Some(u) = &o.unit {
+                    unit.clone_from(u);
+                }
+            }
+        }
+        Ok(knob)
+    }
+
+    /// Reads a value typed by a person (a URL parameter); the error says
+    /// what would be accepted.
+    pub fn parse_value(&self, text: &str) -> Result<Value, String> {
+        match &self.kind {
+            KnobKind::Range { min, max, unit, .. } => match text.trim().parse::<f64>() {
+                Ok(v) if v.is_finite() && v >= *min && v <= *max => Ok(number(v)),
+                _ => Err(format!(
+                    "{} must be a number from {} to {} {unit}, got \"{}\"",
+                    self.label,
+                    fmt_num(*min),
+                    fmt_num(*max),
+                    clip(text)
+                )),
+            },
+            KnobKind::Select(options) => options
+                .iter()
+                .find(|(v, _)| v == text)
+                .map(|(v, _)| Value::String(v.clone()))
+                .ok_or_else(|| {
+                    let names: Vec<&str> = options.iter().map(|(v, _)| v.as_str()).collect();
+                    format!("{} must be one of {}, got \"{}\"", self.label, names.join(", "), clip(text))
+                }),
+            KnobKind::Toggle => match text {
+                "true" | "1" | "on" => Ok(Value::Bool(true)),
+                "false" | "0" | "off" => Ok(Value::Bool(false)),
+                _ => Err(format!("{} must be true or false, got \"{}\"", self.label, clip(text))),
+            },
+        }
+    }
+}
+
+/// At most 40 characters of untrusted text, for messages.
+fn clip(text: &str) -> String {
+    text.chars().take(40).collect()
+}
+
+/// A JSON number that is an integer when the value is whole, so that
+/// integer fields (counts, workers) accept it.
+pub fn number(v: f64) -> Value {
+    if v.fract() == 0.0 && v.abs() < 9.0e15 {
+        Value::from(v as i64)
+    } else {
+        serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
+    }
+}
+
+/// A number without trailing zeros.
+pub fn fmt_num(v: f64) -> String {
+    let s = format!("{v:.4}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+fn default_knob(s: &Scenario, path: &str, current: &Value) -> Result<Knob, String> {
+    let group_name = |i: usize| {
+        s.servers.get(i).and_then(|g| g.name.clone()).unwrap_or_else(|| format!("group {i}"))
+    };
+    let steps = crate::knob::steps(path);
+    let leaf = steps.last().map_or("", |s| s.0);
+    let group = steps.iter().find(|s| s.0 == "servers").and_then(|s| s.1);
+    let range = |label: String, min: f64, max: f64, step: f64, unit: &str| Knob {
+        path: path.to_string(),
+        label,
+        kind: KnobKind::Range { min, max, step, unit: unit.to_string() },
+    };
+    let now = current.as_f64().unwrap_or(1.0);
+    Ok(match (path, leaf) {
+        ("balancer.policy", _) => Knob {
+            path: path.to_string(),
+            label: "Balancer policy".to_string(),
+            kind: KnobKind::Select(
+                Policy::ALL.iter().map(|p| (p.name().to_string(), policy_label(*p).to_string())).collect(),
+            ),
+        },
+        ("traffic.rate_rps", _) => range("Arrival rate".into(), 1.0, (now * 2.0).ceil(), 1.0, "req/s"),
+        (_, "enabled") => Knob { path: path.to_string(), label: toggle_label(s, path), kind: KnobKind::Toggle },
+        (_, "rate_rps") => range("Rate during the change".into(), 0.0, (now * 2.0).ceil(), 1.0, "req/s"),
+        (_, "speed") => range(format!("Speed of {} servers", group_name(group.unwrap_or(0))), 0.1, 3.0, 0.05, "×"),
+        (_, "count") => range(format!("Number of {} servers", group_name(group.unwrap_or(0))), 1.0, 50.0, 1.0, ""),
+        (_, "workers") => range(format!("Workers per {} server", group_name(group.unwrap_or(0))), 1.0, 64.0, 1.0, ""),
+        (_, "queue_capacity") => range("Queue capacity".into(), 0.0, 1000.0, 1.0, "requests"),
+        (_, "mean") => range("Mean service time".into(), 1.0, (now * 4.0).ceil(), 1.0, "ms"),
+        (_, "p99") => range("p99 service time".into(), 1.0, (now * 4.0).ceil(), 1.0, "ms"),
+        (_, "factor") => range("Slowdown factor".into(), 1.0, 20.0, 0.5, "×"),
+        (_, "at_s") => range("Starts at".into(), 0.0, s.duration_s, 1.0, "s"),
+        (_, "for_s") => range("Lasts".into(), 1.0, s.duration_s, 1.0, "s"),
+        ("duration_s", _) => range("Simulated time".into(), 10.0, (now * 4.0).ceil(), 10.0, "s"),
+        _ => return Err(format!("{path} cannot be a knob")),
+    })
+}
+
+fn toggle_label(s: &Scenario, path: &str) -> String {
+    let steps = steps(path);
+    match steps.first() {
+        Some(("faults", Some(i))) => s.faults.get(*i).map_or_else(String::new, |f| {
+            let name = s.servers.get(f.group).and_then(|g| g.name.clone()).unwrap_or_else(|| format!("group {}", f.group));
+            match f.kind {
+                brownout_sim::scenario::FaultKind::Slow => {
+                    format!("Slow {name} down {}× at {} s", fmt_num(f.factor.unwrap_or(1.0)), fmt_num(f.at_s))
+                }
+                brownout_sim::scenario::FaultKind::Down => format!("Take {name} down at {} s", fmt_num(f.at_s)),
+            }
+        }),
+        Some(("traffic", _)) => "Traffic change".to_string(),
+        _ => path.to_string(),
+    }
+}
+
+/// Splits `servers[2].speed` into `[("servers", Some(2)), ("speed", None)]`.
+pub(crate) fn steps(path: &str) -> Vec<(&str, Option<usize>)> {
+    path.split('.')
+        .map(|part| match part.split_once('[') {
+            Some((key, rest)) => (key, rest.trim_end_matches(']').parse().ok()),
+            None => (part, None),
+        })
+        .collect()
+}
+
+fn walk<'v>(mut v: &'v mut Value, path: &str) -> Option<&'v mut Value> {
+    for (key, index) in steps(path) {
+        v = v.get_mut(key)?;
+        if let Some(i) = index {
+            v = v.get_mut(i)?;
+        }
+    }
+    Some(v)
+}
+
+/// The value at `path`, with defaults filled in (e.g. `enabled`).
+pub fn get(s: &Scenario, path: &str) -> Option<Value> {
+    let mut json = serde_json::to_value(s).ok()?;
+    walk(&mut json, path).map(|v| v.clone())
+}
+
+/// The scenario with `value` written at `path`, validated.
+pub fn set(s: &Scenario, path: &str, value: &Value) -> Result<ValidScenario, ScenarioError> {
+    let bad = |m: String| ScenarioError::new(path, m);
+    let mut json = serde_json::to_value(s).map_err(|e| bad(e.to_string()))?;
+    let slot = walk(&mut json, path).ok_or_else(|| bad("no such field in this scenario".into()))?;
+    *slot = value.clone();
+    let changed: Scenario = serde_json::from_value(json).map_err(|e| bad(e.to_string()))?;
+    changed.validate()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario() -> Scenario {
+        let text = "duration_s = 60\n[traffic]\nrate_rps = 70\n[[servers]]\nname = \"legacy\"\ncount = 3\nworkers = 1\nspeed = 0.5\nservice_ms = { dist = \"exponential\", mean = 100 }\n[[faults]]\ngroup = 0\nkind = \"slow\"\nfactor = 3\nat_s = 20\n";
+        brownout_sim::parse(text, brownout_sim::Format::Toml).expect("valid").scenario().clone()
+    }
+
+    #[test]
+    fn setting_a_knob_changes_exactly_that_field() {
+        let s = scenario();
+        let v = set(&s, "servers[0].speed", &number(0.8)).expect("valid");
+        assert_eq!(v.scenario().servers[0].speed, 0.8);
+        let v = set(&s, "balancer.policy", &Value::from("least_connections")).expect("valid");
+        assert_eq!(v.scenario().balancer.policy, Policy::LeastConnections);
+        let v = set(&s, "servers[0].count", &number(5.0)).expect("integer from a whole f64");
+        assert_eq!(v.scenario().servers[0].count, 5);
+    }
+
+    #[test]
+    fn a_knob_value_out_of_the_scenario_range_names_the_field() {
+        let e = set(&scenario(), "servers[0].workers", &number(0.0)).expect_err("zero workers");
+        assert_eq!(e.field, "servers[0].workers");
+    }
+
+    #[test]
+    fn default_knobs_have_labels_ranges_and_units() {
+        let s = scenario();
+        let k = Knob::describe(&s, &KnobRef::Path("servers[0].speed".into())).expect("knob");
+        assert_eq!(k.label, "Speed of legacy servers");
+        let k = Knob::describe(&s, &KnobRef::Path("traffic.rate_rps".into())).expect("knob");
+        assert_eq!(k.kind, KnobKind::Range { min: 1.0, max: 140.0, step: 1.0, unit: "req/s".into() });
+        let k = Knob::describe(&s, &KnobRef::Path("faults[0].enabled".into())).expect("knob");
+        assert_eq!(k.label, "Slow legacy down 3× at 20 s");
+    }
+
+    #[test]
+    fn typed_values_outside_the_range_say_what_is_accepted() {
+        let s = scenario();
+        let k = Knob::describe(&s, &KnobRef::Path("traffic.rate_rps".into())).expect("knob");
+        assert_eq!(k.parse_value("80"), Ok(number(80.0)));
+        let e = k.parse_value("9999").expect_err("too high");
+        assert_eq!(e, "Arrival rate must be a number from 1 to 140 req/s, got \"9999\"");
+        let k = Knob::describe(&s, &KnobRef::Path("balancer.policy".into())).expect("knob");
+        assert!(k.parse_value("<script>").expect_err("unknown").contains("round_robin"));
+    }
+
+    #[test]
+    fn a_path_that_is_not_a_knob_is_refused() {
+        assert!(Knob::describe(&scenario(), &KnobRef::Path("seed".into())).is_err());
+        assert!(Knob::describe(&scenario(), &KnobRef::Path("servers[9].speed".into())).is_err());
+    }
+}
