@@ -1,0 +1,47 @@
+//! `brownout`: run a scenario file or preset and print what happened.
+//!
+//! ```text
+//! brownout run FILE [--seed N] [--json | --csv]
+//! brownout run --preset NAME [--seed N] [--json | --csv]
+//! brownout presets
+//! ```
+
+mod cmd;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Reproduce Brownout's simulations from the command line.
+#[derive(Debug, Parser)]
+#[command(name = "brownout", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a scenario and print a summary (or JSON, or the time series as CSV).
+    Run(cmd::run::RunArgs),
+    /// List the built-in presets.
+    Presets,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => cmd::run::run(&args),
+        Command::Presets => cmd::presets::run(),
+    };
+    match result {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! The `brownout` binary, run as a user runs it.
+
+use std::process::{Command, Output};
+
+fn brownout(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_brownout")).args(args).output().expect("binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn write_temp(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("brownout-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+#[test]
+fn json_output_has_every_documented_field() {
+    let o = brownout(&["run", "--preset", "mmc-10", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("one JSON object");
+    for key in ["completed", "rejected", "failed", "throughput_rps", "events"] {
+        assert!(v[key].is_number(), "{key}");
+    }
+    for key in ["mean", "p50", "p90", "p99", "p999", "max"] {
+        assert!(v["latency_ms"][key].is_number(), "latency_ms.{key}");
+    }
+    let server = &v["servers"][0];
+    for key in ["group", "index", "utilization", "completed", "mean_queue"] {
+        assert!(server[key].is_number(), "servers[0].{key}");
+    }
+}
+
+#[test]
+fn the_cli_reproduces_the_library_bit_for_bit() {
+    let o = brownout(&["run", "--preset", "round-robin-2am", "--json"]);
+    let preset = brownout_content::preset("round-robin-2am").expect("preset");
+    let lib = brownout_sim::simulate(&preset.scenario().expect("valid"), brownout_sim::Limits::default());
+    let want = format!("{}\n", serde_json::to_string_pretty(&lib.summary).expect("json"));
+    assert_eq!(stdout(&o), want);
+}
+
+#[test]
+fn a_seed_override_changes_the_run_and_repeats_exactly() {
+    let a = stdout(&brownout(&["run", "--preset", "mm1", "--seed", "5", "--json"]));
+    let b = stdout(&brownout(&["run", "--preset", "mm1", "--seed", "5", "--json"]));
+    let c = stdout(&brownout(&["run", "--preset", "mm1", "--json"]));
+    assert_eq!(a, b);
+    assert_ne!(a, c);
+    assert!(a.contains("\"seed\": 5"));
+}
+
+#[test]
+fn csv_output_has_one_row_per_second_and_a_queue_column_per_server() {
+    let o = brownout(&["run", "--preset", "round-robin-2am", "--csv"]);
+    let text = stdout(&o);
+    let mut lines = text.lines();
+    let header = lines.next().expect("header");
+    assert!(header.starts_with("t_s,arrivals_rps,throughput_rps,rejected_rps,failed_rps,p50_ms,p99_ms,queue_fast_0"));
+    assert_eq!(header.split(',').count(), 7 + 10);
+    assert_eq!(lines.count(), 600);
+}
+
+#[test]
+fn the_readable_summary_shows_latency_and_every_server() {
+    let text = stdout(&brownout(&["run", "--preset", "round-robin-2am"]));
+    assert!(text.contains("p99"));
+    assert_eq!(text.lines().filter(|l| l.starts_with("legacy")).count(), 3);
+}
+
+#[test]
+fn a_file_and_json_files_run() {
+    let toml = write_temp("s.toml", "duration_s = 10\n[traffic]\nrate_rps = 5\n[[servers]]\ncount = 1\nworkers = 1\nservice_ms = { dist = \"constant\", value = 10 }\n");
+    assert!(brownout(&["run", toml.to_str().expect("utf8")]).status.success());
+    let json = write_temp("s.json", r#"{"duration_s": 10, "traffic": {"rate_rps": 5}, "servers": [{"count": 1, "workers": 1, "service_ms": {"dist": "constant", "value": 10}}]}"#);
+    let o = brownout(&["run", json.to_str().expect("utf8"), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn a_bad_file_fails_with_the_field_and_line_on_stderr() {
+    let path = write_temp("bad.toml", "duration_s = 10\n[traffic]\nrate_rps = 5\n[[servers]]\ncount = 1\nworkers = 0\nservice_ms = { dist = \"constant\", value = 10 }\n");
+    let o = brownout(&["run", path.to_str().expect("utf8")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).is_empty());
+    assert!(stderr(&o).contains("line 6: servers[0].workers: must be between 1 and 10000, got 0"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_missing_file_and_an_unknown_preset_say_what_is_wrong() {
+    let o = brownout(&["run", "/no/such/file.toml"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("cannot read /no/such/file.toml"));
+    let o = brownout(&["run", "--preset", "nope"]);
+    assert!(stderr(&o).contains("no preset \"nope\"; presets are:") && stderr(&o).contains("round-robin-2am"));
+}
+
+#[test]
+fn presets_lists_every_preset_with_its_description() {
+    let text = stdout(&brownout(&["presets"]));
+    for p in brownout_content::presets() {
+        assert!(text.contains(p.name), "{}", p.name);
+    }
+    assert!(text.contains("M/M/1 at 80% load"));
+}
