@@ -1,31 +1,96 @@
 //! Embeds every `content/scenarios/*.toml` and `content/articles/*.md`, so
 //! that adding a preset or an article is adding a file.
+//!
+//! TOML is converted to JSON here, at build time, so the site's wasm needs
+//! no TOML parser: presets, article front matter and the ```` ```widget ````
+//! blocks of each article (found with the same Markdown parser the site
+//! renders with, so block `i` here is widget `i` on the page). A file that
+//! is not valid TOML fails the build with its name and the parser's message.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content");
     let mut code = String::new();
-    for (dir, ext, name) in [("scenarios", "toml", "PRESET_FILES"), ("articles", "md", "ARTICLE_FILES")] {
-        let dir = root.join(dir);
-        println!("cargo:rerun-if-changed={}", dir.display());
-        let mut files: Vec<_> = std::fs::read_dir(&dir)
-            .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
-            .unwrap_or_default();
-        files.retain(|p| p.extension().is_some_and(|e| e == ext));
-        files.sort();
-        writeln!(code, "/// `(file stem, text)` of every embedded file.").ok();
-        writeln!(code, "pub(crate) static {name}: &[(&str, &str)] = &[").ok();
-        for f in files {
-            println!("cargo:rerun-if-changed={}", f.display());
-            let stem = f.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
-            writeln!(code, "    ({stem:?}, include_str!({:?})),", f.display().to_string()).ok();
-        }
-        writeln!(code, "];").ok();
+
+    code.push_str("/// `(file stem, TOML text, the same as JSON)` of every preset.\n");
+    code.push_str("pub(crate) static PRESET_FILES: &[(&str, &str, &str)] = &[\n");
+    for path in files(&root.join("scenarios"), "toml") {
+        let text = read(&path);
+        let json = toml_to_json(&path, &text);
+        let _ = writeln!(code, "    ({:?}, include_str!({:?}), {json:?}),", stem(&path), path.display().to_string());
     }
+    code.push_str("];\n");
+
+    code.push_str("/// `(file stem, front matter as JSON, Markdown body, widget blocks as JSON)`.\n");
+    code.push_str("pub(crate) static ARTICLE_FILES: &[(&str, &str, &str, &[&str])] = &[\n");
+    for path in files(&root.join("articles"), "md") {
+        let text = read(&path);
+        let (front, body) = split_front_matter(&text)
+            .unwrap_or_else(|| fail(&path, "an article starts with a +++ front matter block closed by +++"));
+        let front = toml_to_json(&path, front);
+        let widgets: Vec<String> = widget_blocks(body).iter().map(|b| toml_to_json(&path, b)).collect();
+        let _ = writeln!(code, "    ({:?}, {front:?}, {body:?}, &{widgets:?}),", stem(&path));
+    }
+    code.push_str("];\n");
+
     let out = Path::new(&std::env::var("OUT_DIR").unwrap_or_default()).join("embedded.rs");
-    if let Err(e) = std::fs::write(&out, code) {
-        panic!("cannot write {}: {e}", out.display());
+    std::fs::write(&out, code).unwrap_or_else(|e| fail(&out, &e.to_string()));
+}
+
+fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.retain(|p| p.extension().is_some_and(|e| e == ext));
+    files.sort();
+    files
+}
+
+fn read(path: &Path) -> String {
+    println!("cargo:rerun-if-changed={}", path.display());
+    std::fs::read_to_string(path).unwrap_or_else(|e| fail(path, &e.to_string()))
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string()
+}
+
+fn fail(path: &Path, message: &str) -> ! {
+    panic!("{}: {message}", path.display())
+}
+
+fn toml_to_json(path: &Path, text: &str) -> String {
+    let value: toml::Value = toml::from_str(text).unwrap_or_else(|e| fail(path, &e.to_string()));
+    serde_json::to_string(&value).unwrap_or_else(|e| fail(path, &e.to_string()))
+}
+
+/// `(front matter, body)` of an article.
+fn split_front_matter(text: &str) -> Option<(&str, &str)> {
+    text.strip_prefix("+++\n")?.split_once("\n+++\n")
+}
+
+/// The text of every ```` ```widget ```` block, in order.
+fn widget_blocks(markdown: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if info.trim() == "widget" => {
+                current = Some(String::new());
+            }
+            Event::Text(t) => {
+                if let Some(c) = current.as_mut() {
+                    c.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => blocks.extend(current.take()),
+            _ => {}
+        }
     }
+    blocks
 }

@@ -6,6 +6,7 @@
 //! already present at the right version; see `toolchain.rs`.
 
 mod bench;
+mod post_build;
 mod toolchain;
 
 use std::process::{Command, ExitCode};
@@ -16,6 +17,7 @@ fn main() -> ExitCode {
         Some("serve") => serve(),
         Some("test") => test(),
         Some("bench") => bench::run(&args[1..]),
+        Some("post-build") => post_build::run(),
         _ => Err("usage: cargo xtask <serve | test | bench>".to_string()),
     };
     match result {
@@ -27,26 +29,37 @@ fn main() -> ExitCode {
     }
 }
 
-/// Serves the main job on a fresh machine.
-fn serve() -> Result<(), String> {
-    run(Command::new("cargo").args(["run", "--release", "-p", "brownout-cli", "--", "run", "--preset", "round-robin-2am"]))
-}
-
-/// Runs every test: native, wasm32.
-fn test() -> Result<(), String> {
+/// Installs what building the site needs.
+fn ensure_site_toolchain() -> Result<(), String> {
     toolchain::ensure_wasm_target()?;
     toolchain::ensure_wasm_bindgen()?;
+    toolchain::ensure_trunk()?;
+    toolchain::ensure_npm_packages()
+}
+
+/// Serves the site on http://127.0.0.1:8080, rebuilding on changes.
+fn serve() -> Result<(), String> {
+    ensure_site_toolchain()?;
+    run(Command::new("trunk").args(["serve", "--release"]).env("PATH", toolchain::path_with_npm_bin()))
+}
+
+/// Runs every test: native, wasm32 (Node and headless Chromium), and the
+/// end-to-end tests against the release build of the site.
+fn test() -> Result<(), String> {
+    ensure_site_toolchain()?;
+    toolchain::ensure_chromium()?;
     run(Command::new("cargo").args(["test", "--workspace", "--all-targets"]))?;
+    // The engine in wasm32 gives the native bits (under Node).
     run(Command::new("cargo").args([
-        "test",
-        "-p",
-        "brownout-sim",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--test",
-        "wasm",
+        "test", "-p", "brownout-sim", "--target", "wasm32-unknown-unknown", "--test", "wasm",
     ]))?;
-    Ok(())
+    // Components in headless Chromium.
+    run(Command::new("cargo")
+        .args(["test", "-p", "brownout-web", "--target", "wasm32-unknown-unknown", "--test", "components"])
+        .env("CHROMEDRIVER", toolchain::CHROMEDRIVER)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))?;
+    run(Command::new("trunk").args(["build", "--release"]).env("PATH", toolchain::path_with_npm_bin()))?;
+    run(Command::new("node").args(["--test", "--test-concurrency=1", "tests/e2e/"]).env("BROWNOUT_DIST", "dist"))
 }
 
 /// Runs a command, inheriting stdio; fails with its name if it fails.

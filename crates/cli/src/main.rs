@@ -4,6 +4,7 @@
 //! brownout run FILE [--seed N] [--json | --csv]
 //! brownout run --preset NAME [--seed N] [--json | --csv]
 //! brownout presets
+//! brownout export FILE --chart latency --svg OUT.svg [--png OUT.png] [--csv OUT.csv]
 //! ```
 
 mod cmd;
@@ -26,6 +27,9 @@ enum Command {
     Run(cmd::run::RunArgs),
     /// List the built-in presets.
     Presets,
+    /// Draw a chart of a run as SVG or PNG (the site's drawing code), or
+    /// write its data as CSV.
+    Export(cmd::export::ExportArgs),
 }
 
 fn main() -> ExitCode {
@@ -33,6 +37,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => cmd::run::run(&args),
         Command::Presets => cmd::presets::run(),
+        Command::Export(args) => cmd::export::run(&args),
     };
     match result {
         Ok(text) => {

@@ -111,3 +111,29 @@ fn presets_lists_every_preset_with_its_description() {
     }
     assert!(text.contains("M/M/1 at 80% load"));
 }
+
+#[test]
+fn export_draws_the_sites_chart_as_svg_png_and_csv() {
+    let dir = std::env::temp_dir().join(format!("brownout-export-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let (svg, png, csv) = (dir.join("q.svg"), dir.join("q.png"), dir.join("q.csv"));
+    let o = brownout(&[
+        "export", "--preset", "round-robin-2am", "--chart", "queues",
+        "--svg", svg.to_str().expect("utf8"), "--png", png.to_str().expect("utf8"), "--csv", csv.to_str().expect("utf8"),
+        "--compare", "balancer.policy=least_connections",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let svg_text = std::fs::read_to_string(&svg).expect("svg");
+    assert!(svg_text.starts_with("<svg") && svg_text.contains("legacy"), "an SVG with the group legend");
+    let png_bytes = std::fs::read(&png).expect("png");
+    assert_eq!(&png_bytes[..8], b"\x89PNG\r\n\x1a\n");
+    let csv_text = std::fs::read_to_string(&csv).expect("csv");
+    assert!(csv_text.lines().count() > 100 && csv_text.lines().next().is_some_and(|h| h.contains("least_connections")));
+}
+
+#[test]
+fn export_of_an_unknown_chart_lists_the_charts() {
+    let o = brownout(&["export", "--preset", "mm1", "--chart", "pie", "--svg", "/tmp/x.svg"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no chart \"pie\"; charts are: latency, throughput, queues, utilization"));
+}

@@ -1,9 +1,9 @@
 //! Articles: Markdown with a TOML front matter block between `+++` lines,
-//! and ```` ```widget ```` blocks where live widgets stand.
+//! and ```` ```widget ```` blocks where live widgets stand. build.rs has
+//! already turned the front matter and the widget blocks into JSON.
 
 use std::collections::BTreeMap;
 
-use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -61,51 +61,22 @@ pub struct Article {
     pub meta: FrontMatter,
     /// Markdown after the front matter.
     pub body: String,
+    /// The body's widget blocks as JSON, in order.
+    pub widget_json: Vec<String>,
 }
 
 impl Article {
-    /// Parses an article file; the error says what is wrong.
-    pub fn parse(slug: &str, text: &str) -> Result<Article, String> {
-        let rest = text
-            .strip_prefix("+++\n")
-            .ok_or_else(|| format!("{slug}: an article starts with a +++ front matter block"))?;
-        let (front, body) = rest
-            .split_once("\n+++\n")
-            .ok_or_else(|| format!("{slug}: the front matter block is not closed by +++"))?;
-        let meta: FrontMatter =
-            toml::from_str(front).map_err(|e| format!("{slug}: front matter: {}", e.message().trim()))?;
-        Ok(Article { slug: slug.to_string(), meta, body: body.to_string() })
+    /// An article from its embedded parts; the error names it.
+    fn from_embedded(slug: &str, front: &str, body: &str, widgets: &[&str]) -> Result<Article, String> {
+        let meta: FrontMatter = serde_json::from_str(front).map_err(|e| format!("{slug}: front matter: {e}"))?;
+        let widget_json = widgets.iter().map(|w| (*w).to_string()).collect();
+        Ok(Article { slug: slug.to_string(), meta, body: body.to_string(), widget_json })
     }
 
     /// The widget blocks of the body, in order.
     pub fn widgets(&self) -> Vec<Result<WidgetSpec, String>> {
-        widget_blocks(&self.body).into_iter().map(|text| WidgetSpec::parse(&text)).collect()
+        self.widget_json.iter().map(|json| WidgetSpec::from_json(json)).collect()
     }
-}
-
-/// The text of every ```` ```widget ```` block in `markdown`.
-pub fn widget_blocks(markdown: &str) -> Vec<String> {
-    let mut blocks = Vec::new();
-    let mut current: Option<String> = None;
-    for event in Parser::new(markdown) {
-        match event {
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if info.trim() == "widget" => {
-                current = Some(String::new());
-            }
-            Event::Text(t) => {
-                if let Some(c) = current.as_mut() {
-                    c.push_str(&t);
-                }
-            }
-            Event::End(TagEnd::CodeBlock) => {
-                if let Some(c) = current.take() {
-                    blocks.push(c);
-                }
-            }
-            _ => {}
-        }
-    }
-    blocks
 }
 
 /// Every article, by `order`; an article that does not parse is an error
@@ -113,7 +84,7 @@ pub fn widget_blocks(markdown: &str) -> Vec<String> {
 pub fn articles() -> Result<Vec<Article>, String> {
     let mut list = ARTICLE_FILES
         .iter()
-        .map(|(slug, text)| Article::parse(slug, text))
+        .map(|(slug, front, body, widgets)| Article::from_embedded(slug, front, body, widgets))
         .collect::<Result<Vec<_>, _>>()?;
     list.sort_by_key(|a| a.meta.order);
     Ok(list)
@@ -136,19 +107,18 @@ pub fn metric(summary: &Value, path: &str) -> Option<f64> {
 mod tests {
     use super::*;
 
-    const TEXT: &str = "+++\ntitle = \"T\"\nsummary = \"S\"\norder = 2\ndate = \"2026-11-24\"\n+++\n# Hello\n\n```widget\npreset = \"mm1\"\n```\n\n```rust\nfn main() {}\n```\n";
-
     #[test]
-    fn front_matter_and_widget_blocks_are_read() {
-        let a = Article::parse("t", TEXT).expect("valid");
+    fn embedded_front_matter_and_widget_blocks_are_read() {
+        let front = r#"{"title": "T", "summary": "S", "order": 2, "date": "2026-11-24"}"#;
+        let a = Article::from_embedded("t", front, "# Hello", &[r#"{"preset": "mm1"}"#]).expect("valid");
         assert_eq!((a.meta.title.as_str(), a.meta.order), ("T", 2));
-        assert_eq!(widget_blocks(&a.body), vec!["preset = \"mm1\"\n".to_string()]);
         assert_eq!(a.widgets()[0].as_ref().map(|w| w.preset.as_str()), Ok("mm1"));
     }
 
     #[test]
-    fn a_missing_front_matter_is_named() {
-        assert!(Article::parse("x", "# no front matter").expect_err("missing").contains("+++"));
+    fn a_front_matter_without_a_title_is_named() {
+        let e = Article::from_embedded("x", r#"{"summary": "S"}"#, "", &[]).expect_err("no title");
+        assert!(e.starts_with("x: front matter") && e.contains("title"), "{e}");
     }
 
     #[test]

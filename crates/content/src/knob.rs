@@ -204,15 +204,22 @@ fn default_knob(s: &Scenario, path: &str, current: &Value) -> Result<Knob, Strin
 }
 
 fn toggle_label(s: &Scenario, path: &str) -> String {
+    use brownout_sim::scenario::FaultKind;
     let steps = steps(path);
     match steps.first() {
         Some(("faults", Some(i))) => s.faults.get(*i).map_or_else(String::new, |f| {
             let name = s.servers.get(f.group).and_then(|g| g.name.clone()).unwrap_or_else(|| format!("group {}", f.group));
+            let target = match f.server {
+                Some(k) => format!("{name} server {k}"),
+                None => format!("every {name} server"),
+            };
+            let when = match f.for_s {
+                Some(d) => format!("from {} s to {} s", fmt_num(f.at_s), fmt_num(f.at_s + d)),
+                None => format!("from {} s", fmt_num(f.at_s)),
+            };
             match f.kind {
-                brownout_sim::scenario::FaultKind::Slow => {
-                    format!("Slow {name} down {}× at {} s", fmt_num(f.factor.unwrap_or(1.0)), fmt_num(f.at_s))
-                }
-                brownout_sim::scenario::FaultKind::Down => format!("Take {name} down at {} s", fmt_num(f.at_s)),
+                FaultKind::Slow => format!("Slow down {target} {when}"),
+                FaultKind::Down => format!("Take {target} down {when}"),
             }
         }),
         Some(("traffic", _)) => "Traffic change".to_string(),
@@ -256,7 +263,7 @@ pub fn set(s: &Scenario, path: &str, value: &Value) -> Result<ValidScenario, Sce
     changed.validate()
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "toml"))]
 mod tests {
     use super::*;
 
@@ -290,7 +297,7 @@ mod tests {
         let k = Knob::describe(&s, &KnobRef::Path("traffic.rate_rps".into())).expect("knob");
         assert_eq!(k.kind, KnobKind::Range { min: 1.0, max: 140.0, step: 1.0, unit: "req/s".into() });
         let k = Knob::describe(&s, &KnobRef::Path("faults[0].enabled".into())).expect("knob");
-        assert_eq!(k.label, "Slow legacy down 3× at 20 s");
+        assert_eq!(k.label, "Slow down every legacy server from 20 s");
     }
 
     #[test]

@@ -11,6 +11,8 @@ pub struct Preset {
     pub name: &'static str,
     /// The TOML text.
     pub text: &'static str,
+    /// The same scenario as JSON (converted at build time).
+    pub json: &'static str,
 }
 
 impl Preset {
@@ -24,15 +26,16 @@ impl Preset {
             .join(" ")
     }
 
-    /// The preset parsed and validated.
+    /// The preset parsed and validated (from its JSON form, so this needs
+    /// no TOML parser).
     pub fn scenario(&self) -> Result<ValidScenario, ScenarioError> {
-        parse(self.text, Format::Toml)
+        parse(self.json, Format::Json)
     }
 }
 
 /// Every preset, sorted by name.
 pub fn presets() -> impl Iterator<Item = Preset> {
-    PRESET_FILES.iter().map(|&(name, text)| Preset { name, text })
+    PRESET_FILES.iter().map(|&(name, text, json)| Preset { name, text, json })
 }
 
 /// The preset called `name`.

@@ -83,8 +83,14 @@ impl ChartKind {
 
 impl WidgetSpec {
     /// Parses the TOML body of a widget block.
+    #[cfg(feature = "toml")]
     pub fn parse(text: &str) -> Result<WidgetSpec, String> {
         toml::from_str(text).map_err(|e| format!("widget block: {}", e.message().trim()))
+    }
+
+    /// Reads a widget block converted to JSON at build time.
+    pub fn from_json(json: &str) -> Result<WidgetSpec, String> {
+        serde_json::from_str(json).map_err(|e| format!("widget block: {e}"))
     }
 
     /// Resolves the preset and knobs; the error says which is missing.
@@ -191,6 +197,7 @@ impl Widget {
                     )),
                 },
                 "compare" => match &self.compare {
+                    Some(_) if raw == "off" => state.compare = None,
                     Some((k, _)) => match k.parse_value(raw) {
                         Ok(v) => state.compare = Some(v),
                         Err(e) => errors.push(format!("compare: {e}")),
@@ -234,8 +241,10 @@ impl Widget {
         if state.seed != self.base.scenario().seed {
             q.push(("seed".into(), state.seed.to_string()));
         }
-        if let Some(b) = &state.compare {
-            q.push(("compare".into(), value_text(b)));
+        // Compare mode only when it differs from the widget's default.
+        if state.compare != self.initial_state().compare {
+            let text = state.compare.as_ref().map_or_else(|| "off".to_string(), value_text);
+            q.push(("compare".into(), text));
         }
         q
     }
@@ -258,7 +267,7 @@ pub fn value_text(v: &Value) -> String {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "toml"))]
 mod tests {
     use super::*;
 
@@ -269,6 +278,18 @@ mod tests {
 
     fn pairs(q: &[(&str, &str)]) -> Vec<(String, String)> {
         q.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn compare_off_and_default_compare_round_trip() {
+        let text = "preset = \"mm1\"\nknobs = [\"balancer.policy\"]\ncompare_on = true\ncompare = { knob = \"balancer.policy\", value = \"least_connections\" }\n";
+        let w = WidgetSpec::parse(text).expect("parses").resolve().expect("resolves");
+        assert!(w.state_to_query(&w.initial_state()).is_empty(), "the default writes nothing");
+        let mut off = w.initial_state();
+        off.compare = None;
+        let q = w.state_to_query(&off);
+        assert_eq!(q, vec![("compare".to_string(), "off".to_string())]);
+        assert_eq!(w.state_from_query(&q).0, off);
     }
 
     #[test]

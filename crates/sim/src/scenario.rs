@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::dist::Distribution;
 use crate::error::ScenarioError;
 
+#[cfg(feature = "toml")]
 mod locate;
 mod validate;
 
@@ -276,9 +277,12 @@ impl Format {
 }
 
 /// Parses and validates a scenario; errors name the field and the line.
+///
+/// TOML needs the `toml` feature (on by default); without it only JSON is
+/// read and TOML text gets an error saying so.
 pub fn parse(text: &str, format: Format) -> Result<ValidScenario, ScenarioError> {
     let scenario: Scenario = match format {
-        Format::Toml => toml::from_str(text).map_err(|e| toml_error(text, &e))?,
+        Format::Toml => from_toml(text)?,
         Format::Json => serde_json::from_str(text).map_err(|e| ScenarioError {
             field: String::new(),
             message: e.to_string(),
@@ -286,22 +290,32 @@ pub fn parse(text: &str, format: Format) -> Result<ValidScenario, ScenarioError>
         })?,
     };
     scenario.validate().map_err(|mut e| {
-        e.line = match format {
-            Format::Toml => locate::toml_line(text, &e.field),
-            Format::Json => None,
-        };
+        e.line = line_of(text, format, &e.field);
         e
     })
 }
 
-fn toml_error(text: &str, e: &toml::de::Error) -> ScenarioError {
-    let line = e
-        .span()
-        .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-    ScenarioError {
-        field: String::new(),
-        message: e.message().trim().to_string(),
-        line,
+#[cfg(feature = "toml")]
+fn from_toml(text: &str) -> Result<Scenario, ScenarioError> {
+    toml::from_str(text).map_err(|e| {
+        let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        ScenarioError { field: String::new(), message: e.message().trim().to_string(), line }
+    })
+}
+
+#[cfg(not(feature = "toml"))]
+fn from_toml(_: &str) -> Result<Scenario, ScenarioError> {
+    Err(ScenarioError::new("", "this build reads JSON scenarios only (the `toml` feature is off)"))
+}
+
+fn line_of(text: &str, format: Format, field: &str) -> Option<usize> {
+    match format {
+        #[cfg(feature = "toml")]
+        Format::Toml => locate::toml_line(text, field),
+        _ => {
+            let _ = (text, field);
+            None
+        }
     }
 }
 

@@ -1,0 +1,147 @@
+//! Numbers as people read them on axes, in summaries and in CSV headers.
+
+/// A latency in milliseconds, with the unit that reads best:
+/// `0.4 ms`, `12 ms`, `120 ms`, `1.5 s`, `31 s`, `12 min`.
+pub(crate) fn ms(v: f64) -> String {
+    if !v.is_finite() {
+        return "–".to_string();
+    }
+    if v < 1.0 {
+        format!("{} ms", trim(v, 2))
+    } else if v < 10.0 {
+        format!("{} ms", trim(v, 1))
+    } else if v < 1000.0 {
+        format!("{:.0} ms", v)
+    } else if v < 10_000.0 {
+        format!("{} s", trim(v / 1000.0, 1))
+    } else if v < 600_000.0 {
+        format!("{:.0} s", v / 1000.0)
+    } else {
+        format!("{:.0} min", v / 60_000.0)
+    }
+}
+
+/// A count or rate on an axis: `0.5`, `12`, `950`, `1.5k`, `20k`.
+pub(crate) fn num(v: f64) -> String {
+    let a = v.abs();
+    if a >= 10_000.0 {
+        format!("{:.0}k", v / 1000.0)
+    } else if a >= 1000.0 {
+        format!("{}k", trim(v / 1000.0, 1))
+    } else if a >= 10.0 {
+        format!("{:.0}", v)
+    } else {
+        trim(v, 1)
+    }
+}
+
+/// A count in a sentence: `1,234,567`.
+pub(crate) fn count(v: u64) -> String {
+    let digits = v.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A mean queue depth or rate in a sentence: `0.42`, `3.1`, `1,200`.
+pub(crate) fn amount(v: f64) -> String {
+    if v.abs() >= 100.0 {
+        count(v.round().max(0.0) as u64)
+    } else if v.abs() >= 10.0 {
+        trim(v, 1)
+    } else {
+        trim(v, 2)
+    }
+}
+
+/// A fraction from 0 to 1 as a whole percentage: `93%`.
+pub(crate) fn pct(fraction: f64) -> String {
+    format!("{:.0}%", fraction * 100.0)
+}
+
+/// `v` with at most `decimals` decimals, trailing zeros removed.
+pub(crate) fn trim(v: f64, decimals: usize) -> String {
+    let s = format!("{v:.decimals$}");
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        &s
+    };
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+/// `text` with its first letter capitalised, to start a sentence.
+pub(crate) fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// A label as a CSV column suffix: `Round robin` → `round_robin`.
+pub(crate) fn slug(label: &str) -> String {
+    let mut out = String::with_capacity(label.len());
+    for c in label.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('_') && !out.is_empty() {
+            out.push('_');
+        }
+    }
+    out.trim_end_matches('_').to_string()
+}
+
+/// One CSV field, quoted when it holds a comma, quote or line break.
+pub(crate) fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// A CSV cell for a value that may be missing (an empty bucket).
+pub(crate) fn csv_opt(v: Option<f64>) -> String {
+    v.map_or_else(String::new, |x| x.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latencies_switch_unit_where_people_do() {
+        assert_eq!(ms(0.25), "0.25 ms");
+        assert_eq!(ms(4.0), "4 ms");
+        assert_eq!(ms(120.4), "120 ms");
+        assert_eq!(ms(1500.0), "1.5 s");
+        assert_eq!(ms(31_000.0), "31 s");
+        assert_eq!(ms(720_000.0), "12 min");
+    }
+
+    #[test]
+    fn axis_numbers_are_short() {
+        assert_eq!(num(0.5), "0.5");
+        assert_eq!(num(950.0), "950");
+        assert_eq!(num(1500.0), "1.5k");
+        assert_eq!(num(20_000.0), "20k");
+        assert_eq!(count(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn labels_become_column_suffixes() {
+        assert_eq!(slug("Round robin"), "round_robin");
+        assert_eq!(slug("  p2c (k=2)!"), "p2c_k_2");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+    }
+}

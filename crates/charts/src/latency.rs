@@ -1,0 +1,234 @@
+//! The latency chart: p50 and p99 per time bucket on a log scale, because a
+//! brownout takes p99 from tens of milliseconds to tens of seconds and a
+//! linear axis would flatten everything before it.
+//!
+//! p99 is the thick line, p50 the thin lighter one below it; in compare mode
+//! side A is solid and side B dashed. Empty buckets are gaps.
+
+use std::fmt::Write;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::frame::{self, builder, draw_segments, segments};
+use crate::legend::LegendEntry;
+use crate::style::{LineLook, Look};
+use crate::{ChartData, ChartError, Run, format};
+
+const TITLES: [&str; 2] = [
+    "Latency: median (p50) and 99th percentile (p99)",
+    "Latency: p50 and p99",
+];
+const X_CAPTION: &str = "Simulated time (s)";
+
+/// The two lines of side `i`: p99 then p50.
+fn lines(look: &Look, i: usize) -> [LineLook; 2] {
+    let c = look.side_color(i);
+    let dash = Look::side_dash(i);
+    [
+        LineLook {
+            color: c.mix(1.0),
+            width: 2.5,
+            dash,
+        },
+        LineLook {
+            color: c.mix(look.palette.secondary),
+            width: 1.25,
+            dash,
+        },
+    ]
+}
+
+pub(crate) fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &ChartData,
+    look: &Look,
+) -> Result<(), ChartError> {
+    let mut entries = Vec::new();
+    for (i, run) in data.runs().enumerate() {
+        let [p99, p50] = lines(look, i);
+        entries.push(LegendEntry::line(data.labelled(run, "p99"), p99));
+        entries.push(LegendEntry::line(data.labelled(run, "p50"), p50));
+    }
+    let area = frame::frame(root, look, &TITLES, &entries)?;
+    let bucket = format::trim(data.a.result.series.bucket_s, 2);
+    let area = frame::caption(
+        &area,
+        look,
+        &format!("Latency per {bucket} s bucket (log scale)"),
+    )?;
+    let Some((lo, hi)) = value_range(data) else {
+        return frame::no_data(&area, look, "No request completed in this run");
+    };
+    let plot_css_height = f64::from(area.dim_in_pixel().1) / look.scale - 40.0;
+    let ticks = log_ticks(lo, hi, (plot_css_height / 32.0).max(2.0) as usize);
+    let y_label_px = frame::label_width(&area, look, ticks.iter().map(|v| format::ms(*v)))?;
+    let mut chart = builder(&area, look, y_label_px, true).build_cartesian_2d(
+        frame::time_range(data),
+        (lo..hi).log_scale().with_key_points(ticks),
+    )?;
+    let x_labels = frame::x_label_count(look, chart.plotting_area().dim_in_pixel().0);
+    frame::mesh(
+        &mut chart,
+        look,
+        X_CAPTION,
+        (x_labels, 12),
+        &|t| format::num(*t),
+        &|v| format::ms(*v),
+    )?;
+    let plot = chart.plotting_area();
+    for (i, run) in data.runs().enumerate() {
+        let s = &run.result.series;
+        let [p99, p50] = lines(look, i);
+        draw_segments(plot, segments(&s.t_s, s.bucket_s, &s.p50_ms), &p50, look)?;
+        draw_segments(plot, segments(&s.t_s, s.bucket_s, &s.p99_ms), &p99, look)?;
+    }
+    frame::cursor(&chart, look)
+}
+
+/// The y range covering every p50 and p99 of both runs, with a margin, or
+/// `None` when no bucket has a value.
+fn value_range(data: &ChartData) -> Option<(f64, f64)> {
+    let values = data.runs().flat_map(|r| {
+        let s = &r.result.series;
+        s.p50_ms.iter().chain(&s.p99_ms).flatten().copied()
+    });
+    let (lo, hi) = values
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .fold((f64::INFINITY, 0.0_f64), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+    if hi <= 0.0 {
+        return None;
+    }
+    // At least a factor of 10 tall, so a flat run does not look jagged.
+    let mid = (lo * hi).sqrt();
+    let (lo, hi) = (lo.min(mid / 3.2), hi.max(mid * 3.2));
+    Some((lo / 1.25, hi * 1.25))
+}
+
+/// Tick values for a log axis from `lo` to `hi`: 1-2-5 per decade when
+/// that fits in `max` labels, else decades, else every other decade.
+fn log_ticks(lo: f64, hi: f64, max: usize) -> Vec<f64> {
+    let first = lo.log10().floor() as i32;
+    let last = hi.log10().ceil() as i32;
+    let candidates = |mantissas: &[f64], step: usize| -> Vec<f64> {
+        (first..=last)
+            .step_by(step)
+            .flat_map(|e| mantissas.iter().map(move |m| m * 10f64.powi(e)))
+            .filter(|v| *v >= lo && *v <= hi)
+            .collect()
+    };
+    for (mantissas, step) in [
+        (&[1.0, 2.0, 5.0][..], 1),
+        (&[1.0][..], 1),
+        (&[1.0][..], 2),
+        (&[1.0][..], 3),
+    ] {
+        let ticks = candidates(mantissas, step);
+        if ticks.len() <= max.max(2) {
+            return ticks;
+        }
+    }
+    candidates(&[1.0], 4)
+}
+
+pub(crate) fn csv(data: &ChartData) -> String {
+    let suffixes = data.column_suffixes();
+    let mut out = String::from("t_s");
+    for sfx in &suffixes {
+        let _ = write!(out, ",p50_ms{sfx},p99_ms{sfx}");
+    }
+    out.push('\n');
+    for (row, t) in data.bucket_starts().iter().enumerate() {
+        out.push_str(&t.to_string());
+        for run in data.runs() {
+            let s = &run.result.series;
+            let cell = |v: &[Option<f64>]| format::csv_opt(v.get(row).copied().flatten());
+            let _ = write!(out, ",{},{}", cell(&s.p50_ms), cell(&s.p99_ms));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+pub(crate) fn summary(data: &ChartData) -> String {
+    let parts: Vec<String> = data.runs().map(|run| describe(data, run)).collect();
+    parts.join(" ")
+}
+
+fn describe(data: &ChartData, run: &Run) -> String {
+    let prefix = if data.is_compare() {
+        format!("{}: ", run.label)
+    } else {
+        String::new()
+    };
+    let s = &run.result.series;
+    let l = &run.result.summary.latency_ms;
+    if run.result.summary.completed == 0 {
+        return format!("{prefix}no request completed, so there is no latency to show.");
+    }
+    format!(
+        "{prefix}p99 latency {}; p50 {}. Over the whole run p50 is {} and p99 {}.",
+        trend(&s.p99_ms),
+        trend(&s.p50_ms),
+        format::ms(l.p50),
+        format::ms(l.p99),
+    )
+}
+
+/// How a latency series moves: "rises from 120 ms to 31 s (peak 33 s)".
+fn trend(values: &[Option<f64>]) -> String {
+    let present: Vec<f64> = values
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|v| v.is_finite())
+        .collect();
+    let (Some(&first), Some(&last)) = (present.first(), present.last()) else {
+        return "has no values".to_string();
+    };
+    let peak = present.iter().copied().fold(f64::MIN, f64::max);
+    let low = present.iter().copied().fold(f64::MAX, f64::min);
+    let peak_note = if peak > last * 1.2 {
+        format!(" (peak {})", format::ms(peak))
+    } else {
+        String::new()
+    };
+    if last > first * 1.5 {
+        format!(
+            "rises from {} to {}{peak_note}",
+            format::ms(first),
+            format::ms(last)
+        )
+    } else if last < first / 1.5 {
+        format!(
+            "falls from {} to {}{peak_note}",
+            format::ms(first),
+            format::ms(last)
+        )
+    } else {
+        format!("ranges from {} to {}", format::ms(low), format::ms(peak))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_range_gets_one_tick_per_decade() {
+        assert_eq!(log_ticks(20.0, 40_000.0, 6), vec![100.0, 1000.0, 10_000.0]);
+        assert_eq!(log_ticks(30.0, 400.0, 8), vec![50.0, 100.0, 200.0]);
+    }
+
+    #[test]
+    fn a_trend_names_its_endpoints_and_peak() {
+        let v = [Some(100.0), None, Some(50_000.0), Some(31_000.0)];
+        assert_eq!(trend(&v), "rises from 100 ms to 31 s (peak 50 s)");
+        assert_eq!(
+            trend(&[Some(40.0), Some(45.0)]),
+            "ranges from 40 ms to 45 ms"
+        );
+    }
+}

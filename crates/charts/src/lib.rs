@@ -1,0 +1,239 @@
+//! Brownout's charts: the drawing code shared by the site (a `<canvas>`
+//! through `plotters-canvas`) and the CLI (SVG, and PNG with the `png`
+//! feature).
+//!
+//! ```text
+//!  RunResult (+ a second one in compare mode)
+//!        │  ChartData { a, b }         ChartOptions { scale, theme, cursor_s }
+//!        ▼                                  │
+//!  draw(area, ChartKind, ..) ◄──────────────┘   any plotters DrawingBackend
+//!    ├─ svg(..)  -> String                      (canvas, SVG, bitmap)
+//!    └─ png(..)  -> Vec<u8>   (feature "png")
+//!  csv(ChartKind, ..)          -> the numbers behind the chart
+//!  summary_text(ChartKind, ..) -> the key numbers in a sentence, for screen readers
+//! ```
+//!
+//! Every chart has a title, a legend, axis captions with units, and in
+//! compare mode tells the two configurations apart by line pattern or fill
+//! and by label, never by colour alone. The crate draws; it never simulates.
+
+#[cfg(all(feature = "png", not(target_arch = "wasm32")))]
+mod bitmap;
+mod error;
+mod format;
+mod frame;
+mod latency;
+mod legend;
+mod output;
+mod queues;
+mod record;
+mod style;
+mod throughput;
+mod utilization;
+
+use std::cell::RefCell;
+
+use brownout_sim::RunResult;
+use plotters::coord::Shift;
+use plotters::prelude::{DrawingArea, DrawingBackend, IntoDrawingArea};
+
+pub use brownout_content::widget::ChartKind;
+pub use error::ChartError;
+#[cfg(all(feature = "png", not(target_arch = "wasm32")))]
+pub use output::png;
+pub use output::svg;
+pub use style::Theme;
+
+/// One configuration's run and the name a reader knows it by.
+#[derive(Clone, Copy, Debug)]
+pub struct Run<'a> {
+    /// The run's results.
+    pub result: &'a RunResult,
+    /// Shown in legends, panel captions, CSV headers and summaries, e.g.
+    /// "Round robin". May be empty when there is nothing to compare.
+    pub label: &'a str,
+}
+
+/// What a chart shows: one run, or two runs of the same traffic under two
+/// configurations (compare mode).
+#[derive(Clone, Copy, Debug)]
+pub struct ChartData<'a> {
+    /// The reader's configuration.
+    pub a: Run<'a>,
+    /// Compare mode's second configuration.
+    pub b: Option<Run<'a>>,
+}
+
+impl<'a> ChartData<'a> {
+    /// A single run.
+    pub fn single(result: &'a RunResult, label: &'a str) -> Self {
+        ChartData {
+            a: Run { result, label },
+            b: None,
+        }
+    }
+
+    /// Two runs of the same traffic, side A and side B.
+    pub fn compare(a: Run<'a>, b: Run<'a>) -> Self {
+        ChartData { a, b: Some(b) }
+    }
+
+    /// The runs in order (A, then B if present).
+    pub(crate) fn runs(&self) -> impl Iterator<Item = &Run<'a>> {
+        std::iter::once(&self.a).chain(self.b.as_ref())
+    }
+
+    /// Whether this is compare mode.
+    pub(crate) fn is_compare(&self) -> bool {
+        self.b.is_some()
+    }
+
+    /// Bucket start times of the run with the most buckets: the rows of a
+    /// per-bucket CSV.
+    pub(crate) fn bucket_starts(&self) -> &'a [f64] {
+        let b = self
+            .b
+            .map(|b| b.result.series.t_s.as_slice())
+            .unwrap_or_default();
+        let a = self.a.result.series.t_s.as_slice();
+        if b.len() > a.len() { b } else { a }
+    }
+
+    /// What to append to CSV column names for each run: nothing for a
+    /// single run; in compare mode the labels as slugs (`_round_robin`), or
+    /// `_a` and `_b` when the labels do not tell the runs apart.
+    pub(crate) fn column_suffixes(&self) -> Vec<String> {
+        let Some(b) = self.b else {
+            return vec![String::new()];
+        };
+        let (sa, sb) = (format::slug(self.a.label), format::slug(b.label));
+        if sa.is_empty() || sb.is_empty() || sa == sb {
+            vec!["_a".to_string(), "_b".to_string()]
+        } else {
+            vec![format!("_{sa}"), format!("_{sb}")]
+        }
+    }
+
+    /// A legend entry: `text` ("Completed"), prefixed with the run's label in
+    /// compare mode ("Round robin completed").
+    pub(crate) fn labelled(&self, run: &Run, text: &str) -> String {
+        if self.is_compare() && !run.label.is_empty() {
+            let mut chars = text.chars();
+            let rest: String = chars
+                .next()
+                .map(|c| c.to_lowercase().chain(chars).collect())
+                .unwrap_or_default();
+            format!("{} {rest}", run.label)
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+/// How to draw: pixel scale, colours and the play/scrub cursor.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ChartOptions {
+    /// Device pixels per CSS pixel: fonts, lines and margins are multiplied
+    /// by it. The site sets the canvas width to its CSS width times
+    /// `devicePixelRatio` and passes that ratio here. From 0.25 to 8.
+    pub scale: f64,
+    /// Light or dark page colours.
+    pub theme: Theme,
+    /// Simulated time in seconds (after warm-up) to mark with a vertical
+    /// line on the time charts. The utilization chart shows the bucket
+    /// containing it instead of the whole-run average.
+    pub cursor_s: Option<f64>,
+}
+
+impl Default for ChartOptions {
+    fn default() -> Self {
+        ChartOptions {
+            scale: 1.0,
+            theme: Theme::Light,
+            cursor_s: None,
+        }
+    }
+}
+
+/// Draws `chart` for `data` onto `area`, filling all of it.
+///
+/// Font sizes are CSS pixels times `opts.scale`, as the browser canvas
+/// (`plotters-canvas`) reads them. The caller presents the area
+/// (`area.present()`) when done; [`svg`] and `png` do that for you.
+pub fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: ChartKind,
+    data: &ChartData,
+    opts: &ChartOptions,
+) -> Result<(), ChartError> {
+    draw_with(area, chart, data, opts, style::Render::DIRECT)
+}
+
+/// [`draw`] for a backend that needs sizes adjusted (see [`style::Render`]).
+pub(crate) fn draw_with<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: ChartKind,
+    data: &ChartData,
+    opts: &ChartOptions,
+    render: style::Render,
+) -> Result<(), ChartError> {
+    let measure = |text: &str, style: &plotters::style::TextStyle| {
+        area.estimate_text_size(text, style)
+            .map_err(|e| e.to_string())
+    };
+    let ops = RefCell::new(Vec::new());
+    record(
+        area.dim_in_pixel(),
+        &ops,
+        &measure,
+        chart,
+        data,
+        opts,
+        render,
+    )?;
+    record::replay(&ops.into_inner(), area)
+}
+
+/// Lays the chart out and records what it draws; compiled once, whatever
+/// the backends (see [`record`]).
+fn record(
+    size: (u32, u32),
+    ops: &RefCell<Vec<record::Op>>,
+    measure: &record::Measure<'_>,
+    chart: ChartKind,
+    data: &ChartData,
+    opts: &ChartOptions,
+    render: style::Render,
+) -> Result<(), ChartError> {
+    let look = style::Look::new(opts, render, size)?;
+    let area = record::Recorder::new(size, ops, measure).into_drawing_area();
+    match chart {
+        ChartKind::Latency => latency::draw(&area, data, &look),
+        ChartKind::Throughput => throughput::draw(&area, data, &look),
+        ChartKind::Queues => queues::draw(&area, data, &look),
+        ChartKind::Utilization => utilization::draw(&area, data, &look),
+    }
+}
+
+/// The numbers behind `chart` as CSV with a header row: one row per time
+/// bucket, or per server for the utilization chart. Compare mode adds a
+/// column per side, named after the run labels.
+pub fn csv(chart: ChartKind, data: &ChartData) -> String {
+    match chart {
+        ChartKind::Latency => latency::csv(data),
+        ChartKind::Throughput => throughput::csv(data),
+        ChartKind::Queues => queues::csv(data),
+        ChartKind::Utilization => utilization::csv(data),
+    }
+}
+
+/// The key numbers of `chart` in a sentence or two of plain text, for
+/// screen readers (the canvas's `aria-label` or a caption).
+pub fn summary_text(chart: ChartKind, data: &ChartData) -> String {
+    match chart {
+        ChartKind::Latency => latency::summary(data),
+        ChartKind::Throughput => throughput::summary(data),
+        ChartKind::Queues => queues::summary(data),
+        ChartKind::Utilization => utilization::summary(data),
+    }
+}

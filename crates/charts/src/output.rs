@@ -1,0 +1,85 @@
+//! Charts as files for the CLI and slides: SVG text, and PNG bytes with the
+//! `png` feature.
+
+use plotters::prelude::*;
+
+use crate::style::Render;
+use crate::{ChartData, ChartError, ChartKind, ChartOptions, draw_with};
+
+/// Draws `chart` as an SVG document `width`×`height` pixels.
+///
+/// Text is left to the SVG viewer's sans-serif font; sizes match the canvas.
+pub fn svg(
+    chart: ChartKind,
+    data: &ChartData,
+    opts: &ChartOptions,
+    width: u32,
+    height: u32,
+) -> Result<String, ChartError> {
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
+        // plotters' SVG backend writes font sizes divided by 1.24.
+        draw_with(
+            &root,
+            chart,
+            data,
+            opts,
+            Render {
+                text: 1.24,
+                supersample: 1.0,
+            },
+        )?;
+        root.present()?;
+    }
+    Ok(out)
+}
+
+/// Draws `chart` as a PNG image `width`×`height` pixels (8-bit RGB), with
+/// the bundled DejaVu Sans font, antialiased by drawing at twice the size.
+#[cfg(all(feature = "png", not(target_arch = "wasm32")))]
+pub fn png(
+    chart: ChartKind,
+    data: &ChartData,
+    opts: &ChartOptions,
+    width: u32,
+    height: u32,
+) -> Result<Vec<u8>, ChartError> {
+    use crate::bitmap::{SUPERSAMPLE, TextBitmap, downsample, font};
+
+    let (bw, bh) = (
+        width.saturating_mul(SUPERSAMPLE),
+        height.saturating_mul(SUPERSAMPLE),
+    );
+    let mut big = vec![0u8; (bw as usize).saturating_mul(bh as usize).saturating_mul(3)];
+    {
+        let inner = BitMapBackend::with_buffer(&mut big, (bw, bh));
+        let root = TextBitmap {
+            inner,
+            font: font()?,
+        }
+        .into_drawing_area();
+        draw_with(
+            &root,
+            chart,
+            data,
+            opts,
+            Render {
+                text: 1.0,
+                supersample: f64::from(SUPERSAMPLE),
+            },
+        )?;
+        root.present()?;
+    }
+    let pixels = downsample(&big, bw, bh);
+    let mut bytes = Vec::new();
+    let mut encoder = ::png::Encoder::new(&mut bytes, width, height);
+    encoder.set_color(::png::ColorType::Rgb);
+    encoder.set_depth(::png::BitDepth::Eight);
+    encoder.set_compression(::png::Compression::Best);
+    let encode = |e: ::png::EncodingError| ChartError::Encode(e.to_string());
+    let mut writer = encoder.write_header().map_err(encode)?;
+    writer.write_image_data(&pixels).map_err(encode)?;
+    writer.finish().map_err(encode)?;
+    Ok(bytes)
+}

@@ -1,0 +1,242 @@
+//! The queues chart: requests waiting at each server over time, one line per
+//! server, coloured and patterned by server group, the legend naming the
+//! groups. In compare mode each side gets its own panel (side by side, or
+//! stacked on a narrow screen) on the same y scale, so a growing queue on
+//! one side is not hidden in a tangle of 200 lines.
+
+use std::fmt::Write;
+
+use brownout_sim::ServerSummary;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::frame::{self, builder, path, points};
+use crate::legend::LegendEntry;
+use crate::style::{Dash, LineLook, Look};
+use crate::{ChartData, ChartError, Run, format};
+
+const TITLE: &str = "Queue length per server";
+const Y_CAPTION: &str = "Requests waiting";
+const X_CAPTION: &str = "Simulated time (s)";
+
+/// A server group as the legend shows it.
+pub(crate) struct Group {
+    pub(crate) name: String,
+    /// Servers in it, on the run with the most.
+    pub(crate) count: usize,
+}
+
+/// The server groups of both runs, by name, in scenario order.
+pub(crate) fn groups(data: &ChartData) -> Vec<Group> {
+    let mut out: Vec<Group> = Vec::new();
+    for run in data.runs() {
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        for s in &run.result.summary.servers {
+            match counts.iter_mut().find(|(n, _)| *n == s.name) {
+                Some((_, c)) => *c += 1,
+                None => counts.push((s.name.clone(), 1)),
+            }
+        }
+        for (name, count) in counts {
+            match out.iter_mut().find(|g| g.name == name) {
+                Some(g) => g.count = g.count.max(count),
+                None => out.push(Group { name, count }),
+            }
+        }
+    }
+    out
+}
+
+/// Index of `server`'s group in [`groups`].
+pub(crate) fn group_of(groups: &[Group], server: &ServerSummary) -> usize {
+    groups
+        .iter()
+        .position(|g| g.name == server.name)
+        .unwrap_or(0)
+}
+
+fn line_look(look: &Look, group: usize, servers: usize) -> LineLook {
+    let (width, alpha) = if servers > 30 { (1.0, 0.7) } else { (1.5, 0.9) };
+    LineLook {
+        color: look.group_color(group).mix(alpha),
+        width,
+        dash: Dash::of_group(group),
+    }
+}
+
+pub(crate) fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &ChartData,
+    look: &Look,
+) -> Result<(), ChartError> {
+    let groups = groups(data);
+    let entries: Vec<LegendEntry> = groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let mut l = line_look(look, i, 1);
+            l.width = 2.0;
+            LegendEntry::line(format!("{} ({})", g.name, g.count), l)
+        })
+        .collect();
+    let area = frame::frame(root, look, &[TITLE], &entries)?;
+    if data.a.result.series.t_s.is_empty() {
+        return frame::no_data(&area, look, "No time series in this run");
+    }
+    let top = data
+        .runs()
+        .flat_map(|r| r.result.series.queue.iter().flatten().copied())
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max);
+    let top = if top > 0.0 { top * 1.08 } else { 1.0 };
+    // Side by side unless the chart is narrow and tall enough for two
+    // stacked plots.
+    let (w, h) = area.dim_in_pixel();
+    let stacked = data.is_compare() && look.narrow() && f64::from(h) / look.scale >= 320.0;
+    let panel_width = if data.is_compare() && !stacked {
+        w / 2
+    } else {
+        w
+    };
+    let s = &data.a.result.series;
+    let k = frame::buckets_per_point(
+        look,
+        panel_width.saturating_sub(look.upx(60.0)),
+        s.t_s.len(),
+    );
+    let area = frame::caption(
+        &area,
+        look,
+        &frame::averaged_caption(Y_CAPTION, k, s.bucket_s),
+    )?;
+    let panels = match (data.is_compare(), stacked) {
+        (false, _) => vec![area],
+        (true, false) => area.split_evenly((1, 2)),
+        (true, true) => area.split_evenly((2, 1)),
+    };
+    for (i, (panel, run)) in panels.iter().zip(data.runs()).enumerate() {
+        let panel = if data.is_compare() {
+            frame::panel_label(panel, look, run.label)?
+        } else {
+            panel.clone()
+        };
+        // Stacked panels share one time caption, under the lower one.
+        let x_caption = if stacked && i == 0 { "" } else { X_CAPTION };
+        draw_panel(&panel, data, run, &groups, (top, k), x_caption, look)?;
+    }
+    Ok(())
+}
+
+fn draw_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    data: &ChartData,
+    run: &Run,
+    groups: &[Group],
+    (top, k): (f64, usize),
+    x_caption: &str,
+    look: &Look,
+) -> Result<(), ChartError> {
+    let y_label_px = frame::label_width(area, look, [format::num(top), format::num(top / 3.0)])?;
+    let mut chart = builder(area, look, y_label_px, !x_caption.is_empty())
+        .build_cartesian_2d(frame::time_range(data), 0.0..top)?;
+    let (w, h) = chart.plotting_area().dim_in_pixel();
+    let counts = (
+        frame::x_label_count(look, w),
+        (f64::from(h) / look.scale / 30.0).clamp(2.0, 8.0) as usize,
+    );
+    frame::mesh(
+        &mut chart,
+        look,
+        x_caption,
+        counts,
+        &|t| format::num(*t),
+        &|v| format::num(*v),
+    )?;
+    let s = &run.result.series;
+    let servers = &run.result.summary.servers;
+    for (queue, server) in s.queue.iter().zip(servers) {
+        let l = line_look(look, group_of(groups, server), servers.len());
+        path(
+            chart.plotting_area(),
+            points(&s.t_s, s.bucket_s, queue, k),
+            &l,
+            look,
+        )?;
+    }
+    frame::cursor(&chart, look)
+}
+
+pub(crate) fn csv(data: &ChartData) -> String {
+    let suffixes = data.column_suffixes();
+    let mut out = String::from("t_s");
+    for (run, sfx) in data.runs().zip(&suffixes) {
+        for s in &run.result.summary.servers {
+            out.push(',');
+            out.push_str(&format::csv_field(&format!(
+                "queue_{}_{}{sfx}",
+                s.name, s.index
+            )));
+        }
+    }
+    out.push('\n');
+    for (row, t) in data.bucket_starts().iter().enumerate() {
+        out.push_str(&t.to_string());
+        for run in data.runs() {
+            for q in run
+                .result
+                .series
+                .queue
+                .iter()
+                .take(run.result.summary.servers.len())
+            {
+                let _ = write!(out, ",{}", format::csv_opt(q.get(row).copied()));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+pub(crate) fn summary(data: &ChartData) -> String {
+    let groups = groups(data);
+    let parts: Vec<String> = data
+        .runs()
+        .map(|run| describe(data, run, &groups))
+        .collect();
+    format::sentence(&parts.join(" "))
+}
+
+fn describe(data: &ChartData, run: &Run, groups: &[Group]) -> String {
+    let prefix = if data.is_compare() {
+        format!("{}: ", run.label)
+    } else {
+        String::new()
+    };
+    let servers = &run.result.summary.servers;
+    let Some(worst) = servers.iter().max_by(|a, b| a.max_queue.cmp(&b.max_queue)) else {
+        return format!("{prefix}no servers.");
+    };
+    let mut means = Vec::new();
+    for (i, g) in groups.iter().enumerate() {
+        let qs: Vec<f64> = servers
+            .iter()
+            .filter(|s| group_of(groups, s) == i)
+            .map(|s| s.mean_queue)
+            .collect();
+        if !qs.is_empty() {
+            means.push(format!(
+                "{} {}",
+                g.name,
+                format::amount(qs.iter().sum::<f64>() / qs.len() as f64)
+            ));
+        }
+    }
+    format!(
+        "{prefix}the longest queue is at {} {} with up to {} requests waiting (mean {}). Mean queue by group: {}.",
+        worst.name,
+        worst.index,
+        format::count(worst.max_queue),
+        format::amount(worst.mean_queue),
+        means.join(", "),
+    )
+}

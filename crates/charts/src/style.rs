@@ -1,0 +1,251 @@
+//! Colours for light and dark pages, fonts, line patterns and sizes, all
+//! scaled for HiDPI screens.
+//!
+//! The colours are the Okabe–Ito palette (readable with every common
+//! colour-vision deficiency), lightened for dark pages. Colour is never the
+//! only carrier of meaning: side B is dashed or outlined, server groups also
+//! differ by line pattern, and every line has a legend entry.
+
+use plotters::prelude::*;
+use plotters::style::{FontFamily, FontStyle, RGBAColor};
+
+use crate::{ChartError, ChartOptions};
+
+/// The font family of every label. Browsers and SVG viewers pick their own
+/// sans-serif; PNG output registers a bundled font under this name.
+pub(crate) const FONT: &str = "sans-serif";
+
+/// Page colours: the site has a light and a dark theme.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Theme {
+    /// Dark text on white.
+    #[default]
+    Light,
+    /// Light text on a near-black page.
+    Dark,
+}
+
+/// The colours of one theme.
+pub(crate) struct Palette {
+    pub(crate) background: RGBColor,
+    pub(crate) text: RGBColor,
+    pub(crate) muted: RGBColor,
+    pub(crate) grid: RGBColor,
+    pub(crate) axis: RGBColor,
+    /// Side A, side B.
+    pub(crate) sides: [RGBColor; 2],
+    /// Arrivals and other reference lines.
+    pub(crate) reference: RGBColor,
+    /// Opacity of secondary lines (p50 under p99).
+    pub(crate) secondary: f64,
+    /// Server groups, in scenario order (cycled).
+    pub(crate) groups: [RGBColor; 6],
+}
+
+const LIGHT: Palette = Palette {
+    background: RGBColor(255, 255, 255),
+    text: RGBColor(31, 35, 40),
+    muted: RGBColor(87, 96, 106),
+    grid: RGBColor(230, 232, 235),
+    axis: RGBColor(140, 149, 159),
+    sides: [RGBColor(0, 114, 178), RGBColor(213, 94, 0)],
+    reference: RGBColor(110, 118, 129),
+    secondary: 0.55,
+    groups: [
+        RGBColor(0, 114, 178),
+        RGBColor(230, 159, 0),
+        RGBColor(0, 158, 115),
+        RGBColor(204, 121, 167),
+        RGBColor(213, 94, 0),
+        RGBColor(86, 180, 233),
+    ],
+};
+
+const DARK: Palette = Palette {
+    background: RGBColor(22, 24, 29),
+    text: RGBColor(230, 237, 243),
+    muted: RGBColor(157, 167, 179),
+    grid: RGBColor(45, 51, 59),
+    axis: RGBColor(110, 118, 129),
+    sides: [RGBColor(86, 180, 233), RGBColor(240, 140, 60)],
+    reference: RGBColor(139, 148, 158),
+    secondary: 0.8,
+    groups: [
+        RGBColor(86, 180, 233),
+        RGBColor(230, 159, 0),
+        RGBColor(40, 190, 145),
+        RGBColor(224, 141, 187),
+        RGBColor(240, 228, 66),
+        RGBColor(240, 120, 50),
+    ],
+};
+
+/// How a line is stroked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Dash {
+    Solid,
+    Dashed,
+    Dotted,
+    Long,
+}
+
+impl Dash {
+    /// The pattern of server group `i` (cycled).
+    pub(crate) fn of_group(i: usize) -> Dash {
+        [Dash::Solid, Dash::Dashed, Dash::Long, Dash::Dotted][i % 4]
+    }
+
+    /// Dash and gap length in CSS pixels, for a line `width` wide.
+    pub(crate) fn pattern(self, width: f64) -> Option<(f64, f64)> {
+        match self {
+            Dash::Solid => None,
+            Dash::Dashed => Some((7.0, 4.0)),
+            Dash::Dotted => Some((width.max(1.5), 3.0)),
+            Dash::Long => Some((14.0, 4.0)),
+        }
+    }
+}
+
+/// A line's colour, width (CSS pixels) and pattern.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct LineLook {
+    pub(crate) color: RGBAColor,
+    pub(crate) width: f64,
+    pub(crate) dash: Dash,
+}
+
+/// How a backend reads sizes.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Render {
+    /// Font size factor: plotters' SVG backend divides font sizes by 1.24,
+    /// the canvas does not.
+    pub(crate) text: f64,
+    /// Drawn this many times larger than the output (PNG antialiasing).
+    pub(crate) supersample: f64,
+}
+
+impl Render {
+    /// Sizes as given: the canvas.
+    pub(crate) const DIRECT: Render = Render {
+        text: 1.0,
+        supersample: 1.0,
+    };
+}
+
+/// Everything the charts need to know about how to draw, resolved from
+/// [`ChartOptions`] and the size of the area.
+pub(crate) struct Look {
+    /// Device pixels per CSS pixel, supersampling included.
+    pub(crate) scale: f64,
+    /// Extra factor for font sizes.
+    text: f64,
+    pub(crate) palette: &'static Palette,
+    pub(crate) cursor_s: Option<f64>,
+    /// Width of the whole chart in CSS pixels.
+    pub(crate) css_width: f64,
+}
+
+/// The smallest chart, in CSS pixels, that still reads.
+const MIN_CSS: (f64, f64) = (200.0, 140.0);
+
+impl Look {
+    /// Checks the options against an area `size` (device pixels).
+    pub(crate) fn new(
+        opts: &ChartOptions,
+        render: Render,
+        size: (u32, u32),
+    ) -> Result<Look, ChartError> {
+        if !(0.25..=8.0).contains(&opts.scale) {
+            return Err(ChartError::InvalidScale(opts.scale));
+        }
+        let scale = opts.scale * render.supersample;
+        let min_width = (MIN_CSS.0 * scale).ceil() as u32;
+        let min_height = (MIN_CSS.1 * scale).ceil() as u32;
+        if size.0 < min_width || size.1 < min_height {
+            let out = |v: u32| (f64::from(v) / render.supersample).round() as u32;
+            return Err(ChartError::TooSmall {
+                width: out(size.0),
+                height: out(size.1),
+                min_width: out(min_width),
+                min_height: out(min_height),
+            });
+        }
+        let palette = match opts.theme {
+            Theme::Light => &LIGHT,
+            Theme::Dark => &DARK,
+        };
+        let cursor_s = opts.cursor_s.filter(|t| t.is_finite());
+        Ok(Look {
+            scale,
+            text: render.text,
+            palette,
+            cursor_s,
+            css_width: f64::from(size.0) / scale,
+        })
+    }
+
+    /// `css` CSS pixels in device pixels, at least 1.
+    pub(crate) fn px(&self, css: f64) -> i32 {
+        (css * self.scale).round().max(1.0) as i32
+    }
+
+    /// `css` CSS pixels in device pixels, for sizes.
+    pub(crate) fn upx(&self, css: f64) -> u32 {
+        self.px(css).unsigned_abs()
+    }
+
+    /// A text style `size` CSS pixels high in `color`.
+    pub(crate) fn font(&self, size: f64, color: &RGBColor) -> TextStyle<'static> {
+        (
+            FontFamily::Name(FONT),
+            size * self.scale * self.text,
+            FontStyle::Normal,
+        )
+            .into_font()
+            .color(color)
+    }
+
+    /// The chart title.
+    pub(crate) fn title_font(&self) -> TextStyle<'static> {
+        self.font(15.0, &self.palette.text)
+    }
+
+    /// Legend entries and panel captions.
+    pub(crate) fn label_font(&self) -> TextStyle<'static> {
+        self.font(12.0, &self.palette.text)
+    }
+
+    /// Tick labels and axis captions.
+    pub(crate) fn tick_font(&self) -> TextStyle<'static> {
+        self.font(11.0, &self.palette.muted)
+    }
+
+    /// The colour of side `i` (0 = A, 1 = B).
+    pub(crate) fn side_color(&self, i: usize) -> RGBColor {
+        self.palette.sides[i.min(1)]
+    }
+
+    /// The colour of server group `i`.
+    pub(crate) fn group_color(&self, i: usize) -> RGBColor {
+        self.palette.groups[i % self.palette.groups.len()]
+    }
+
+    /// The stroke of side `i`: A solid, B dashed.
+    pub(crate) fn side_dash(i: usize) -> Dash {
+        if i == 0 { Dash::Solid } else { Dash::Dashed }
+    }
+
+    /// Whether the chart is narrow (a phone held upright).
+    pub(crate) fn narrow(&self) -> bool {
+        self.css_width < 560.0
+    }
+
+    /// A shape style for `line`.
+    pub(crate) fn stroke(&self, line: &LineLook) -> ShapeStyle {
+        ShapeStyle {
+            color: line.color,
+            filled: false,
+            stroke_width: self.upx(line.width),
+        }
+    }
+}

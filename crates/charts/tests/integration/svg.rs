@@ -1,0 +1,257 @@
+//! SVG output: well-formed, labelled, and a faithful function of the data.
+
+use brownout_charts::{ChartData, ChartKind, ChartOptions, Run, Theme, svg};
+
+use crate::{synthetic, tiny};
+
+/// Every `<text>` of a well-formed SVG document, in order.
+fn texts(svg: &str) -> Vec<String> {
+    let doc = roxmltree::Document::parse(svg).expect("the SVG is well-formed XML");
+    assert_eq!(doc.root_element().tag_name().name(), "svg");
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| n.text().unwrap_or_default().trim().to_string())
+        .collect()
+}
+
+fn expected(chart: ChartKind) -> &'static [&'static str] {
+    match chart {
+        ChartKind::Latency => &[
+            "Latency: median (p50) and 99th percentile (p99)",
+            "Latency per 1 s bucket (log scale)",
+            "Simulated time (s)",
+            "Round robin p99",
+            "Round robin p50",
+            "Least connections p99",
+            "Least connections p50",
+        ],
+        ChartKind::Throughput => &[
+            "Throughput: completed vs arriving requests",
+            "Requests per second",
+            "Simulated time (s)",
+            "Arrivals",
+            "Round robin completed",
+            "Least connections completed",
+        ],
+        ChartKind::Queues => &[
+            "Queue length per server",
+            "Requests waiting",
+            "Round robin",
+            "Least connections",
+            "Simulated time (s)",
+            "fast (2)",
+            "slow (2)",
+        ],
+        ChartKind::Utilization => &[
+            "Utilization per server over the run",
+            "Utilization (% of time busy)",
+            "Servers, by group",
+            "fast (2)",
+            "slow (2)",
+            "fast",
+            "slow",
+            "Round robin",
+            "Least connections",
+        ],
+    }
+}
+
+#[test]
+fn every_chart_in_compare_mode_has_its_title_axis_captions_and_legend() {
+    let (a, b) = (tiny("round_robin"), tiny("least_connections"));
+    let data = ChartData::compare(
+        Run {
+            result: &a,
+            label: "Round robin",
+        },
+        Run {
+            result: &b,
+            label: "Least connections",
+        },
+    );
+    for chart in ChartKind::ALL {
+        let out = svg(chart, &data, &ChartOptions::default(), 800, 400).expect("draws");
+        let texts = texts(&out);
+        for want in expected(chart) {
+            assert!(
+                texts.iter().any(|t| t.starts_with(want)),
+                "{}: no text {want:?} in {texts:?}",
+                chart.name()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_single_run_names_its_lines_without_a_label() {
+    let a = tiny("round_robin");
+    let out = svg(
+        ChartKind::Latency,
+        &ChartData::single(&a, "Round robin"),
+        &ChartOptions::default(),
+        800,
+        400,
+    )
+    .expect("draws");
+    let texts = texts(&out);
+    assert!(
+        texts.contains(&"p99".to_string()) && texts.contains(&"p50".to_string()),
+        "{texts:?}"
+    );
+    assert!(
+        !texts.iter().any(|t| t.contains("Round robin")),
+        "{texts:?}"
+    );
+}
+
+#[test]
+fn the_svg_changes_when_the_data_changes() {
+    let (a, b) = (tiny("round_robin"), tiny("least_connections"));
+    let opts = ChartOptions::default();
+    for chart in ChartKind::ALL {
+        let one = svg(chart, &ChartData::single(&a, ""), &opts, 800, 400).expect("draws");
+        let same = svg(chart, &ChartData::single(&a, ""), &opts, 800, 400).expect("draws");
+        let other = svg(chart, &ChartData::single(&b, ""), &opts, 800, 400).expect("draws");
+        assert_eq!(one, same, "{}: drawing is deterministic", chart.name());
+        assert_ne!(
+            one,
+            other,
+            "{}: a different run draws differently",
+            chart.name()
+        );
+    }
+}
+
+/// Polylines stroked in side A's colour at full opacity (the p99 line).
+fn p99_pieces(svg: &str) -> usize {
+    let doc = roxmltree::Document::parse(svg).expect("well-formed");
+    doc.descendants()
+        .filter(|n| {
+            n.has_tag_name("polyline")
+                && n.attribute("stroke") == Some("#0072B2")
+                && n.attribute("opacity") == Some("1")
+        })
+        .count()
+}
+
+#[test]
+fn an_empty_bucket_is_a_gap_not_a_zero() {
+    let mut run = synthetic();
+    run.series.p99_ms[1] = Some(500.0);
+    run.series.p50_ms[1] = Some(50.0);
+    let opts = ChartOptions::default();
+    let whole = svg(
+        ChartKind::Latency,
+        &ChartData::single(&run, ""),
+        &opts,
+        800,
+        400,
+    )
+    .expect("draws");
+    let gapped = svg(
+        ChartKind::Latency,
+        &ChartData::single(&synthetic(), ""),
+        &opts,
+        800,
+        400,
+    )
+    .expect("draws");
+    // Legend swatch + one line, against legend swatch + a dot (the lone
+    // first bucket is a circle) + the line after the gap.
+    assert_eq!(p99_pieces(&whole), 2);
+    assert_eq!(p99_pieces(&gapped), 2);
+    assert!(
+        gapped.contains("<circle"),
+        "the lone bucket before the gap is a dot"
+    );
+    assert!(!whole.contains("<circle"));
+}
+
+#[test]
+fn the_cursor_is_a_labelled_vertical_line() {
+    let a = tiny("round_robin");
+    let opts = ChartOptions {
+        cursor_s: Some(5.0),
+        ..ChartOptions::default()
+    };
+    for chart in [ChartKind::Latency, ChartKind::Throughput, ChartKind::Queues] {
+        let out = svg(chart, &ChartData::single(&a, ""), &opts, 800, 400).expect("draws");
+        assert!(
+            texts(&out).contains(&"t = 5 s".to_string()),
+            "{}",
+            chart.name()
+        );
+    }
+    let out = svg(
+        ChartKind::Utilization,
+        &ChartData::single(&a, ""),
+        &opts,
+        800,
+        400,
+    )
+    .expect("draws");
+    assert!(texts(&out).contains(&"Utilization per server at t = 5 s".to_string()));
+}
+
+#[test]
+fn the_dark_theme_paints_a_dark_background_and_light_text() {
+    let a = tiny("round_robin");
+    let opts = ChartOptions {
+        theme: Theme::Dark,
+        ..ChartOptions::default()
+    };
+    let out = svg(
+        ChartKind::Latency,
+        &ChartData::single(&a, ""),
+        &opts,
+        800,
+        400,
+    )
+    .expect("draws");
+    assert!(out.contains(r##"fill="#16181D""##));
+    assert!(out.contains(r##"fill="#E6EDF3""##));
+}
+
+#[test]
+fn scale_two_doubles_the_font_size() {
+    let a = tiny("round_robin");
+    let size = |scale: f64| {
+        let opts = ChartOptions {
+            scale,
+            ..ChartOptions::default()
+        };
+        let out = svg(
+            ChartKind::Queues,
+            &ChartData::single(&a, ""),
+            &opts,
+            1600,
+            800,
+        )
+        .expect("draws");
+        let doc = roxmltree::Document::parse(&out).expect("well-formed");
+        let title = doc
+            .descendants()
+            .find(|n| n.has_tag_name("text"))
+            .expect("a title");
+        title
+            .attribute("font-size")
+            .and_then(|s| s.parse::<f64>().ok())
+            .expect("a font size")
+    };
+    assert!((size(1.0) - 15.0).abs() < 0.01);
+    assert!((size(2.0) - 30.0).abs() < 0.01);
+}
+
+#[test]
+fn a_narrow_chart_uses_the_short_title() {
+    let a = tiny("round_robin");
+    let out = svg(
+        ChartKind::Latency,
+        &ChartData::single(&a, ""),
+        &ChartOptions::default(),
+        300,
+        300,
+    )
+    .expect("draws");
+    assert!(texts(&out).contains(&"Latency: p50 and p99".to_string()));
+}

@@ -1,0 +1,351 @@
+//! Every shipped article is valid and tells the truth: its widget blocks
+//! resolve, and every number listed in its front matter is what its preset
+//! produces when run.
+//!
+//! ```text
+//!  content/articles/*.md ──> Article ──> widget blocks ──> WidgetSpec::resolve
+//!                                   └──> [[facts]] ──> preset + set ──> simulate ──> metric ≈ value
+//! ```
+
+use std::collections::BTreeMap;
+
+use brownout_content::article::metric;
+use brownout_content::widget::{Side, value_text};
+use brownout_content::{Article, articles, knob, preset};
+use brownout_sim::{Limits, ValidScenario, simulate};
+use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+use serde_json::Value;
+
+/// Most requests a preset may simulate, so a widget redraws quickly.
+const MAX_PRESET_REQUESTS: f64 = 100_000.0;
+/// Fewest and most words of prose in an article.
+const WORDS: std::ops::RangeInclusive<usize> = 1_000..=2_000;
+/// Fewest links under an article's "Sources" heading.
+const MIN_SOURCES: usize = 3;
+
+fn all() -> Vec<Article> {
+    articles().unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Whitespace runs collapsed to one space, as Markdown renders them, so a
+/// fact's text may be wrapped across lines in the source.
+fn squash(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The words of the prose: text outside code blocks (widget blocks
+/// included) and link targets.
+fn prose_words(markdown: &str) -> usize {
+    let mut in_code = false;
+    let mut words = 0;
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Text(t) if !in_code => {
+                words += t
+                    .split_whitespace()
+                    .filter(|w| w.chars().any(char::is_alphanumeric))
+                    .count();
+            }
+            Event::Code(_) if !in_code => words += 1,
+            _ => {}
+        }
+    }
+    words
+}
+
+/// The http(s) links in list items under a heading named "Sources".
+fn source_links(markdown: &str) -> Vec<String> {
+    let mut links = Vec::new();
+    let mut heading: Option<String> = None;
+    let mut in_sources = false;
+    let mut list_depth = 0usize;
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
+            Event::End(TagEnd::Heading(_)) => {
+                in_sources = heading
+                    .take()
+                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("sources"));
+            }
+            Event::Text(t) => {
+                if let Some(h) = heading.as_mut() {
+                    h.push_str(&t);
+                }
+            }
+            Event::Start(Tag::List(_)) => list_depth += 1,
+            Event::End(TagEnd::List(_)) => list_depth = list_depth.saturating_sub(1),
+            Event::Start(Tag::Link { dest_url, .. })
+                if in_sources
+                    && list_depth > 0
+                    && (dest_url.starts_with("https://") || dest_url.starts_with("http://")) =>
+            {
+                links.push(dest_url.to_string());
+            }
+            _ => {}
+        }
+    }
+    links
+}
+
+/// The preset `name` with the knob values of `set` applied, validated.
+fn scenario_with(name: &str, set: &BTreeMap<String, Value>) -> Result<ValidScenario, String> {
+    let p = preset(name).ok_or_else(|| format!("no preset \"{name}\""))?;
+    let mut s = p.scenario().map_err(|e| format!("preset {name}: {e}"))?;
+    for (path, value) in set {
+        s = knob::set(s.scenario(), path, value)
+            .map_err(|e| format!("preset {name}, set {path} = {value}: {e}"))?;
+    }
+    Ok(s)
+}
+
+#[test]
+fn every_article_parses_and_there_is_at_least_one() {
+    let list = all();
+    assert!(!list.is_empty(), "no articles in content/articles");
+    for a in &list {
+        assert!(!a.meta.title.trim().is_empty(), "{}: empty title", a.slug);
+        assert!(
+            !a.meta.summary.trim().is_empty(),
+            "{}: empty summary",
+            a.slug
+        );
+        let date = a.meta.date.as_bytes();
+        assert!(
+            date.len() == 10 && date[4] == b'-' && date[7] == b'-',
+            "{}: date must be YYYY-MM-DD, got {}",
+            a.slug,
+            a.meta.date
+        );
+    }
+}
+
+#[test]
+fn article_orders_are_unique() {
+    let list = all();
+    let mut orders: Vec<u32> = list.iter().map(|a| a.meta.order).collect();
+    orders.sort_unstable();
+    orders.dedup();
+    assert_eq!(orders.len(), list.len(), "two articles share an order");
+}
+
+#[test]
+fn every_widget_block_parses_and_resolves_to_runnable_scenarios() {
+    for a in all() {
+        let widgets = a.widgets();
+        assert!(
+            !widgets.is_empty(),
+            "{}: an article shows at least one widget",
+            a.slug
+        );
+        for (i, w) in widgets.into_iter().enumerate() {
+            let spec = w.unwrap_or_else(|e| panic!("{} widget {}: {e}", a.slug, i + 1));
+            assert!(
+                !spec.charts.is_empty(),
+                "{} widget {}: no charts",
+                a.slug,
+                i + 1
+            );
+            let widget = spec
+                .resolve()
+                .unwrap_or_else(|e| panic!("{} widget {}: {e}", a.slug, i + 1));
+            assert_eq!(
+                widget.knobs.len(),
+                spec.knobs.len(),
+                "{} widget {}",
+                a.slug,
+                i + 1
+            );
+            let state = widget.initial_state();
+            for side in [Side::A, Side::B] {
+                widget
+                    .scenario(&state, side)
+                    .unwrap_or_else(|e| panic!("{} widget {} side {side:?}: {e}", a.slug, i + 1));
+            }
+        }
+    }
+}
+
+#[test]
+fn presets_shown_by_articles_stay_under_the_request_budget() {
+    for a in all() {
+        for spec in a.widgets().into_iter().flatten() {
+            let s = scenario_with(&spec.preset, &BTreeMap::new())
+                .unwrap_or_else(|e| panic!("{}: {e}", a.slug));
+            assert!(
+                s.expected_requests() <= MAX_PRESET_REQUESTS,
+                "{}: preset {} expects {:.0} requests, more than {MAX_PRESET_REQUESTS}",
+                a.slug,
+                spec.preset,
+                s.expected_requests()
+            );
+        }
+    }
+}
+
+#[test]
+fn every_fact_text_appears_verbatim_in_the_body() {
+    for a in all() {
+        let body = squash(&a.body);
+        for f in &a.meta.facts {
+            assert!(
+                body.contains(&squash(&f.text)),
+                "{}: fact text \"{}\" is not in the body",
+                a.slug,
+                f.text
+            );
+        }
+    }
+}
+
+#[test]
+fn every_fact_comes_from_a_widget_the_reader_can_set_the_same_way() {
+    for a in all() {
+        let widgets: Vec<_> = a
+            .widgets()
+            .into_iter()
+            .flatten()
+            .filter_map(|spec| spec.resolve().ok())
+            .collect();
+        for f in &a.meta.facts {
+            // Some widget shows the fact's preset with a knob (or the compare
+            // knob) for every changed path, and each value is in its range.
+            let reproducible = widgets.iter().any(|w| {
+                w.preset.name == f.preset
+                    && f.set.iter().all(|(path, v)| {
+                        w.knobs
+                            .iter()
+                            .chain(w.compare.as_ref().map(|c| &c.0))
+                            .any(|k| &k.path == path && k.parse_value(&value_text(v)).is_ok())
+                    })
+            });
+            assert!(
+                reproducible,
+                "{}: fact \"{}\" uses preset {} with {:?}, but no widget shows that preset with knobs that reach those values",
+                a.slug, f.text, f.preset, f.set
+            );
+        }
+    }
+}
+
+#[test]
+fn every_fact_matches_its_preset_run_within_tolerance() {
+    let mut runs: BTreeMap<String, Value> = BTreeMap::new();
+    let mut wrong = Vec::new();
+    for a in all() {
+        for f in &a.meta.facts {
+            let key = format!("{} {:?}", f.preset, f.set);
+            let summary = match runs.get(&key) {
+                Some(v) => v.clone(),
+                None => {
+                    let s = scenario_with(&f.preset, &f.set)
+                        .unwrap_or_else(|e| panic!("{}: fact \"{}\": {e}", a.slug, f.text));
+                    let run = simulate(&s, Limits::default());
+                    assert!(
+                        run.summary.cut_at_s.is_none(),
+                        "{}: preset {} hit the event budget",
+                        a.slug,
+                        f.preset
+                    );
+                    let v = serde_json::to_value(&run.summary)
+                        .unwrap_or_else(|e| panic!("summary as JSON: {e}"));
+                    runs.insert(key, v.clone());
+                    v
+                }
+            };
+            let Some(got) = metric(&summary, &f.metric) else {
+                wrong.push(format!(
+                    "{}: fact \"{}\": no metric {} in the summary",
+                    a.slug, f.text, f.metric
+                ));
+                continue;
+            };
+            assert!(
+                f.tolerance >= 0.0 && f.value != 0.0,
+                "{}: fact \"{}\" needs a non-zero value",
+                a.slug,
+                f.text
+            );
+            let off = (got - f.value).abs() / f.value.abs();
+            if off > f.tolerance {
+                wrong.push(format!(
+                    "{}: fact \"{}\" states {} for {} of {} {:?}, the run gives {got} ({:.1}% off, tolerance {:.1}%)",
+                    a.slug,
+                    f.text,
+                    f.value,
+                    f.metric,
+                    f.preset,
+                    f.set,
+                    off * 100.0,
+                    f.tolerance * 100.0
+                ));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} facts disagree with their runs:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn every_article_body_is_one_to_two_thousand_words() {
+    for a in all() {
+        let n = prose_words(&a.body);
+        assert!(
+            WORDS.contains(&n),
+            "{}: {n} words of prose, expected {WORDS:?}",
+            a.slug
+        );
+    }
+}
+
+#[test]
+fn every_article_ends_with_a_list_of_sources() {
+    for a in all() {
+        let links = source_links(&a.body);
+        assert!(
+            links.len() >= MIN_SOURCES,
+            "{}: a \"## Sources\" heading followed by a list of at least {MIN_SOURCES} links is needed, found {links:?}",
+            a.slug
+        );
+    }
+}
+
+#[test]
+fn widget_blocks_use_the_widget_info_string_only() {
+    // A typo such as ```widgets or ``` widget-x would silently render as code.
+    for a in all() {
+        for event in Parser::new(&a.body) {
+            if let Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) = event {
+                let info = info.trim();
+                assert!(
+                    info == "widget" || !info.starts_with("widget"),
+                    "{}: code block with info string \"{info}\"; widgets use exactly ```widget",
+                    a.slug
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_word_counter_skips_code_and_counts_prose() {
+    let md = "# Two words\n\nThree more words.\n\n```widget\npreset = \"x\"\n```\n\n- [a link](https://example.com) here\n";
+    assert_eq!(prose_words(md), 2 + 3 + 3);
+}
+
+#[test]
+fn the_source_finder_reads_links_under_the_sources_heading_only() {
+    let md = "Intro [x](https://a.example).\n\n## Sources\n\n- [one](https://b.example)\n- [two](http://c.example)\n\n## After\n\n- [three](https://d.example)\n";
+    assert_eq!(
+        source_links(md),
+        vec![
+            "https://b.example".to_string(),
+            "http://c.example".to_string()
+        ]
+    );
+}

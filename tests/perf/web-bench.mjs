@@ -1,0 +1,214 @@
+#!/usr/bin/env node
+// Web benchmark of the built site (not a test; it never fails on a missed
+// target, it reports). Builds nothing: build first with
+//   PATH=$PWD/node_modules/.bin:$PATH trunk build --release
+// then run from the repository root:
+//   node tests/perf/web-bench.mjs
+// It serves dist/ (or $BROWNOUT_DIST) on 127.0.0.1 and prints, and writes to
+// test-output/web-bench.json:
+//   - gzip size of the wasm + JS + loader (target <= 350 KB);
+//   - median and p90 of the `brownout-redraw` measure over 20 keyboard knob
+//     changes on widget 0 of round-robin (target <= 50 ms);
+//   - animation frames per second while widget 0 plays for 3 s (target 60);
+//   - time from navigation start to the first chart canvas with pixels on
+//     a fresh load of #/articles/round-robin (target <= 1 s).
+
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { DIST, OUTPUT, launch, open, serve, widgetReady } from '../e2e/helpers.mjs';
+
+const KB = 1024;
+const TARGETS = { gzipBytes: 350 * KB, redrawMedianMs: 50, fps: 60, firstChartMs: 1000 };
+const REDRAW_CHANGES = 20;
+const FIRST_CHART_RUNS = 5;
+
+const quantile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const i = (s.length - 1) * q;
+  const lo = Math.floor(i);
+  return s[lo] + (s[Math.ceil(i)] - s[lo]) * (i - lo);
+};
+const round = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+
+/** Raw, gzip -9 and brotli sizes of the wasm, the bindings JS and the loader. */
+function sizes() {
+  const files = fs.readdirSync(DIST).filter((f) => f.endsWith('.wasm') || f.endsWith('.js'));
+  const rows = files.map((f) => {
+    const bytes = fs.readFileSync(path.join(DIST, f));
+    return {
+      file: f,
+      raw: bytes.length,
+      gzip: zlib.gzipSync(bytes, { level: 9 }).length,
+      brotli: zlib.brotliCompressSync(bytes, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+    };
+  });
+  const total = (k) => rows.reduce((s, r) => s + r[k], 0);
+  return { files: rows, raw: total('raw'), gzip: total('gzip'), brotli: total('brotli') };
+}
+
+/** `brownout-redraw` durations over keyboard changes of widget 0's arrival rate. */
+async function redraw(server) {
+  const context = await launch();
+  try {
+    const page = await open(context, `${server.url}#/articles/round-robin`);
+    const w = await widgetReady(page, 0);
+    const rate = w.locator('input[type=range][data-path="traffic.rate_rps"]');
+    await rate.focus();
+    await page.evaluate(() => performance.clearMeasures('brownout-redraw'));
+    // 140 → 90 and back, one 5 req/s step per key: every press is a new state.
+    const keys = [...Array(REDRAW_CHANGES / 2).fill('ArrowLeft'), ...Array(REDRAW_CHANGES / 2).fill('ArrowRight')];
+    for (let i = 0; i < keys.length; i++) {
+      await page.keyboard.press(keys[i]);
+      await page.waitForFunction((n) => performance.getEntriesByName('brownout-redraw').length > n, i);
+      // Let the frame finish before the next key, as a person would.
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+    }
+    const ms = await page.evaluate(() => performance.getEntriesByName('brownout-redraw').map((e) => e.duration));
+    if (page.errors.length) throw new Error(`errors during the redraw benchmark: ${page.errors.join('; ')}`);
+    return {
+      changes: ms.length,
+      median_ms: round(quantile(ms, 0.5)),
+      p90_ms: round(quantile(ms, 0.9)),
+      max_ms: round(Math.max(...ms)),
+      all_ms: ms.map((x) => round(x)),
+    };
+  } finally {
+    await context.close();
+  }
+}
+
+/** requestAnimationFrame callbacks per second while widget 0 plays. */
+async function fps(server) {
+  const context = await launch();
+  try {
+    const page = await open(context, `${server.url}#/articles/round-robin/widget-0`);
+    const w = await widgetReady(page, 0);
+    // Idle first, as a baseline for this machine's frame rate.
+    const count = (ms) => page.evaluate((ms) => new Promise((resolve) => {
+      const times = [];
+      const t0 = performance.now();
+      const frame = (t) => {
+        times.push(t);
+        if (t - t0 < ms) requestAnimationFrame(frame);
+        else {
+          const gaps = times.slice(1).map((x, i) => x - times[i]);
+          resolve({ frames: times.length, ms: t - t0, gaps });
+        }
+      };
+      requestAnimationFrame(frame);
+    }), ms);
+    const idle = await count(1000);
+    await w.locator('.player > button').first().click();
+    const before = await w.locator('.player output').innerText();
+    const busy = await count(3000);
+    const after = await w.locator('.player output').innerText();
+    await w.locator('.player > button').first().click();
+    const rate = (r) => round(((r.frames - 1) * 1000) / r.ms);
+    return {
+      fps_playing: rate(busy),
+      fps_idle: rate(idle),
+      frames: busy.frames,
+      measured_ms: round(busy.ms),
+      longest_frame_ms: round(Math.max(...busy.gaps)),
+      frames_over_20ms: busy.gaps.filter((g) => g > 20).length,
+      player: `${before} → ${after}`,
+    };
+  } finally {
+    await context.close();
+  }
+}
+
+/** ms from navigation start until the first chart canvas has non-blank pixels, on fresh loads. */
+async function firstChart(server) {
+  const runs = [];
+  for (let i = 0; i < FIRST_CHART_RUNS; i++) {
+    const context = await launch();
+    try {
+      await context.addInitScript(() => {
+        const drawn = (c) => {
+          if (!c.width || !c.height) return false;
+          const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+          for (let k = 3; k < data.length; k += 4 * 5) if (data[k] !== 0) return true;
+          return false;
+        };
+        const poll = () => {
+          const c = document.querySelector('figure.chart canvas');
+          if (c && drawn(c)) {
+            window.__firstChart = performance.now();
+            window.__firstWidget = window.__firstWidget ?? window.__firstChart;
+            return;
+          }
+          if (!window.__firstWidget && document.querySelector('section.widget')) window.__firstWidget = performance.now();
+          requestAnimationFrame(poll);
+        };
+        requestAnimationFrame(poll);
+      });
+      const page = await context.newPage();
+      await page.goto(`${server.url}#/articles/round-robin`);
+      await page.waitForFunction(() => window.__firstChart !== undefined, null, { timeout: 30_000 });
+      runs.push(await page.evaluate(() => {
+        const nav = performance.getEntriesByType('navigation')[0];
+        const wasm = performance.getEntriesByType('resource').find((r) => r.name.endsWith('.wasm'));
+        return {
+          first_chart_ms: window.__firstChart,
+          first_widget_ms: window.__firstWidget,
+          dom_content_loaded_ms: nav.domContentLoadedEventEnd,
+          wasm_loaded_ms: wasm?.responseEnd,
+        };
+      }));
+    } finally {
+      await context.close();
+    }
+  }
+  const med = (k) => round(quantile(runs.map((r) => r[k]), 0.5));
+  return {
+    runs: runs.length,
+    median_ms: med('first_chart_ms'),
+    min_ms: round(Math.min(...runs.map((r) => r.first_chart_ms))),
+    max_ms: round(Math.max(...runs.map((r) => r.first_chart_ms))),
+    median_first_widget_ms: med('first_widget_ms'),
+    median_dom_content_loaded_ms: med('dom_content_loaded_ms'),
+    median_wasm_loaded_ms: med('wasm_loaded_ms'),
+    all_ms: runs.map((r) => round(r.first_chart_ms)),
+  };
+}
+
+const verdict = (ok) => (ok ? 'ok' : 'MISSED');
+
+const server = await serve();
+try {
+  const size = sizes();
+  const redraws = await redraw(server);
+  const frames = await fps(server);
+  const first = await firstChart(server);
+  const report = {
+    date: new Date().toISOString(),
+    dist: DIST,
+    size,
+    redraw: redraws,
+    fps: frames,
+    first_chart: first,
+    targets: TARGETS,
+    met: {
+      size: size.gzip <= TARGETS.gzipBytes,
+      redraw: redraws.median_ms <= TARGETS.redrawMedianMs,
+      fps: frames.fps_playing >= TARGETS.fps - 3,
+      first_chart: first.median_ms <= TARGETS.firstChartMs,
+    },
+  };
+  fs.mkdirSync(OUTPUT, { recursive: true });
+  fs.writeFileSync(path.join(OUTPUT, 'web-bench.json'), `${JSON.stringify(report, null, 2)}\n`);
+
+  const kib = (b) => `${round(b / KB)} KiB`;
+  console.log('Brownout web benchmark');
+  for (const f of size.files) console.log(`  ${f.file}: ${kib(f.raw)} raw, ${kib(f.gzip)} gzip, ${kib(f.brotli)} brotli`);
+  console.log(`size (wasm + JS + loader, gzip -9): ${kib(size.gzip)} (${size.gzip} B; brotli ${kib(size.brotli)}), target <= 350 KiB: ${verdict(report.met.size)}`);
+  console.log(`redraw after a keyboard knob change (${redraws.changes} changes): median ${redraws.median_ms} ms, p90 ${redraws.p90_ms} ms, max ${redraws.max_ms} ms, target <= 50 ms: ${verdict(report.met.redraw)}`);
+  console.log(`frames while playing (3 s): ${frames.fps_playing} fps (idle ${frames.fps_idle} fps), longest frame ${frames.longest_frame_ms} ms, ${frames.frames_over_20ms} frames > 20 ms, target 60: ${verdict(report.met.fps)}`);
+  console.log(`first chart drawn after navigation start (${first.runs} fresh loads): median ${first.median_ms} ms (min ${first.min_ms}, max ${first.max_ms}; first widget ${first.median_first_widget_ms} ms, wasm loaded ${first.median_wasm_loaded_ms} ms), target <= 1000 ms: ${verdict(report.met.first_chart)}`);
+  console.log(`written to ${path.join(OUTPUT, 'web-bench.json')}`);
+} finally {
+  await server.close();
+}

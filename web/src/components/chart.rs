@@ -1,0 +1,140 @@
+//! One chart on a canvas, sharp on HiDPI screens, with a text summary and
+//! PNG / SVG / CSV downloads. It redraws only when its data, cursor, size
+//! or theme change, never per animation frame.
+
+use brownout_charts::{ChartData, ChartOptions, Run, Theme};
+use brownout_content::widget::ChartKind;
+use gloo::events::EventListener;
+use plotters::prelude::IntoDrawingArea;
+use plotters_canvas::CanvasBackend;
+use web_sys::HtmlCanvasElement;
+use yew::prelude::*;
+
+use crate::browser;
+use crate::runs::RunsRef;
+
+/// Properties of [`ChartView`].
+#[derive(Properties, PartialEq)]
+pub struct ChartProps {
+    /// Which chart.
+    pub kind: ChartKind,
+    /// The runs to draw (both sides in compare mode).
+    pub runs: RunsRef,
+    /// Names of side A and side B.
+    pub labels: (String, String),
+    /// Time marker, when the player is paused mid-run.
+    pub cursor: Option<f64>,
+    /// Base of download file names.
+    pub file_stem: String,
+    /// Called after each redraw.
+    #[prop_or_default]
+    pub ondrawn: Callback<()>,
+}
+
+const CSS_HEIGHT: f64 = 260.0;
+
+fn data<'a>(runs: &'a crate::runs::Runs, labels: &'a (String, String)) -> ChartData<'a> {
+    let a = Run { result: &runs.a, label: &labels.0 };
+    match &runs.b {
+        Some(b) => ChartData::compare(a, Run { result: b, label: &labels.1 }),
+        None => ChartData::single(&runs.a, &labels.0),
+    }
+}
+
+fn draw(canvas: &HtmlCanvasElement, p: &ChartProps) -> Result<(), String> {
+    let Ok(runs) = p.runs.0.as_ref() else { return Ok(()) };
+    let ratio = browser::device_pixel_ratio();
+    let css_width = f64::from(canvas.client_width().max(280));
+    canvas.set_width((css_width * ratio).round() as u32);
+    canvas.set_height((CSS_HEIGHT * ratio).round() as u32);
+    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D canvas context")?;
+    let area = backend.into_drawing_area();
+    let theme = if browser::prefers_dark() { Theme::Dark } else { Theme::Light };
+    let opts = ChartOptions { scale: ratio, theme, cursor_s: p.cursor };
+    brownout_charts::draw(&area, p.kind, &data(runs, &p.labels), &opts).map_err(|e| e.to_string())?;
+    area.present().map_err(|e| e.to_string())
+}
+
+/// A chart with its caption and download buttons.
+#[component]
+pub fn ChartView(p: &ChartProps) -> Html {
+    let canvas = use_node_ref();
+    let resized = use_state(|| 0u32);
+    {
+        let resized = resized.clone();
+        use_effect_with((), move |_| {
+            // Redraw on resize and when the page switches light / dark.
+            let window = web_sys::window();
+            let bump = {
+                let resized = resized.clone();
+                move |_: &web_sys::Event| resized.set(*resized + 1)
+            };
+            let on_resize = window.as_ref().map(|w| EventListener::new(w, "resize", bump.clone()));
+            let on_theme = window
+                .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+                .map(|m| EventListener::new(&m, "change", bump));
+            move || drop((on_resize, on_theme))
+        });
+    }
+    {
+        let canvas = canvas.clone();
+        let deps = (p.runs.clone(), p.cursor, *resized, p.kind, p.labels.clone());
+        let props = (p.kind, p.runs.clone(), p.labels.clone(), p.cursor, p.file_stem.clone(), p.ondrawn.clone());
+        use_effect_with(deps, move |_| {
+            if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
+                let (kind, runs, labels, cursor, file_stem, ondrawn) = props;
+                let p = ChartProps { kind, runs, labels, cursor, file_stem, ondrawn };
+                if let Err(e) = draw(&c, &p) {
+                    gloo::console::error!(format!("chart {}: {e}", p.kind.name()));
+                }
+                p.ondrawn.emit(());
+            }
+        });
+    }
+    let Ok(runs) = p.runs.0.as_ref() else { return Html::default() };
+    let name = p.kind.name();
+    let summary = brownout_charts::summary_text(p.kind, &data(runs, &p.labels));
+    let stem = format!("{}-{name}", p.file_stem);
+    let png = {
+        let (canvas, stem) = (canvas.clone(), stem.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(url) = canvas.cast::<HtmlCanvasElement>().and_then(|c| c.to_data_url().ok()) {
+                browser::download_url(&format!("{stem}.png"), &url, false);
+            }
+        })
+    };
+    let svg = {
+        let (runs, labels, kind, stem) = (p.runs.clone(), p.labels.clone(), p.kind, stem.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Ok(r) = runs.0.as_ref() {
+                let opts = ChartOptions::default();
+                match brownout_charts::svg(kind, &data(r, &labels), &opts, 960, 480) {
+                    Ok(text) => browser::download(&format!("{stem}.svg"), "image/svg+xml", text.as_bytes()),
+                    Err(e) => gloo::console::error!(e.to_string()),
+                }
+            }
+        })
+    };
+    let csv = {
+        let (runs, labels, kind) = (p.runs.clone(), p.labels.clone(), p.kind);
+        Callback::from(move |_: MouseEvent| {
+            if let Ok(r) = runs.0.as_ref() {
+                let text = brownout_charts::csv(kind, &data(r, &labels));
+                browser::download(&format!("{stem}.csv"), "text/csv", text.as_bytes());
+            }
+        })
+    };
+    html! {
+        <figure class="chart" data-chart={name}>
+            <canvas ref={canvas} role="img" aria-label={summary.clone()} style={format!("height: {CSS_HEIGHT}px")} />
+            <figcaption>
+                <span class="chart-summary">{ summary }</span>
+                <span class="chart-downloads">
+                    <button type="button" onclick={png} aria-label={format!("Download the {name} chart as PNG")}>{"PNG"}</button>
+                    <button type="button" onclick={svg} aria-label={format!("Download the {name} chart as SVG")}>{"SVG"}</button>
+                    <button type="button" onclick={csv} aria-label={format!("Download the {name} chart's data as CSV")}>{"CSV"}</button>
+                </span>
+            </figcaption>
+        </figure>
+    }
+}

@@ -1,0 +1,85 @@
+//! An animation of requests flowing from the balancer to the servers, with
+//! each server's busy workers and queue at the player's time.
+
+use std::rc::Rc;
+
+use brownout_sim::RunResult;
+use yew::prelude::*;
+
+/// Properties of [`Flow`].
+#[derive(Properties, PartialEq)]
+pub struct FlowProps {
+    /// The run to show.
+    pub run: Rc<RunResult>,
+    /// Simulated time shown, seconds after warm-up.
+    pub cursor: f64,
+    /// Draw still dots instead of moving ones.
+    pub reduced_motion: bool,
+}
+
+const ROW: f64 = 26.0;
+const BALANCER_X: f64 = 56.0;
+const SERVER_X: f64 = 250.0;
+const QUEUE_X: f64 = 360.0;
+const QUEUE_W: f64 = 220.0;
+
+/// Queue length to bar width: logarithmic, so 3 and 3,000 both read.
+fn queue_width(q: f64) -> f64 {
+    ((1.0 + q).log10() / 4.0 * QUEUE_W).min(QUEUE_W)
+}
+
+/// Servers in rows; dots move along the lines at a density that follows
+/// each server's utilisation; queues are bars with their length in text.
+#[component]
+pub fn Flow(p: &FlowProps) -> Html {
+    let s = &p.run.series;
+    let servers = &p.run.summary.servers;
+    let k = ((p.cursor / s.bucket_s) as usize).min(s.t_s.len().saturating_sub(1));
+    let height = (servers.len() as f64 * ROW).max(ROW * 3.0) + 10.0;
+    let mid = height / 2.0;
+    let rows = servers.iter().enumerate().map(|(i, srv)| {
+        let y = 5.0 + ROW * (i as f64 + 0.5);
+        let util = s.utilization.get(i).and_then(|u| u.get(k)).copied().unwrap_or(0.0);
+        let queue = s.queue.get(i).and_then(|q| q.get(k)).copied().unwrap_or(0.0);
+        let path = format!("M{BALANCER_X},{mid} L{SERVER_X},{y}");
+        let dots = (util * 3.0).ceil() as usize;
+        let group = format!("g{}", srv.group % 6);
+        html! {
+            <g class={classes!("flow-row", group)}>
+                <line x1={BALANCER_X.to_string()} y1={mid.to_string()} x2={SERVER_X.to_string()} y2={y.to_string()} class="flow-line" />
+                { for (0..dots).map(|d| dot(&path, d, dots, (mid, y), p.reduced_motion)) }
+                <rect x={SERVER_X.to_string()} y={(y - 9.0).to_string()} width="100" height="18" rx="3" class="server-box" />
+                <rect x={SERVER_X.to_string()} y={(y - 9.0).to_string()} width={(100.0 * util).to_string()} height="18" rx="3" class="server-busy" />
+                <text x={(SERVER_X + 6.0).to_string()} y={(y + 4.0).to_string()} class="server-label">
+                    { format!("{} {} · {:.0}%", srv.name, srv.index, util * 100.0) }
+                </text>
+                <rect x={QUEUE_X.to_string()} y={(y - 6.0).to_string()} width={queue_width(queue).to_string()} height="12" class="queue-bar" />
+                <text x={(QUEUE_X + queue_width(queue) + 6.0).to_string()} y={(y + 4.0).to_string()} class="queue-label">
+                    { format!("{queue:.0} waiting") }
+                </text>
+            </g>
+        }
+    });
+    html! {
+        <svg class="flow" viewBox={format!("0 0 660 {height}")} role="img"
+            aria-label={format!("Requests flowing from the balancer to {} servers at {:.0} s", servers.len(), p.cursor)}>
+            { for rows }
+            <circle cx={BALANCER_X.to_string()} cy={mid.to_string()} r="22" class="balancer" />
+            <text x={BALANCER_X.to_string()} y={(mid + 4.0).to_string()} text-anchor="middle" class="balancer-label">{"LB"}</text>
+        </svg>
+    }
+}
+
+fn dot(path: &str, d: usize, n: usize, (from_y, to_y): (f64, f64), still: bool) -> Html {
+    if still {
+        let f = (d as f64 + 0.5) / n as f64;
+        let (x, yy) = (BALANCER_X + (SERVER_X - BALANCER_X) * f, from_y + (to_y - from_y) * f);
+        return html! { <circle r="3" cx={x.to_string()} cy={yy.to_string()} class="flow-dot" /> };
+    }
+    let begin = format!("{:.2}s", -(d as f64) * 0.9 / n as f64);
+    html! {
+        <circle r="3" class="flow-dot">
+            <animateMotion dur="0.9s" repeatCount="indefinite" path={path.to_string()} begin={begin} />
+        </circle>
+    }
+}

@@ -1,0 +1,28 @@
+//! Brownout's site: a Yew app of articles with live simulations.
+//!
+//! ```text
+//!  hash URL ──> route ──> pages (home, article, embed)
+//!  article Markdown ──> markdown.rs ──> Yew nodes, widget blocks ──> components::widget
+//!  widget state ──> runs.rs (the engine, within a budget) ──> charts, flow, stats
+//! ```
+//! Components render; the engine and all logic that can be tested natively
+//! live in brownout-sim, brownout-content and the pure modules here
+//! (`route`, `runs`, `markdown`).
+
+pub mod browser;
+pub mod components;
+pub mod markdown;
+pub mod pages;
+pub mod panic;
+pub mod route;
+pub mod runs;
+
+mod app;
+
+pub use app::App;
+
+/// Starts the app in the page's body.
+pub fn start() {
+    panic::install();
+    yew::Renderer::<App>::new().render();
+}

@@ -1,0 +1,5 @@
+//! Entry point of the site's WebAssembly binary.
+
+fn main() {
+    brownout_web::start();
+}

@@ -1,0 +1,131 @@
+//! Components in a real browser (headless Chromium via wasm-bindgen-test):
+//! knobs change the scenario and the numbers; bad links give messages.
+#![cfg(target_arch = "wasm32")]
+
+use brownout_web::App;
+use brownout_web::components::WidgetView;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{Element, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().and_then(|w| w.document()).expect("a document")
+}
+
+/// A fresh element to render into.
+fn root() -> Element {
+    let div = document().create_element("div").expect("div");
+    document().body().expect("body").append_child(&div).expect("append");
+    div
+}
+
+fn set_hash(hash: &str) {
+    web_sys::window().expect("window").location().set_hash(hash).expect("hash");
+}
+
+fn stat(root: &Element, key: &str) -> f64 {
+    root.query_selector(&format!(".stat[data-stat={key}] dd"))
+        .ok()
+        .flatten()
+        .and_then(|e| e.get_attribute("data-value"))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(f64::NAN)
+}
+
+fn spec(text: &str) -> String {
+    text.to_string()
+}
+
+#[wasm_bindgen_test]
+async fn moving_a_knob_reruns_the_scenario_and_updates_the_numbers_and_the_url() {
+    set_hash("#/articles/round-robin");
+    let root = root();
+    let props = brownout_web::components::WidgetProps {
+        slug: "round-robin".into(),
+        index: 0,
+        spec: spec(r#"{"preset": "round-robin-2am", "knobs": ["balancer.policy"], "charts": ["latency"]}"#),
+        query: vec![],
+        embed: false,
+        show: None,
+    };
+    yew::Renderer::<WidgetView>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    let before = stat(&root, "p99");
+    assert!(before > 100_000.0, "round robin's p99 is minutes: {before}");
+    let select: web_sys::HtmlSelectElement = root
+        .query_selector("select[data-path='balancer.policy']")
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into().ok())
+        .expect("policy select");
+    select.set_value("least_connections");
+    select.dispatch_event(&web_sys::Event::new("change").expect("event")).expect("dispatch");
+    yew::scheduler::flush().await;
+    let after = stat(&root, "p99");
+    assert!(after < 1_000.0, "least connections' p99 is under a second: {after}");
+    let hash = web_sys::window().expect("window").location().hash().expect("hash");
+    assert!(hash.contains("w0.balancer.policy=least_connections"), "{hash}");
+}
+
+#[wasm_bindgen_test]
+async fn a_range_knob_takes_the_typed_value() {
+    set_hash("#/articles/round-robin");
+    let root = root();
+    let props = brownout_web::components::WidgetProps {
+        slug: "round-robin".into(),
+        index: 0,
+        spec: spec(r#"{"preset": "mm1", "knobs": ["traffic.rate_rps"], "charts": []}"#),
+        query: vec![],
+        embed: false,
+        show: None,
+    };
+    yew::Renderer::<WidgetView>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    let before = stat(&root, "throughput");
+    let input: HtmlInputElement = root
+        .query_selector("input[data-path='traffic.rate_rps']")
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into().ok())
+        .expect("rate slider");
+    input.set_value("4");
+    input.dispatch_event(&web_sys::InputEvent::new("input").expect("event")).expect("dispatch");
+    yew::scheduler::flush().await;
+    let after = stat(&root, "throughput");
+    assert!((before - 8.0).abs() < 0.3 && (after - 4.0).abs() < 0.3, "{before} then {after}");
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_url_parameter_shows_a_specific_message_and_the_preset_runs() {
+    set_hash("#/articles/round-robin?w0.traffic.rate_rps=lots&w0.colour=red");
+    let root = root();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    yew::scheduler::flush().await;
+    let text = root.text_content().unwrap_or_default();
+    assert!(text.contains("Arrival rate must be a number from"), "{}", &text[..text.len().min(400)]);
+    assert!(text.contains("unknown parameter \"colour\""), "{text}");
+    assert!(stat(&root, "p99") > 0.0, "the widget still runs the preset");
+}
+
+#[wasm_bindgen_test]
+async fn an_unknown_article_names_the_articles_there_are() {
+    set_hash("#/articles/no-such-article");
+    let root = root();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    yew::scheduler::flush().await;
+    let text = root.text_content().unwrap_or_default();
+    assert!(text.contains("There is no article \u{201c}no-such-article\u{201d}. The articles are: round-robin."), "{text}");
+}
+
+#[wasm_bindgen_test]
+async fn html_in_a_url_is_shown_as_text_never_run() {
+    set_hash("#/articles/round-robin?w0.traffic.rate_rps=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E");
+    let root = root();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    yew::scheduler::flush().await;
+    assert!(root.query_selector("img[src=x]").ok().flatten().is_none(), "no element was injected");
+    let text = root.text_content().unwrap_or_default();
+    assert!(text.contains("<img src=x onerror=alert(1)>"), "the value is quoted as text");
+}
