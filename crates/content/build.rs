@@ -21,19 +21,37 @@ fn main() {
     for path in files(&root.join("scenarios"), "toml") {
         let text = read(&path);
         let json = toml_to_json(&path, &text);
-        let _ = writeln!(code, "    ({:?}, include_str!({:?}), {json:?}),", stem(&path), path.display().to_string());
+        let _ = writeln!(
+            code,
+            "    ({:?}, include_str!({:?}), {json:?}),",
+            stem(&path),
+            path.display().to_string()
+        );
     }
     code.push_str("];\n");
 
-    code.push_str("/// `(file stem, front matter as JSON, Markdown body, widget blocks as JSON)`.\n");
+    code.push_str(
+        "/// `(file stem, front matter as JSON, Markdown body, widget blocks as JSON)`.\n",
+    );
     code.push_str("pub(crate) static ARTICLE_FILES: &[(&str, &str, &str, &[&str])] = &[\n");
     for path in files(&root.join("articles"), "md") {
         let text = read(&path);
-        let (front, body) = split_front_matter(&text)
-            .unwrap_or_else(|| fail(&path, "an article starts with a +++ front matter block closed by +++"));
+        let (front, body) = split_front_matter(&text).unwrap_or_else(|| {
+            fail(
+                &path,
+                "an article starts with a +++ front matter block closed by +++",
+            )
+        });
         let front = toml_to_json(&path, front);
-        let widgets: Vec<String> = widget_blocks(body).iter().map(|b| toml_to_json(&path, b)).collect();
-        let _ = writeln!(code, "    ({:?}, {front:?}, {body:?}, &{widgets:?}),", stem(&path));
+        let widgets: Vec<String> = widget_blocks(body)
+            .iter()
+            .map(|b| toml_to_json(&path, b))
+            .collect();
+        let _ = writeln!(
+            code,
+            "    ({:?}, {front:?}, {body:?}, &{widgets:?}),",
+            stem(&path)
+        );
     }
     code.push_str("];\n");
 
@@ -57,7 +75,10 @@ fn read(path: &Path) -> String {
 }
 
 fn stem(path: &Path) -> String {
-    path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string()
+    path.file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default()
+        .to_string()
 }
 
 fn fail(path: &Path, message: &str) -> ! {
@@ -80,7 +101,9 @@ fn widget_blocks(markdown: &str) -> Vec<String> {
     let mut current: Option<String> = None;
     for event in Parser::new(markdown) {
         match event {
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if info.trim() == "widget" => {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                if info.trim() == "widget" =>
+            {
                 current = Some(String::new());
             }
             Event::Text(t) => {

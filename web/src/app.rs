@@ -15,7 +15,9 @@ pub fn App() -> Html {
         let location = location.clone();
         use_effect_with((), move |_| {
             let listener = web_sys::window().map(|w| {
-                EventListener::new(&w, "hashchange", move |_| location.set(parse_hash(&browser::hash())))
+                EventListener::new(&w, "hashchange", move |_| {
+                    location.set(parse_hash(&browser::hash()))
+                })
             });
             move || drop(listener)
         });

@@ -9,7 +9,9 @@ fn window() -> Option<web_sys::Window> {
 
 /// The URL hash, with its `#`.
 pub fn hash() -> String {
-    window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+    window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
 }
 
 /// Replaces the hash without a navigation or a history entry.
@@ -21,7 +23,9 @@ pub fn replace_hash(hash: &str) {
 
 /// The page's URL up to (not including) the hash: where share links point.
 pub fn base_url() -> String {
-    let Some(location) = window().map(|w| w.location()) else { return String::new() };
+    let Some(location) = window().map(|w| w.location()) else {
+        return String::new();
+    };
     let origin = location.origin().unwrap_or_default();
     let path = location.pathname().unwrap_or_default();
     format!("{origin}{path}")
@@ -38,12 +42,16 @@ pub fn prefers_dark() -> bool {
 }
 
 fn media_matches(query: &str) -> bool {
-    window().and_then(|w| w.match_media(query).ok().flatten()).is_some_and(|m| m.matches())
+    window()
+        .and_then(|w| w.match_media(query).ok().flatten())
+        .is_some_and(|m| m.matches())
 }
 
 /// Device pixels per CSS pixel (1 when unknown).
 pub fn device_pixel_ratio() -> f64 {
-    window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 4.0)
+    window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .clamp(1.0, 4.0)
 }
 
 /// Copies `text` to the clipboard; `done(true)` once copied.
@@ -64,15 +72,27 @@ pub fn download(name: &str, mime: &str, bytes: &[u8]) {
     let parts = js_sys::Array::of1(&array);
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options) else { return };
-    download_url(name, &web_sys::Url::create_object_url_with_blob(&blob).unwrap_or_default(), true);
+    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    download_url(
+        name,
+        &web_sys::Url::create_object_url_with_blob(&blob).unwrap_or_default(),
+        true,
+    );
 }
 
 /// Offers the resource at `url` (an object or data URL) as a download.
 pub fn download_url(name: &str, url: &str, revoke: bool) {
-    let Some(document) = window().and_then(|w| w.document()) else { return };
-    let Ok(anchor) = document.create_element("a") else { return };
-    let Ok(anchor) = anchor.dyn_into::<web_sys::HtmlAnchorElement>() else { return };
+    let Some(document) = window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(anchor) = document.create_element("a") else {
+        return;
+    };
+    let Ok(anchor) = anchor.dyn_into::<web_sys::HtmlAnchorElement>() else {
+        return;
+    };
     anchor.set_href(url);
     anchor.set_download(name);
     anchor.click();
@@ -90,17 +110,22 @@ pub fn mark(name: &str) {
 
 /// Measures from mark `start` to now, when `start` was marked.
 pub fn measure(name: &str, start: &str) {
-    if let Some(p) = window().and_then(|w| w.performance()) {
-        if p.get_entries_by_name_with_entry_type(start, "mark").length() > 0 {
-            let _ = p.measure_with_start_mark(name, start);
-            p.clear_marks_with_mark_name(start);
-        }
+    if let Some(p) = window().and_then(|w| w.performance())
+        && p.get_entries_by_name_with_entry_type(start, "mark")
+            .length()
+            > 0
+    {
+        let _ = p.measure_with_start_mark(name, start);
+        p.clear_marks_with_mark_name(start);
     }
 }
 
 /// Scrolls the element with `id` into view.
 pub fn scroll_to(id: &str) {
-    if let Some(el) = window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) {
+    if let Some(el) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+    {
         el.scroll_into_view();
     }
 }

@@ -38,11 +38,19 @@ struct Frame {
 /// the widget blocks, numbered from 0.
 pub fn render(markdown: &str, slug: &str, mut widget: impl FnMut(usize, &str) -> Html) -> Html {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
-    let mut stack = vec![Frame { kind: Kind::Root, children: Vec::new(), text: String::new() }];
+    let mut stack = vec![Frame {
+        kind: Kind::Root,
+        children: Vec::new(),
+        text: String::new(),
+    }];
     let mut widgets = 0;
     for event in Parser::new_ext(markdown, options) {
         match event {
-            Event::Start(tag) => stack.push(Frame { kind: kind(tag), children: Vec::new(), text: String::new() }),
+            Event::Start(tag) => stack.push(Frame {
+                kind: kind(tag),
+                children: Vec::new(),
+                text: String::new(),
+            }),
             Event::End(TagEnd::CodeBlock) => {
                 let Some(frame) = stack.pop() else { break };
                 let node = match frame.kind {
@@ -50,7 +58,9 @@ pub fn render(markdown: &str, slug: &str, mut widget: impl FnMut(usize, &str) ->
                         widgets += 1;
                         widget(widgets - 1, &frame.text)
                     }
-                    Kind::Code(lang) => html! { <pre><code class={format!("language-{lang}")}>{frame.text}</code></pre> },
+                    Kind::Code(lang) => {
+                        html! { <pre><code class={format!("language-{lang}")}>{frame.text}</code></pre> }
+                    }
                     _ => Html::default(),
                 };
                 push(&mut stack, node, "");
@@ -63,12 +73,16 @@ pub fn render(markdown: &str, slug: &str, mut widget: impl FnMut(usize, &str) ->
                 let text = frame.text.clone();
                 push(&mut stack, element(frame, slug), &text);
             }
-            Event::Text(t) | Event::Code(t) if matches!(stack.last().map(|f| &f.kind), Some(Kind::Code(_))) => {
+            Event::Text(t) | Event::Code(t)
+                if matches!(stack.last().map(|f| &f.kind), Some(Kind::Code(_))) =>
+            {
                 if let Some(f) = stack.last_mut() {
                     f.text.push_str(&t);
                 }
             }
-            Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) => push(&mut stack, html! { {t.to_string()} }, &t),
+            Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                push(&mut stack, html! { {t.to_string()} }, &t)
+            }
             Event::Code(t) => push(&mut stack, html! { <code>{t.to_string()}</code> }, &t),
             Event::SoftBreak => push(&mut stack, html! { {" "} }, " "),
             Event::HardBreak => push(&mut stack, html! { <br /> }, " "),
@@ -76,7 +90,11 @@ pub fn render(markdown: &str, slug: &str, mut widget: impl FnMut(usize, &str) ->
             _ => {}
         }
     }
-    let children = stack.into_iter().next().map(|f| f.children).unwrap_or_default();
+    let children = stack
+        .into_iter()
+        .next()
+        .map(|f| f.children)
+        .unwrap_or_default();
     html! { <>{ for children }</> }
 }
 
@@ -113,7 +131,9 @@ fn kind(tag: Tag<'_>) -> Kind {
 /// and relative links; never `javascript:` or `data:`.
 pub fn safe_url(url: &str) -> bool {
     let lower = url.trim().to_ascii_lowercase();
-    ["https://", "http://", "mailto:", "#", "/", "./"].iter().any(|p| lower.starts_with(p))
+    ["https://", "http://", "mailto:", "#", "/", "./"]
+        .iter()
+        .any(|p| lower.starts_with(p))
         || !lower.contains(':')
 }
 
@@ -126,7 +146,13 @@ fn element(frame: Frame, slug: &str) -> Html {
         Kind::Heading(level) => {
             let id = slugify(&frame.text);
             let tag = format!("h{}", level as usize);
-            let link = href(&Route::Article { slug: slug.to_string(), section: Some(id.clone()) }, &[]);
+            let link = href(
+                &Route::Article {
+                    slug: slug.to_string(),
+                    section: Some(id.clone()),
+                },
+                &[],
+            );
             html! {
                 <@{tag} id={id} class="heading">
                     {kids}
@@ -146,7 +172,9 @@ fn element(frame: Frame, slug: &str) -> Html {
             html! { <a href={url} rel={external.then_some("noopener noreferrer")}>{kids}</a> }
         }
         Kind::Link(_) => html! { <span>{kids}</span> },
-        Kind::Image(src) if safe_url(&src) => html! { <img src={src} alt={frame.text} loading="lazy" /> },
+        Kind::Image(src) if safe_url(&src) => {
+            html! { <img src={src} alt={frame.text} loading="lazy" /> }
+        }
         Kind::Image(_) => html! { <span>{frame.text}</span> },
         Kind::Table => html! { <div class="table-wrap"><table>{kids}</table></div> },
         Kind::TableHead => html! { <thead><tr>{kids}</tr></thead> },

@@ -15,9 +15,13 @@ pub fn install() {
 }
 
 fn show(text: &str) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
     let Some(body) = document.body() else { return };
-    let Ok(div) = document.create_element("div") else { return };
+    let Ok(div) = document.create_element("div") else {
+        return;
+    };
     div.set_class_name("panic-box");
     div.set_attribute("role", "alert").ok();
     div.set_text_content(Some(text));

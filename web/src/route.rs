@@ -38,16 +38,25 @@ pub struct Location {
 pub fn parse_hash(hash: &str) -> Location {
     let hash = hash.strip_prefix('#').unwrap_or(hash);
     let (path, query) = hash.split_once('?').unwrap_or((hash, ""));
-    let query = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+    let query = form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
     let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
     let route = match parts.as_slice() {
         [] => Route::Home,
-        ["articles", slug] => Route::Article { slug: (*slug).to_string(), section: None },
-        ["articles", slug, section] => {
-            Route::Article { slug: (*slug).to_string(), section: Some((*section).to_string()) }
-        }
+        ["articles", slug] => Route::Article {
+            slug: (*slug).to_string(),
+            section: None,
+        },
+        ["articles", slug, section] => Route::Article {
+            slug: (*slug).to_string(),
+            section: Some((*section).to_string()),
+        },
         ["embed", slug, index] => match index.parse() {
-            Ok(widget) => Route::Embed { slug: (*slug).to_string(), widget },
+            Ok(widget) => Route::Embed {
+                slug: (*slug).to_string(),
+                widget,
+            },
             Err(_) => Route::NotFound(path.to_string()),
         },
         _ => Route::NotFound(path.to_string()),
@@ -59,15 +68,23 @@ pub fn parse_hash(hash: &str) -> Location {
 pub fn href(route: &Route, query: &[(String, String)]) -> String {
     let path = match route {
         Route::Home => "/".to_string(),
-        Route::Article { slug, section: None } => format!("/articles/{slug}"),
-        Route::Article { slug, section: Some(s) } => format!("/articles/{slug}/{s}"),
+        Route::Article {
+            slug,
+            section: None,
+        } => format!("/articles/{slug}"),
+        Route::Article {
+            slug,
+            section: Some(s),
+        } => format!("/articles/{slug}/{s}"),
         Route::Embed { slug, widget } => format!("/embed/{slug}/{widget}"),
         Route::NotFound(p) => format!("/{}", p.trim_start_matches('/')),
     };
     if query.is_empty() {
         format!("#{path}")
     } else {
-        let q = form_urlencoded::Serializer::new(String::new()).extend_pairs(query).finish();
+        let q = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(query)
+            .finish();
         format!("#{path}?{q}")
     }
 }
@@ -87,10 +104,10 @@ pub fn stray_keys(query: &[(String, String)], widgets: usize) -> Vec<String> {
     query
         .iter()
         .filter(|(k, _)| {
-            !k.strip_prefix('w')
+            k.strip_prefix('w')
                 .and_then(|rest| rest.split_once('.'))
                 .and_then(|(n, _)| n.parse::<usize>().ok())
-                .is_some_and(|n| n < widgets)
+                .is_none_or(|n| n >= widgets)
         })
         .map(|(k, _)| k.chars().take(40).collect())
         .collect()
@@ -114,16 +131,28 @@ mod tests {
     use super::*;
 
     fn q(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn routes_round_trip_through_the_hash() {
         for route in [
             Route::Home,
-            Route::Article { slug: "round-robin".into(), section: None },
-            Route::Article { slug: "round-robin".into(), section: Some("weights".into()) },
-            Route::Embed { slug: "round-robin".into(), widget: 2 },
+            Route::Article {
+                slug: "round-robin".into(),
+                section: None,
+            },
+            Route::Article {
+                slug: "round-robin".into(),
+                section: Some("weights".into()),
+            },
+            Route::Embed {
+                slug: "round-robin".into(),
+                widget: 2,
+            },
         ] {
             let query = q(&[("w0.traffic.rate_rps", "80"), ("x", "a b&c")]);
             assert_eq!(parse_hash(&href(&route, &query)), Location { route, query });
@@ -134,19 +163,36 @@ mod tests {
     fn unknown_paths_are_not_found_and_empty_is_home() {
         assert_eq!(parse_hash("").route, Route::Home);
         assert_eq!(parse_hash("#/").route, Route::Home);
-        assert_eq!(parse_hash("#/nope/x").route, Route::NotFound("/nope/x".into()));
-        assert_eq!(parse_hash("#/embed/a/b").route, Route::NotFound("/embed/a/b".into()));
+        assert_eq!(
+            parse_hash("#/nope/x").route,
+            Route::NotFound("/nope/x".into())
+        );
+        assert_eq!(
+            parse_hash("#/embed/a/b").route,
+            Route::NotFound("/embed/a/b".into())
+        );
     }
 
     #[test]
     fn widget_parameters_are_split_by_prefix() {
-        let query = q(&[("w0.seed", "3"), ("w1.seed", "4"), ("w12.seed", "5"), ("zzz", "1")]);
+        let query = q(&[
+            ("w0.seed", "3"),
+            ("w1.seed", "4"),
+            ("w12.seed", "5"),
+            ("zzz", "1"),
+        ]);
         assert_eq!(widget_query(&query, 1), q(&[("seed", "4")]));
-        assert_eq!(stray_keys(&query, 2), vec!["w12.seed".to_string(), "zzz".to_string()]);
+        assert_eq!(
+            stray_keys(&query, 2),
+            vec!["w12.seed".to_string(), "zzz".to_string()]
+        );
     }
 
     #[test]
     fn headings_become_readable_ids() {
-        assert_eq!(slugify("Why weights aren't enough!"), "why-weights-aren-t-enough");
+        assert_eq!(
+            slugify("Why weights aren't enough!"),
+            "why-weights-aren-t-enough"
+        );
     }
 }

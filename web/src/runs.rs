@@ -21,10 +21,18 @@ pub struct Runs {
 
 /// Runs both sides of `state`; an error says why the scenario cannot run.
 pub fn run(widget: &Widget, state: &WidgetState) -> Result<Runs, String> {
-    let limits = Limits { max_events: EVENT_BUDGET };
-    let a = simulate(&widget.scenario(state, Side::A).map_err(|e| e.to_string())?, limits);
+    let limits = Limits {
+        max_events: EVENT_BUDGET,
+    };
+    let a = simulate(
+        &widget.scenario(state, Side::A).map_err(|e| e.to_string())?,
+        limits,
+    );
     let b = match state.compare {
-        Some(_) => Some(simulate(&widget.scenario(state, Side::B).map_err(|e| e.to_string())?, limits)),
+        Some(_) => Some(simulate(
+            &widget.scenario(state, Side::B).map_err(|e| e.to_string())?,
+            limits,
+        )),
         None => None,
     };
     let mut notices = Vec::new();
@@ -48,7 +56,10 @@ mod tests {
     fn compare_mode_runs_the_same_traffic_through_both_sides() {
         let spec = r#"{"preset": "round-robin-2am", "knobs": ["balancer.policy"], "compare_on": true,
             "compare": {"knob": "balancer.policy", "value": "least_connections"}}"#;
-        let w = WidgetSpec::from_json(spec).expect("parses").resolve().expect("resolves");
+        let w = WidgetSpec::from_json(spec)
+            .expect("parses")
+            .resolve()
+            .expect("resolves");
         let runs = run(&w, &w.initial_state()).expect("runs");
         let b = runs.b.expect("compare side");
         assert_eq!(runs.a.series.arrivals_rps, b.series.arrivals_rps);
@@ -58,7 +69,10 @@ mod tests {
     #[test]
     fn a_run_over_the_budget_is_cut_short_with_a_notice() {
         let spec = r#"{"preset": "round-robin-2am", "knobs": [{"path": "traffic.rate_rps", "max": 100000}]}"#;
-        let w = WidgetSpec::from_json(spec).expect("parses").resolve().expect("resolves");
+        let w = WidgetSpec::from_json(spec)
+            .expect("parses")
+            .resolve()
+            .expect("resolves");
         let (state, errors) = w.state_from_query(&[("traffic.rate_rps".into(), "5000".into())]);
         assert!(errors.is_empty(), "{errors:?}");
         let runs = run(&w, &state).expect("runs");

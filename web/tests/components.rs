@@ -11,18 +11,28 @@ use web_sys::{Element, HtmlInputElement};
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn document() -> web_sys::Document {
-    web_sys::window().and_then(|w| w.document()).expect("a document")
+    web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document")
 }
 
 /// A fresh element to render into.
 fn root() -> Element {
     let div = document().create_element("div").expect("div");
-    document().body().expect("body").append_child(&div).expect("append");
+    document()
+        .body()
+        .expect("body")
+        .append_child(&div)
+        .expect("append");
     div
 }
 
 fn set_hash(hash: &str) {
-    web_sys::window().expect("window").location().set_hash(hash).expect("hash");
+    web_sys::window()
+        .expect("window")
+        .location()
+        .set_hash(hash)
+        .expect("hash");
 }
 
 fn stat(root: &Element, key: &str) -> f64 {
@@ -45,7 +55,9 @@ async fn moving_a_knob_reruns_the_scenario_and_updates_the_numbers_and_the_url()
     let props = brownout_web::components::WidgetProps {
         slug: "round-robin".into(),
         index: 0,
-        spec: spec(r#"{"preset": "round-robin-2am", "knobs": ["balancer.policy"], "charts": ["latency"]}"#),
+        spec: spec(
+            r#"{"preset": "round-robin-2am", "knobs": ["balancer.policy"], "charts": ["latency"]}"#,
+        ),
         query: vec![],
         embed: false,
         show: None,
@@ -61,12 +73,24 @@ async fn moving_a_knob_reruns_the_scenario_and_updates_the_numbers_and_the_url()
         .and_then(|e| e.dyn_into().ok())
         .expect("policy select");
     select.set_value("least_connections");
-    select.dispatch_event(&web_sys::Event::new("change").expect("event")).expect("dispatch");
+    select
+        .dispatch_event(&web_sys::Event::new("change").expect("event"))
+        .expect("dispatch");
     yew::scheduler::flush().await;
     let after = stat(&root, "p99");
-    assert!(after < 1_000.0, "least connections' p99 is under a second: {after}");
-    let hash = web_sys::window().expect("window").location().hash().expect("hash");
-    assert!(hash.contains("w0.balancer.policy=least_connections"), "{hash}");
+    assert!(
+        after < 1_000.0,
+        "least connections' p99 is under a second: {after}"
+    );
+    let hash = web_sys::window()
+        .expect("window")
+        .location()
+        .hash()
+        .expect("hash");
+    assert!(
+        hash.contains("w0.balancer.policy=least_connections"),
+        "{hash}"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -91,10 +115,15 @@ async fn a_range_knob_takes_the_typed_value() {
         .and_then(|e| e.dyn_into().ok())
         .expect("rate slider");
     input.set_value("4");
-    input.dispatch_event(&web_sys::InputEvent::new("input").expect("event")).expect("dispatch");
+    input
+        .dispatch_event(&web_sys::InputEvent::new("input").expect("event"))
+        .expect("dispatch");
     yew::scheduler::flush().await;
     let after = stat(&root, "throughput");
-    assert!((before - 8.0).abs() < 0.3 && (after - 4.0).abs() < 0.3, "{before} then {after}");
+    assert!(
+        (before - 8.0).abs() < 0.3 && (after - 4.0).abs() < 0.3,
+        "{before} then {after}"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -104,7 +133,11 @@ async fn a_bad_url_parameter_shows_a_specific_message_and_the_preset_runs() {
     yew::Renderer::<App>::with_root(root.clone()).render();
     yew::scheduler::flush().await;
     let text = root.text_content().unwrap_or_default();
-    assert!(text.contains("Arrival rate must be a number from"), "{}", &text[..text.len().min(400)]);
+    assert!(
+        text.contains("Arrival rate must be a number from"),
+        "{}",
+        &text[..text.len().min(400)]
+    );
     assert!(text.contains("unknown parameter \"colour\""), "{text}");
     assert!(stat(&root, "p99") > 0.0, "the widget still runs the preset");
 }
@@ -116,7 +149,12 @@ async fn an_unknown_article_names_the_articles_there_are() {
     yew::Renderer::<App>::with_root(root.clone()).render();
     yew::scheduler::flush().await;
     let text = root.text_content().unwrap_or_default();
-    assert!(text.contains("There is no article \u{201c}no-such-article\u{201d}. The articles are: round-robin."), "{text}");
+    assert!(
+        text.contains(
+            "There is no article \u{201c}no-such-article\u{201d}. The articles are: round-robin."
+        ),
+        "{text}"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -125,7 +163,13 @@ async fn html_in_a_url_is_shown_as_text_never_run() {
     let root = root();
     yew::Renderer::<App>::with_root(root.clone()).render();
     yew::scheduler::flush().await;
-    assert!(root.query_selector("img[src=x]").ok().flatten().is_none(), "no element was injected");
+    assert!(
+        root.query_selector("img[src=x]").ok().flatten().is_none(),
+        "no element was injected"
+    );
     let text = root.text_content().unwrap_or_default();
-    assert!(text.contains("<img src=x onerror=alert(1)>"), "the value is quoted as text");
+    assert!(
+        text.contains("<img src=x onerror=alert(1)>"),
+        "the value is quoted as text"
+    );
 }

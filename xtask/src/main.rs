@@ -40,7 +40,9 @@ fn ensure_site_toolchain() -> Result<(), String> {
 /// Serves the site on http://127.0.0.1:8080, rebuilding on changes.
 fn serve() -> Result<(), String> {
     ensure_site_toolchain()?;
-    run(Command::new("trunk").args(["serve", "--release"]).env("PATH", toolchain::path_with_npm_bin()))
+    run(Command::new("trunk")
+        .args(["serve", "--release"])
+        .env("PATH", toolchain::path_with_npm_bin()))
 }
 
 /// Runs every test: native, wasm32 (Node and headless Chromium), and the
@@ -51,26 +53,52 @@ fn test() -> Result<(), String> {
     run(Command::new("cargo").args(["test", "--workspace", "--all-targets"]))?;
     // The engine in wasm32 gives the native bits (under Node).
     run(Command::new("cargo").args([
-        "test", "-p", "brownout-sim", "--target", "wasm32-unknown-unknown", "--test", "wasm",
+        "test",
+        "-p",
+        "brownout-sim",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--test",
+        "wasm",
     ]))?;
     // Components in headless Chromium.
     run(Command::new("cargo")
-        .args(["test", "-p", "brownout-web", "--target", "wasm32-unknown-unknown", "--test", "components"])
+        .args([
+            "test",
+            "-p",
+            "brownout-web",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--test",
+            "components",
+        ])
         .env("CHROMEDRIVER", toolchain::CHROMEDRIVER)
         .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))?;
-    run(Command::new("trunk").args(["build", "--release"]).env("PATH", toolchain::path_with_npm_bin()))?;
-    run(Command::new("node").args(["--test", "--test-concurrency=1", "tests/e2e/"]).env("BROWNOUT_DIST", "dist"))
+    run(Command::new("trunk")
+        .args(["build", "--release"])
+        .env("PATH", toolchain::path_with_npm_bin()))?;
+    run(Command::new("node")
+        .args(["--test", "--test-concurrency=1", "tests/e2e/"])
+        .env("BROWNOUT_DIST", "dist"))
 }
 
 /// Runs a command, inheriting stdio; fails with its name if it fails.
 pub(crate) fn run(cmd: &mut Command) -> Result<(), String> {
-    let status = cmd.status().map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
-    if status.success() { Ok(()) } else { Err(format!("{cmd:?} failed with {status}")) }
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{cmd:?} failed with {status}"))
+    }
 }
 
 /// Runs a command and returns its standard output, or `None` if it cannot
 /// run or fails.
 pub(crate) fn output(cmd: &mut Command) -> Option<String> {
     let out = cmd.output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }

@@ -21,9 +21,14 @@ pub(crate) fn run() -> Result<(), String> {
 /// The page with its inline module script replaced by a reference, the
 /// script's file name (content-hashed) and its text.
 fn externalise(html: &str) -> Result<(String, String, String), String> {
-    let start = html.find(OPEN).ok_or("index.html has no inline module script: has Trunk's output changed?")?;
+    let start = html
+        .find(OPEN)
+        .ok_or("index.html has no inline module script: has Trunk's output changed?")?;
     let body_start = start + OPEN.len();
-    let end = html[body_start..].find(CLOSE).ok_or("unclosed inline script in index.html")? + body_start;
+    let end = html[body_start..]
+        .find(CLOSE)
+        .ok_or("unclosed inline script in index.html")?
+        + body_start;
     let script = html[body_start..end].trim().to_string();
     let name = format!("loader-{:016x}.js", fnv1a(script.as_bytes()));
     let tag = format!("<script type=\"module\" src=\"./{name}\"></script>");
@@ -35,7 +40,9 @@ fn externalise(html: &str) -> Result<(String, String, String), String> {
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 #[cfg(test)]
@@ -48,7 +55,10 @@ mod tests {
         let (page, name, script) = externalise(html).expect("has a script");
         assert_eq!(script, "import init from './a.js';\nawait init();");
         assert!(name.starts_with("loader-") && name.ends_with(".js"));
-        assert_eq!(page, format!("<head><script type=\"module\" src=\"./{name}\"></script><link></head>"));
+        assert_eq!(
+            page,
+            format!("<head><script type=\"module\" src=\"./{name}\"></script><link></head>")
+        );
     }
 
     #[test]

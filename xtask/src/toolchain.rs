@@ -7,9 +7,12 @@ use crate::{output, run};
 
 /// The wasm32 target of the machine's Rust toolchain.
 pub(crate) fn ensure_wasm_target() -> Result<(), String> {
-    let installed = output(Command::new("rustup").args(["target", "list", "--installed"]))
-        .unwrap_or_default();
-    if installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+    let installed =
+        output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if installed
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
         return Ok(());
     }
     run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
@@ -58,7 +61,10 @@ pub(crate) fn ensure_trunk() -> Result<(), String> {
 /// installed when node_modules is missing or older than the lock file.
 pub(crate) fn ensure_npm_packages() -> Result<(), String> {
     let modified = |p: &str| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-    let fresh = match (modified("node_modules/.package-lock.json"), modified("package-lock.json")) {
+    let fresh = match (
+        modified("node_modules/.package-lock.json"),
+        modified("package-lock.json"),
+    ) {
         (Some(installed), Some(lock)) => installed >= lock,
         _ => false,
     };
@@ -85,6 +91,12 @@ pub(crate) const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 /// PATH with the npm binaries (wasm-opt) first, for Trunk.
 pub(crate) fn path_with_npm_bin() -> String {
-    let bin = std::env::current_dir().map(|d| d.join("node_modules/.bin")).unwrap_or_default();
-    format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default())
+    let bin = std::env::current_dir()
+        .map(|d| d.join("node_modules/.bin"))
+        .unwrap_or_default();
+    format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
 }

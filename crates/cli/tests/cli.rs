@@ -3,7 +3,10 @@
 use std::process::{Command, Output};
 
 fn brownout(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_brownout")).args(args).output().expect("binary runs")
+    Command::new(env!("CARGO_BIN_EXE_brownout"))
+        .args(args)
+        .output()
+        .expect("binary runs")
 }
 
 fn stdout(o: &Output) -> String {
@@ -27,7 +30,13 @@ fn json_output_has_every_documented_field() {
     let o = brownout(&["run", "--preset", "mmc-10", "--json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("one JSON object");
-    for key in ["completed", "rejected", "failed", "throughput_rps", "events"] {
+    for key in [
+        "completed",
+        "rejected",
+        "failed",
+        "throughput_rps",
+        "events",
+    ] {
         assert!(v[key].is_number(), "{key}");
     }
     for key in ["mean", "p50", "p90", "p99", "p999", "max"] {
@@ -43,15 +52,25 @@ fn json_output_has_every_documented_field() {
 fn the_cli_reproduces_the_library_bit_for_bit() {
     let o = brownout(&["run", "--preset", "round-robin-2am", "--json"]);
     let preset = brownout_content::preset("round-robin-2am").expect("preset");
-    let lib = brownout_sim::simulate(&preset.scenario().expect("valid"), brownout_sim::Limits::default());
-    let want = format!("{}\n", serde_json::to_string_pretty(&lib.summary).expect("json"));
+    let lib = brownout_sim::simulate(
+        &preset.scenario().expect("valid"),
+        brownout_sim::Limits::default(),
+    );
+    let want = format!(
+        "{}\n",
+        serde_json::to_string_pretty(&lib.summary).expect("json")
+    );
     assert_eq!(stdout(&o), want);
 }
 
 #[test]
 fn a_seed_override_changes_the_run_and_repeats_exactly() {
-    let a = stdout(&brownout(&["run", "--preset", "mm1", "--seed", "5", "--json"]));
-    let b = stdout(&brownout(&["run", "--preset", "mm1", "--seed", "5", "--json"]));
+    let a = stdout(&brownout(&[
+        "run", "--preset", "mm1", "--seed", "5", "--json",
+    ]));
+    let b = stdout(&brownout(&[
+        "run", "--preset", "mm1", "--seed", "5", "--json",
+    ]));
     let c = stdout(&brownout(&["run", "--preset", "mm1", "--json"]));
     assert_eq!(a, b);
     assert_ne!(a, c);
@@ -64,7 +83,9 @@ fn csv_output_has_one_row_per_second_and_a_queue_column_per_server() {
     let text = stdout(&o);
     let mut lines = text.lines();
     let header = lines.next().expect("header");
-    assert!(header.starts_with("t_s,arrivals_rps,throughput_rps,rejected_rps,failed_rps,p50_ms,p99_ms,queue_fast_0"));
+    assert!(header.starts_with(
+        "t_s,arrivals_rps,throughput_rps,rejected_rps,failed_rps,p50_ms,p99_ms,queue_fast_0"
+    ));
     assert_eq!(header.split(',').count(), 7 + 10);
     assert_eq!(lines.count(), 600);
 }
@@ -78,20 +99,37 @@ fn the_readable_summary_shows_latency_and_every_server() {
 
 #[test]
 fn a_file_and_json_files_run() {
-    let toml = write_temp("s.toml", "duration_s = 10\n[traffic]\nrate_rps = 5\n[[servers]]\ncount = 1\nworkers = 1\nservice_ms = { dist = \"constant\", value = 10 }\n");
-    assert!(brownout(&["run", toml.to_str().expect("utf8")]).status.success());
-    let json = write_temp("s.json", r#"{"duration_s": 10, "traffic": {"rate_rps": 5}, "servers": [{"count": 1, "workers": 1, "service_ms": {"dist": "constant", "value": 10}}]}"#);
+    let toml = write_temp(
+        "s.toml",
+        "duration_s = 10\n[traffic]\nrate_rps = 5\n[[servers]]\ncount = 1\nworkers = 1\nservice_ms = { dist = \"constant\", value = 10 }\n",
+    );
+    assert!(
+        brownout(&["run", toml.to_str().expect("utf8")])
+            .status
+            .success()
+    );
+    let json = write_temp(
+        "s.json",
+        r#"{"duration_s": 10, "traffic": {"rate_rps": 5}, "servers": [{"count": 1, "workers": 1, "service_ms": {"dist": "constant", "value": 10}}]}"#,
+    );
     let o = brownout(&["run", json.to_str().expect("utf8"), "--json"]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
 
 #[test]
 fn a_bad_file_fails_with_the_field_and_line_on_stderr() {
-    let path = write_temp("bad.toml", "duration_s = 10\n[traffic]\nrate_rps = 5\n[[servers]]\ncount = 1\nworkers = 0\nservice_ms = { dist = \"constant\", value = 10 }\n");
+    let path = write_temp(
+        "bad.toml",
+        "duration_s = 10\n[traffic]\nrate_rps = 5\n[[servers]]\ncount = 1\nworkers = 0\nservice_ms = { dist = \"constant\", value = 10 }\n",
+    );
     let o = brownout(&["run", path.to_str().expect("utf8")]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).is_empty());
-    assert!(stderr(&o).contains("line 6: servers[0].workers: must be between 1 and 10000, got 0"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("line 6: servers[0].workers: must be between 1 and 10000, got 0"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -100,7 +138,10 @@ fn a_missing_file_and_an_unknown_preset_say_what_is_wrong() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("cannot read /no/such/file.toml"));
     let o = brownout(&["run", "--preset", "nope"]);
-    assert!(stderr(&o).contains("no preset \"nope\"; presets are:") && stderr(&o).contains("round-robin-2am"));
+    assert!(
+        stderr(&o).contains("no preset \"nope\"; presets are:")
+            && stderr(&o).contains("round-robin-2am")
+    );
 }
 
 #[test]
@@ -118,22 +159,52 @@ fn export_draws_the_sites_chart_as_svg_png_and_csv() {
     std::fs::create_dir_all(&dir).expect("dir");
     let (svg, png, csv) = (dir.join("q.svg"), dir.join("q.png"), dir.join("q.csv"));
     let o = brownout(&[
-        "export", "--preset", "round-robin-2am", "--chart", "queues",
-        "--svg", svg.to_str().expect("utf8"), "--png", png.to_str().expect("utf8"), "--csv", csv.to_str().expect("utf8"),
-        "--compare", "balancer.policy=least_connections",
+        "export",
+        "--preset",
+        "round-robin-2am",
+        "--chart",
+        "queues",
+        "--svg",
+        svg.to_str().expect("utf8"),
+        "--png",
+        png.to_str().expect("utf8"),
+        "--csv",
+        csv.to_str().expect("utf8"),
+        "--compare",
+        "balancer.policy=least_connections",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let svg_text = std::fs::read_to_string(&svg).expect("svg");
-    assert!(svg_text.starts_with("<svg") && svg_text.contains("legacy"), "an SVG with the group legend");
+    assert!(
+        svg_text.starts_with("<svg") && svg_text.contains("legacy"),
+        "an SVG with the group legend"
+    );
     let png_bytes = std::fs::read(&png).expect("png");
     assert_eq!(&png_bytes[..8], b"\x89PNG\r\n\x1a\n");
     let csv_text = std::fs::read_to_string(&csv).expect("csv");
-    assert!(csv_text.lines().count() > 100 && csv_text.lines().next().is_some_and(|h| h.contains("least_connections")));
+    assert!(
+        csv_text.lines().count() > 100
+            && csv_text
+                .lines()
+                .next()
+                .is_some_and(|h| h.contains("least_connections"))
+    );
 }
 
 #[test]
 fn export_of_an_unknown_chart_lists_the_charts() {
-    let o = brownout(&["export", "--preset", "mm1", "--chart", "pie", "--svg", "/tmp/x.svg"]);
+    let o = brownout(&[
+        "export",
+        "--preset",
+        "mm1",
+        "--chart",
+        "pie",
+        "--svg",
+        "/tmp/x.svg",
+    ]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("no chart \"pie\"; charts are: latency, throughput, queues, utilization"));
+    assert!(
+        stderr(&o)
+            .contains("no chart \"pie\"; charts are: latency, throughput, queues, utilization")
+    );
 }

@@ -67,15 +67,29 @@ pub struct Article {
 
 impl Article {
     /// An article from its embedded parts; the error names it.
-    fn from_embedded(slug: &str, front: &str, body: &str, widgets: &[&str]) -> Result<Article, String> {
-        let meta: FrontMatter = serde_json::from_str(front).map_err(|e| format!("{slug}: front matter: {e}"))?;
+    fn from_embedded(
+        slug: &str,
+        front: &str,
+        body: &str,
+        widgets: &[&str],
+    ) -> Result<Article, String> {
+        let meta: FrontMatter =
+            serde_json::from_str(front).map_err(|e| format!("{slug}: front matter: {e}"))?;
         let widget_json = widgets.iter().map(|w| (*w).to_string()).collect();
-        Ok(Article { slug: slug.to_string(), meta, body: body.to_string(), widget_json })
+        Ok(Article {
+            slug: slug.to_string(),
+            meta,
+            body: body.to_string(),
+            widget_json,
+        })
     }
 
     /// The widget blocks of the body, in order.
     pub fn widgets(&self) -> Vec<Result<WidgetSpec, String>> {
-        self.widget_json.iter().map(|json| WidgetSpec::from_json(json)).collect()
+        self.widget_json
+            .iter()
+            .map(|json| WidgetSpec::from_json(json))
+            .collect()
     }
 }
 
@@ -110,15 +124,22 @@ mod tests {
     #[test]
     fn embedded_front_matter_and_widget_blocks_are_read() {
         let front = r#"{"title": "T", "summary": "S", "order": 2, "date": "2026-11-24"}"#;
-        let a = Article::from_embedded("t", front, "# Hello", &[r#"{"preset": "mm1"}"#]).expect("valid");
+        let a = Article::from_embedded("t", front, "# Hello", &[r#"{"preset": "mm1"}"#])
+            .expect("valid");
         assert_eq!((a.meta.title.as_str(), a.meta.order), ("T", 2));
-        assert_eq!(a.widgets()[0].as_ref().map(|w| w.preset.as_str()), Ok("mm1"));
+        assert_eq!(
+            a.widgets()[0].as_ref().map(|w| w.preset.as_str()),
+            Ok("mm1")
+        );
     }
 
     #[test]
     fn a_front_matter_without_a_title_is_named() {
         let e = Article::from_embedded("x", r#"{"summary": "S"}"#, "", &[]).expect_err("no title");
-        assert!(e.starts_with("x: front matter") && e.contains("title"), "{e}");
+        assert!(
+            e.starts_with("x: front matter") && e.contains("title"),
+            "{e}"
+        );
     }
 
     #[test]

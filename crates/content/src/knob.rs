@@ -95,13 +95,20 @@ impl Knob {
     /// the overrides applied; an error names a path no knob can control.
     pub fn describe(scenario: &Scenario, r: &KnobRef) -> Result<Knob, String> {
         let path = r.path();
-        let current = get(scenario, path).ok_or_else(|| format!("no field {path} in the scenario"))?;
+        let current =
+            get(scenario, path).ok_or_else(|| format!("no field {path} in the scenario"))?;
         let mut knob = default_knob(scenario, path, &current)?;
         if let KnobRef::Custom(o) = r {
             if let Some(l) = &o.label {
                 knob.label.clone_from(l);
             }
-            if let KnobKind::Range { min, max, step, unit } = &mut knob.kind {
+            if let KnobKind::Range {
+                min,
+                max,
+                step,
+                unit,
+            } = &mut knob.kind
+            {
                 *min = o.min.unwrap_or(*min);
                 *max = o.max.unwrap_or(*max);
                 *step = o.step.unwrap_or(*step);
@@ -133,12 +140,21 @@ impl Knob {
                 .map(|(v, _)| Value::String(v.clone()))
                 .ok_or_else(|| {
                     let names: Vec<&str> = options.iter().map(|(v, _)| v.as_str()).collect();
-                    format!("{} must be one of {}, got \"{}\"", self.label, names.join(", "), clip(text))
+                    format!(
+                        "{} must be one of {}, got \"{}\"",
+                        self.label,
+                        names.join(", "),
+                        clip(text)
+                    )
                 }),
             KnobKind::Toggle => match text {
                 "true" | "1" | "on" => Ok(Value::Bool(true)),
                 "false" | "0" | "off" => Ok(Value::Bool(false)),
-                _ => Err(format!("{} must be true or false, got \"{}\"", self.label, clip(text))),
+                _ => Err(format!(
+                    "{} must be true or false, got \"{}\"",
+                    self.label,
+                    clip(text)
+                )),
             },
         }
     }
@@ -167,7 +183,10 @@ pub fn fmt_num(v: f64) -> String {
 
 fn default_knob(s: &Scenario, path: &str, current: &Value) -> Result<Knob, String> {
     let group_name = |i: usize| {
-        s.servers.get(i).and_then(|g| g.name.clone()).unwrap_or_else(|| format!("group {i}"))
+        s.servers
+            .get(i)
+            .and_then(|g| g.name.clone())
+            .unwrap_or_else(|| format!("group {i}"))
     };
     let steps = crate::knob::steps(path);
     let leaf = steps.last().map_or("", |s| s.0);
@@ -175,7 +194,12 @@ fn default_knob(s: &Scenario, path: &str, current: &Value) -> Result<Knob, Strin
     let range = |label: String, min: f64, max: f64, step: f64, unit: &str| Knob {
         path: path.to_string(),
         label,
-        kind: KnobKind::Range { min, max, step, unit: unit.to_string() },
+        kind: KnobKind::Range {
+            min,
+            max,
+            step,
+            unit: unit.to_string(),
+        },
     };
     let now = current.as_f64().unwrap_or(1.0);
     Ok(match (path, leaf) {
@@ -183,18 +207,63 @@ fn default_knob(s: &Scenario, path: &str, current: &Value) -> Result<Knob, Strin
             path: path.to_string(),
             label: "Balancer policy".to_string(),
             kind: KnobKind::Select(
-                Policy::ALL.iter().map(|p| (p.name().to_string(), policy_label(*p).to_string())).collect(),
+                Policy::ALL
+                    .iter()
+                    .map(|p| (p.name().to_string(), policy_label(*p).to_string()))
+                    .collect(),
             ),
         },
-        ("traffic.rate_rps", _) => range("Arrival rate".into(), 1.0, (now * 2.0).ceil(), 1.0, "req/s"),
-        (_, "enabled") => Knob { path: path.to_string(), label: toggle_label(s, path), kind: KnobKind::Toggle },
-        (_, "rate_rps") => range("Rate during the change".into(), 0.0, (now * 2.0).ceil(), 1.0, "req/s"),
-        (_, "speed") => range(format!("Speed of {} servers", group_name(group.unwrap_or(0))), 0.1, 3.0, 0.05, "×"),
-        (_, "count") => range(format!("Number of {} servers", group_name(group.unwrap_or(0))), 1.0, 50.0, 1.0, ""),
-        (_, "workers") => range(format!("Workers per {} server", group_name(group.unwrap_or(0))), 1.0, 64.0, 1.0, ""),
+        ("traffic.rate_rps", _) => {
+            range("Arrival rate".into(), 1.0, (now * 2.0).ceil(), 1.0, "req/s")
+        }
+        (_, "enabled") => Knob {
+            path: path.to_string(),
+            label: toggle_label(s, path),
+            kind: KnobKind::Toggle,
+        },
+        (_, "rate_rps") => range(
+            "Rate during the change".into(),
+            0.0,
+            (now * 2.0).ceil(),
+            1.0,
+            "req/s",
+        ),
+        (_, "speed") => range(
+            format!("Speed of {} servers", group_name(group.unwrap_or(0))),
+            0.1,
+            3.0,
+            0.05,
+            "×",
+        ),
+        (_, "count") => range(
+            format!("Number of {} servers", group_name(group.unwrap_or(0))),
+            1.0,
+            50.0,
+            1.0,
+            "",
+        ),
+        (_, "workers") => range(
+            format!("Workers per {} server", group_name(group.unwrap_or(0))),
+            1.0,
+            64.0,
+            1.0,
+            "",
+        ),
         (_, "queue_capacity") => range("Queue capacity".into(), 0.0, 1000.0, 1.0, "requests"),
-        (_, "mean") => range("Mean service time".into(), 1.0, (now * 4.0).ceil(), 1.0, "ms"),
-        (_, "p99") => range("p99 service time".into(), 1.0, (now * 4.0).ceil(), 1.0, "ms"),
+        (_, "mean") => range(
+            "Mean service time".into(),
+            1.0,
+            (now * 4.0).ceil(),
+            1.0,
+            "ms",
+        ),
+        (_, "p99") => range(
+            "p99 service time".into(),
+            1.0,
+            (now * 4.0).ceil(),
+            1.0,
+            "ms",
+        ),
         (_, "factor") => range("Slowdown factor".into(), 1.0, 20.0, 0.5, "×"),
         (_, "at_s") => range("Starts at".into(), 0.0, s.duration_s, 1.0, "s"),
         (_, "for_s") => range("Lasts".into(), 1.0, s.duration_s, 1.0, "s"),
@@ -208,7 +277,11 @@ fn toggle_label(s: &Scenario, path: &str) -> String {
     let steps = steps(path);
     match steps.first() {
         Some(("faults", Some(i))) => s.faults.get(*i).map_or_else(String::new, |f| {
-            let name = s.servers.get(f.group).and_then(|g| g.name.clone()).unwrap_or_else(|| format!("group {}", f.group));
+            let name = s
+                .servers
+                .get(f.group)
+                .and_then(|g| g.name.clone())
+                .unwrap_or_else(|| format!("group {}", f.group));
             let target = match f.server {
                 Some(k) => format!("{name} server {k}"),
                 None => format!("every {name} server"),
@@ -269,7 +342,10 @@ mod tests {
 
     fn scenario() -> Scenario {
         let text = "duration_s = 60\n[traffic]\nrate_rps = 70\n[[servers]]\nname = \"legacy\"\ncount = 3\nworkers = 1\nspeed = 0.5\nservice_ms = { dist = \"exponential\", mean = 100 }\n[[faults]]\ngroup = 0\nkind = \"slow\"\nfactor = 3\nat_s = 20\n";
-        brownout_sim::parse(text, brownout_sim::Format::Toml).expect("valid").scenario().clone()
+        brownout_sim::parse(text, brownout_sim::Format::Toml)
+            .expect("valid")
+            .scenario()
+            .clone()
     }
 
     #[test]
@@ -295,7 +371,15 @@ mod tests {
         let k = Knob::describe(&s, &KnobRef::Path("servers[0].speed".into())).expect("knob");
         assert_eq!(k.label, "Speed of legacy servers");
         let k = Knob::describe(&s, &KnobRef::Path("traffic.rate_rps".into())).expect("knob");
-        assert_eq!(k.kind, KnobKind::Range { min: 1.0, max: 140.0, step: 1.0, unit: "req/s".into() });
+        assert_eq!(
+            k.kind,
+            KnobKind::Range {
+                min: 1.0,
+                max: 140.0,
+                step: 1.0,
+                unit: "req/s".into()
+            }
+        );
         let k = Knob::describe(&s, &KnobRef::Path("faults[0].enabled".into())).expect("knob");
         assert_eq!(k.label, "Slow down every legacy server from 20 s");
     }
@@ -306,9 +390,16 @@ mod tests {
         let k = Knob::describe(&s, &KnobRef::Path("traffic.rate_rps".into())).expect("knob");
         assert_eq!(k.parse_value("80"), Ok(number(80.0)));
         let e = k.parse_value("9999").expect_err("too high");
-        assert_eq!(e, "Arrival rate must be a number from 1 to 140 req/s, got \"9999\"");
+        assert_eq!(
+            e,
+            "Arrival rate must be a number from 1 to 140 req/s, got \"9999\""
+        );
         let k = Knob::describe(&s, &KnobRef::Path("balancer.policy".into())).expect("knob");
-        assert!(k.parse_value("<script>").expect_err("unknown").contains("round_robin"));
+        assert!(
+            k.parse_value("<script>")
+                .expect_err("unknown")
+                .contains("round_robin")
+        );
     }
 
     #[test]

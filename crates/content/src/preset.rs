@@ -35,7 +35,9 @@ impl Preset {
 
 /// Every preset, sorted by name.
 pub fn presets() -> impl Iterator<Item = Preset> {
-    PRESET_FILES.iter().map(|&(name, text, json)| Preset { name, text, json })
+    PRESET_FILES
+        .iter()
+        .map(|&(name, text, json)| Preset { name, text, json })
 }
 
 /// The preset called `name`.
@@ -56,8 +58,13 @@ mod tests {
     fn every_preset_is_a_valid_scenario_with_a_description() {
         let mut n = 0;
         for p in presets() {
-            p.scenario().unwrap_or_else(|e| panic!("preset {}: {e}", p.name));
-            assert!(!p.description().is_empty(), "preset {} needs a leading # comment", p.name);
+            p.scenario()
+                .unwrap_or_else(|e| panic!("preset {}: {e}", p.name));
+            assert!(
+                !p.description().is_empty(),
+                "preset {} needs a leading # comment",
+                p.name
+            );
             n += 1;
         }
         assert!(n >= 3, "only {n} presets");

@@ -62,8 +62,12 @@ pub enum ChartKind {
 
 impl ChartKind {
     /// Every chart kind.
-    pub const ALL: [ChartKind; 4] =
-        [ChartKind::Latency, ChartKind::Throughput, ChartKind::Queues, ChartKind::Utilization];
+    pub const ALL: [ChartKind; 4] = [
+        ChartKind::Latency,
+        ChartKind::Throughput,
+        ChartKind::Queues,
+        ChartKind::Utilization,
+    ];
 
     /// The name used in widget blocks and file names.
     pub fn name(self) -> &'static str {
@@ -95,26 +99,43 @@ impl WidgetSpec {
 
     /// Resolves the preset and knobs; the error says which is missing.
     pub fn resolve(&self) -> Result<Widget, String> {
-        let preset = preset(&self.preset)
-            .ok_or_else(|| format!("no preset \"{}\"; presets are: {}", self.preset, preset_names()))?;
-        let base = preset.scenario().map_err(|e| format!("preset {}: {e}", preset.name))?;
+        let preset = preset(&self.preset).ok_or_else(|| {
+            format!(
+                "no preset \"{}\"; presets are: {}",
+                self.preset,
+                preset_names()
+            )
+        })?;
+        let base = preset
+            .scenario()
+            .map_err(|e| format!("preset {}: {e}", preset.name))?;
         let mut knobs = Vec::with_capacity(self.knobs.len());
         for r in &self.knobs {
             knobs.push(Knob::describe(base.scenario(), r)?);
         }
         let compare = match &self.compare {
             Some(c) => {
-                let k = knobs.iter().find(|k| k.path == c.knob).cloned().map_or_else(
-                    || Knob::describe(base.scenario(), &KnobRef::Path(c.knob.clone())),
-                    Ok,
-                )?;
+                let k = knobs
+                    .iter()
+                    .find(|k| k.path == c.knob)
+                    .cloned()
+                    .map_or_else(
+                        || Knob::describe(base.scenario(), &KnobRef::Path(c.knob.clone())),
+                        Ok,
+                    )?;
                 knob::set(base.scenario(), &c.knob, &c.value)
                     .map_err(|e| format!("compare value: {e}"))?;
                 Some((k, c.value.clone()))
             }
             None => None,
         };
-        Ok(Widget { spec: self.clone(), preset, base, knobs, compare })
+        Ok(Widget {
+            spec: self.clone(),
+            preset,
+            base,
+            knobs,
+            compare,
+        })
     }
 }
 
@@ -159,17 +180,30 @@ impl Widget {
         WidgetState {
             values: BTreeMap::new(),
             seed: self.base.scenario().seed,
-            compare: self.compare.as_ref().filter(|_| self.spec.compare_on).map(|c| c.1.clone()),
+            compare: self
+                .compare
+                .as_ref()
+                .filter(|_| self.spec.compare_on)
+                .map(|c| c.1.clone()),
         }
     }
 
     /// The current value of a knob in `state`.
     pub fn value(&self, state: &WidgetState, path: &str) -> Value {
-        state.values.get(path).cloned().or_else(|| knob::get(self.base.scenario(), path)).unwrap_or(Value::Null)
+        state
+            .values
+            .get(path)
+            .cloned()
+            .or_else(|| knob::get(self.base.scenario(), path))
+            .unwrap_or(Value::Null)
     }
 
     /// The scenario one side of the widget runs.
-    pub fn scenario(&self, state: &WidgetState, side: Side) -> Result<ValidScenario, ScenarioError> {
+    pub fn scenario(
+        &self,
+        state: &WidgetState,
+        side: Side,
+    ) -> Result<ValidScenario, ScenarioError> {
         let mut s = self.base.scenario().clone();
         s.seed = state.seed;
         for (path, v) in &state.values {
@@ -234,16 +268,20 @@ impl Widget {
         let mut q: Vec<(String, String)> = Vec::new();
         for k in &self.knobs {
             if let Some(v) = state.values.get(&k.path)
-                && Some(v) != knob::get(self.base.scenario(), &k.path).as_ref() {
-                    q.push((k.path.clone(), value_text(v)));
-                }
+                && Some(v) != knob::get(self.base.scenario(), &k.path).as_ref()
+            {
+                q.push((k.path.clone(), value_text(v)));
+            }
         }
         if state.seed != self.base.scenario().seed {
             q.push(("seed".into(), state.seed.to_string()));
         }
         // Compare mode only when it differs from the widget's default.
         if state.compare != self.initial_state().compare {
-            let text = state.compare.as_ref().map_or_else(|| "off".to_string(), value_text);
+            let text = state
+                .compare
+                .as_ref()
+                .map_or_else(|| "off".to_string(), value_text);
             q.push(("compare".into(), text));
         }
         q
@@ -273,18 +311,29 @@ mod tests {
 
     fn widget() -> Widget {
         let text = "preset = \"mm1\"\nknobs = [\"traffic.rate_rps\", \"balancer.policy\"]\ncompare = { knob = \"balancer.policy\", value = \"least_connections\" }\n";
-        WidgetSpec::parse(text).expect("parses").resolve().expect("resolves")
+        WidgetSpec::parse(text)
+            .expect("parses")
+            .resolve()
+            .expect("resolves")
     }
 
     fn pairs(q: &[(&str, &str)]) -> Vec<(String, String)> {
-        q.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        q.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn compare_off_and_default_compare_round_trip() {
         let text = "preset = \"mm1\"\nknobs = [\"balancer.policy\"]\ncompare_on = true\ncompare = { knob = \"balancer.policy\", value = \"least_connections\" }\n";
-        let w = WidgetSpec::parse(text).expect("parses").resolve().expect("resolves");
-        assert!(w.state_to_query(&w.initial_state()).is_empty(), "the default writes nothing");
+        let w = WidgetSpec::parse(text)
+            .expect("parses")
+            .resolve()
+            .expect("resolves");
+        assert!(
+            w.state_to_query(&w.initial_state()).is_empty(),
+            "the default writes nothing"
+        );
         let mut off = w.initial_state();
         off.compare = None;
         let q = w.state_to_query(&off);
@@ -295,11 +344,18 @@ mod tests {
     #[test]
     fn a_state_survives_a_round_trip_through_the_query_string() {
         let w = widget();
-        let (state, errors) = w.state_from_query(&pairs(&[("traffic.rate_rps", "6"), ("seed", "99"), ("compare", "random")]));
+        let (state, errors) = w.state_from_query(&pairs(&[
+            ("traffic.rate_rps", "6"),
+            ("seed", "99"),
+            ("compare", "random"),
+        ]));
         assert!(errors.is_empty(), "{errors:?}");
         let q = w.state_to_query(&state);
         assert_eq!(w.state_from_query(&q).0, state);
-        assert_eq!(w.scenario(&state, Side::A).expect("valid").scenario().seed, 99);
+        assert_eq!(
+            w.scenario(&state, Side::A).expect("valid").scenario().seed,
+            99
+        );
         let b = w.scenario(&state, Side::B).expect("valid");
         assert_eq!(b.scenario().balancer.policy.name(), "random");
     }
@@ -315,12 +371,18 @@ mod tests {
         ]));
         assert_eq!(state, w.initial_state());
         assert_eq!(errors.len(), 4, "{errors:?}");
-        assert!(errors[1].contains("this widget takes: traffic.rate_rps, balancer.policy, seed, compare"));
+        assert!(
+            errors[1]
+                .contains("this widget takes: traffic.rate_rps, balancer.policy, seed, compare")
+        );
     }
 
     #[test]
     fn an_unknown_preset_lists_the_known_ones() {
-        let e = WidgetSpec::parse("preset = \"nope\"").expect("parses").resolve().expect_err("unknown");
+        let e = WidgetSpec::parse("preset = \"nope\"")
+            .expect("parses")
+            .resolve()
+            .expect_err("unknown");
         assert!(e.contains("mm1"), "{e}");
     }
 }

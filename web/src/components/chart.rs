@@ -34,24 +34,45 @@ pub struct ChartProps {
 const CSS_HEIGHT: f64 = 260.0;
 
 fn data<'a>(runs: &'a crate::runs::Runs, labels: &'a (String, String)) -> ChartData<'a> {
-    let a = Run { result: &runs.a, label: &labels.0 };
+    let a = Run {
+        result: &runs.a,
+        label: &labels.0,
+    };
     match &runs.b {
-        Some(b) => ChartData::compare(a, Run { result: b, label: &labels.1 }),
+        Some(b) => ChartData::compare(
+            a,
+            Run {
+                result: b,
+                label: &labels.1,
+            },
+        ),
         None => ChartData::single(&runs.a, &labels.0),
     }
 }
 
 fn draw(canvas: &HtmlCanvasElement, p: &ChartProps) -> Result<(), String> {
-    let Ok(runs) = p.runs.0.as_ref() else { return Ok(()) };
+    let Ok(runs) = p.runs.0.as_ref() else {
+        return Ok(());
+    };
     let ratio = browser::device_pixel_ratio();
     let css_width = f64::from(canvas.client_width().max(280));
     canvas.set_width((css_width * ratio).round() as u32);
     canvas.set_height((CSS_HEIGHT * ratio).round() as u32);
-    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D canvas context")?;
+    let backend =
+        CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D canvas context")?;
     let area = backend.into_drawing_area();
-    let theme = if browser::prefers_dark() { Theme::Dark } else { Theme::Light };
-    let opts = ChartOptions { scale: ratio, theme, cursor_s: p.cursor };
-    brownout_charts::draw(&area, p.kind, &data(runs, &p.labels), &opts).map_err(|e| e.to_string())?;
+    let theme = if browser::prefers_dark() {
+        Theme::Dark
+    } else {
+        Theme::Light
+    };
+    let opts = ChartOptions {
+        scale: ratio,
+        theme,
+        cursor_s: p.cursor,
+    };
+    brownout_charts::draw(&area, p.kind, &data(runs, &p.labels), &opts)
+        .map_err(|e| e.to_string())?;
     area.present().map_err(|e| e.to_string())
 }
 
@@ -69,7 +90,9 @@ pub fn ChartView(p: &ChartProps) -> Html {
                 let resized = resized.clone();
                 move |_: &web_sys::Event| resized.set(*resized + 1)
             };
-            let on_resize = window.as_ref().map(|w| EventListener::new(w, "resize", bump.clone()));
+            let on_resize = window
+                .as_ref()
+                .map(|w| EventListener::new(w, "resize", bump.clone()));
             let on_theme = window
                 .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
                 .map(|m| EventListener::new(&m, "change", bump));
@@ -79,11 +102,25 @@ pub fn ChartView(p: &ChartProps) -> Html {
     {
         let canvas = canvas.clone();
         let deps = (p.runs.clone(), p.cursor, *resized, p.kind, p.labels.clone());
-        let props = (p.kind, p.runs.clone(), p.labels.clone(), p.cursor, p.file_stem.clone(), p.ondrawn.clone());
+        let props = (
+            p.kind,
+            p.runs.clone(),
+            p.labels.clone(),
+            p.cursor,
+            p.file_stem.clone(),
+            p.ondrawn.clone(),
+        );
         use_effect_with(deps, move |_| {
             if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
                 let (kind, runs, labels, cursor, file_stem, ondrawn) = props;
-                let p = ChartProps { kind, runs, labels, cursor, file_stem, ondrawn };
+                let p = ChartProps {
+                    kind,
+                    runs,
+                    labels,
+                    cursor,
+                    file_stem,
+                    ondrawn,
+                };
                 if let Err(e) = draw(&c, &p) {
                     gloo::console::error!(format!("chart {}: {e}", p.kind.name()));
                 }
@@ -91,14 +128,19 @@ pub fn ChartView(p: &ChartProps) -> Html {
             }
         });
     }
-    let Ok(runs) = p.runs.0.as_ref() else { return Html::default() };
+    let Ok(runs) = p.runs.0.as_ref() else {
+        return Html::default();
+    };
     let name = p.kind.name();
     let summary = brownout_charts::summary_text(p.kind, &data(runs, &p.labels));
     let stem = format!("{}-{name}", p.file_stem);
     let png = {
         let (canvas, stem) = (canvas.clone(), stem.clone());
         Callback::from(move |_: MouseEvent| {
-            if let Some(url) = canvas.cast::<HtmlCanvasElement>().and_then(|c| c.to_data_url().ok()) {
+            if let Some(url) = canvas
+                .cast::<HtmlCanvasElement>()
+                .and_then(|c| c.to_data_url().ok())
+            {
                 browser::download_url(&format!("{stem}.png"), &url, false);
             }
         })
@@ -109,7 +151,9 @@ pub fn ChartView(p: &ChartProps) -> Html {
             if let Ok(r) = runs.0.as_ref() {
                 let opts = ChartOptions::default();
                 match brownout_charts::svg(kind, &data(r, &labels), &opts, 960, 480) {
-                    Ok(text) => browser::download(&format!("{stem}.svg"), "image/svg+xml", text.as_bytes()),
+                    Ok(text) => {
+                        browser::download(&format!("{stem}.svg"), "image/svg+xml", text.as_bytes())
+                    }
                     Err(e) => gloo::console::error!(e.to_string()),
                 }
             }

@@ -73,7 +73,10 @@ pub fn Flow(p: &FlowProps) -> Html {
 fn dot(path: &str, d: usize, n: usize, (from_y, to_y): (f64, f64), still: bool) -> Html {
     if still {
         let f = (d as f64 + 0.5) / n as f64;
-        let (x, yy) = (BALANCER_X + (SERVER_X - BALANCER_X) * f, from_y + (to_y - from_y) * f);
+        let (x, yy) = (
+            BALANCER_X + (SERVER_X - BALANCER_X) * f,
+            from_y + (to_y - from_y) * f,
+        );
         return html! { <circle r="3" cx={x.to_string()} cy={yy.to_string()} class="flow-dot" /> };
     }
     let begin = format!("{:.2}s", -(d as f64) * 0.9 / n as f64);

@@ -33,7 +33,12 @@ pub fn Knobs(props: &KnobsProps) -> Html {
 fn control(id: &str, knob: &Knob, value: &Value, onchange: &Callback<(String, Value)>) -> Html {
     let path = knob.path.clone();
     match &knob.kind {
-        KnobKind::Range { min, max, step, unit } => {
+        KnobKind::Range {
+            min,
+            max,
+            step,
+            unit,
+        } => {
             let v = value.as_f64().unwrap_or(*min);
             let cb = onchange.clone();
             let oninput = Callback::from(move |e: InputEvent| {

@@ -34,8 +34,12 @@ pub struct PlayerProps {
 pub fn Player(p: &PlayerProps) -> Html {
     let toggle = p.ontoggle.reform(|_: MouseEvent| ());
     let (cursor, step, duration) = (p.cursor, p.step, p.duration);
-    let step_back = p.onseek.reform(move |_: MouseEvent| (cursor - step).max(0.0));
-    let step_fwd = p.onseek.reform(move |_: MouseEvent| (cursor + step).min(duration));
+    let step_back = p
+        .onseek
+        .reform(move |_: MouseEvent| (cursor - step).max(0.0));
+    let step_fwd = p
+        .onseek
+        .reform(move |_: MouseEvent| (cursor + step).min(duration));
     let seek = p.onseek.reform(|e: InputEvent| {
         let input: HtmlInputElement = e.target_unchecked_into();
         input.value().parse::<f64>().unwrap_or(0.0)

@@ -28,7 +28,13 @@ pub struct ShareProps {
 }
 
 /// The snippet for an iframe showing `src` with the chosen knobs.
-pub(crate) fn iframe_snippet(src: &str, shown: &[String], all: usize, height: u32, title: &str) -> String {
+pub(crate) fn iframe_snippet(
+    src: &str,
+    shown: &[String],
+    all: usize,
+    height: u32,
+    title: &str,
+) -> String {
     let mut url = src.to_string();
     let sep = if url.contains('?') { '&' } else { '?' };
     url.push_str(&format!("{sep}height={height}"));
@@ -54,15 +60,26 @@ pub fn SharePanel(p: &ShareProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let status = status.clone();
             browser::copy(&text, move |ok| {
-                status.set(if ok { format!("{what} copied.") } else { format!("Could not copy; select the {what} below and copy it.") })
+                status.set(if ok {
+                    format!("{what} copied.")
+                } else {
+                    format!("Could not copy; select the {what} below and copy it.")
+                })
             });
         })
     };
-    let ordered: Vec<String> = p.knobs.iter().filter(|k| shown.contains(&k.0)).map(|k| k.0.clone()).collect();
+    let ordered: Vec<String> = p
+        .knobs
+        .iter()
+        .filter(|k| shown.contains(&k.0))
+        .map(|k| k.0.clone())
+        .collect();
     let snippet = iframe_snippet(&p.embed_src, &ordered, p.knobs.len(), *height, &p.title);
     let export = {
         let (toml, stem) = (p.toml.clone(), p.file_stem.clone());
-        Callback::from(move |_: MouseEvent| browser::download(&format!("{stem}.toml"), "application/toml", toml.as_bytes()))
+        Callback::from(move |_: MouseEvent| {
+            browser::download(&format!("{stem}.toml"), "application/toml", toml.as_bytes())
+        })
     };
     let toggle_open = {
         let open = open.clone();

@@ -29,17 +29,42 @@ pub(crate) fn ms(v: f64) -> String {
 #[component]
 pub fn Stats(props: &StatsProps) -> Html {
     let s = &props.summary;
-    let worst = s.servers.iter().max_by(|a, b| a.mean_queue.total_cmp(&b.mean_queue));
+    let worst = s
+        .servers
+        .iter()
+        .max_by(|a, b| a.mean_queue.total_cmp(&b.mean_queue));
     // `data-value` holds the exact number, for tests and scripts.
     let rows = [
-        ("p50", "Median latency", ms(s.latency_ms.p50), s.latency_ms.p50),
-        ("p99", "99th percentile latency", ms(s.latency_ms.p99), s.latency_ms.p99),
-        ("throughput", "Throughput", format!("{:.1} req/s", s.throughput_rps), s.throughput_rps),
-        ("failed", "Failed or rejected", (s.failed + s.rejected).to_string(), (s.failed + s.rejected) as f64),
+        (
+            "p50",
+            "Median latency",
+            ms(s.latency_ms.p50),
+            s.latency_ms.p50,
+        ),
+        (
+            "p99",
+            "99th percentile latency",
+            ms(s.latency_ms.p99),
+            s.latency_ms.p99,
+        ),
+        (
+            "throughput",
+            "Throughput",
+            format!("{:.1} req/s", s.throughput_rps),
+            s.throughput_rps,
+        ),
+        (
+            "failed",
+            "Failed or rejected",
+            (s.failed + s.rejected).to_string(),
+            (s.failed + s.rejected) as f64,
+        ),
         (
             "queue",
             "Longest mean queue",
-            worst.map_or_else(String::new, |w| format!("{:.1} ({} {})", w.mean_queue, w.name, w.index)),
+            worst.map_or_else(String::new, |w| {
+                format!("{:.1} ({} {})", w.mean_queue, w.name, w.index)
+            }),
             worst.map_or(0.0, |w| w.mean_queue),
         ),
     ];

@@ -9,7 +9,7 @@ use brownout_content::widget::{Side, Widget, WidgetSpec, WidgetState, value_text
 use serde_json::Value;
 use yew::prelude::*;
 
-use super::player::{SPEEDS, Player};
+use super::player::{Player, SPEEDS};
 use super::{ChartView, Flow, Knobs, Notice, SharePanel, Stats};
 use crate::browser;
 use crate::route::{Route, href, parse_hash};
@@ -34,6 +34,9 @@ pub struct WidgetProps {
     pub show: Option<Vec<String>>,
 }
 
+/// An edit of the widget state by a `(path, value)` from a control.
+type StateChange = dyn Fn(&mut WidgetState, (String, Value));
+
 /// A resolved widget compared by identity.
 #[derive(Clone)]
 struct WidgetRef(Rc<Widget>);
@@ -47,10 +50,16 @@ impl PartialEq for WidgetRef {
 /// Resolves the block, then shows the live widget or says what is wrong.
 #[component]
 pub fn WidgetView(p: &WidgetProps) -> Html {
-    let resolved = use_memo(p.spec.clone(), |s| WidgetSpec::from_json(s).and_then(|w| w.resolve()).map(Rc::new));
+    let resolved = use_memo(p.spec.clone(), |s| {
+        WidgetSpec::from_json(s)
+            .and_then(|w| w.resolve())
+            .map(Rc::new)
+    });
     match &*resolved {
         Ok(w) => html! { <LiveWidget widget={WidgetRef(w.clone())} props={p.clone()} /> },
-        Err(e) => html! { <Notice kind="error" messages={vec![format!("This widget cannot be shown: {e}")]} /> },
+        Err(e) => {
+            html! { <Notice kind="error" messages={vec![format!("This widget cannot be shown: {e}")]} /> }
+        }
     }
 }
 
@@ -66,10 +75,23 @@ fn value_label(w: &Widget, v: &Value) -> String {
         Some((k, _)) => match &k.kind {
             KnobKind::Select(options) => {
                 let text = value_text(v);
-                options.iter().find(|o| o.0 == text).map_or(text, |o| o.1.clone())
+                options
+                    .iter()
+                    .find(|o| o.0 == text)
+                    .map_or(text, |o| o.1.clone())
             }
-            KnobKind::Range { unit, .. } => format!("{} {} {unit}", k.label, fmt_num(v.as_f64().unwrap_or(0.0))),
-            KnobKind::Toggle => format!("{}: {}", k.label, if v.as_bool() == Some(true) { "on" } else { "off" }),
+            KnobKind::Range { unit, .. } => {
+                format!("{} {} {unit}", k.label, fmt_num(v.as_f64().unwrap_or(0.0)))
+            }
+            KnobKind::Toggle => format!(
+                "{}: {}",
+                k.label,
+                if v.as_bool() == Some(true) {
+                    "on"
+                } else {
+                    "off"
+                }
+            ),
         },
         None => String::new(),
     }
@@ -84,7 +106,9 @@ fn sync_url(w: &Widget, p: &WidgetProps, state: &WidgetState) {
     } else {
         let prefix = format!("w{}.", p.index);
         location.query.retain(|(k, _)| !k.starts_with(&prefix));
-        location.query.extend(own.into_iter().map(|(k, v)| (format!("{prefix}{k}"), v)));
+        location
+            .query
+            .extend(own.into_iter().map(|(k, v)| (format!("{prefix}{k}"), v)));
     }
     browser::replace_hash(&href(&location.route, &location.query));
 }
@@ -106,13 +130,27 @@ fn LiveWidget(lp: &LiveProps) -> Html {
         let (w, p) = (w.clone(), p.clone());
         use_effect_with((*state).clone(), move |s| sync_url(&w, &p, s));
     }
-    use_effect_with((*runs).clone(), |_| browser::measure("brownout-redraw", "brownout-input"));
+    use_effect_with((*runs).clone(), |_| {
+        browser::measure("brownout-redraw", "brownout-input")
+    });
     let duration = w.base.scenario().duration_s;
-    let (cursor, playing, speed) = (use_state(|| duration), use_state(|| false), use_state(|| SPEEDS[1]));
-    let clock = use_mut_ref(|| Clock { last: 0.0, pos: duration, frame: None });
+    let (cursor, playing, speed) = (
+        use_state(|| duration),
+        use_state(|| false),
+        use_state(|| SPEEDS[1]),
+    );
+    let clock = use_mut_ref(|| Clock {
+        last: 0.0,
+        pos: duration,
+        frame: None,
+    });
     {
         let (clock, cursor, playing_h) = (clock.clone(), cursor.clone(), playing.clone());
-        let duration = runs.0.as_ref().as_ref().map_or(duration, |r| r.a.summary.duration_s);
+        let duration = runs
+            .0
+            .as_ref()
+            .as_ref()
+            .map_or(duration, |r| r.a.summary.duration_s);
         use_effect_with((*playing, *speed), move |&(on, speed)| {
             if on {
                 clock.borrow_mut().last = 0.0;
@@ -121,7 +159,7 @@ fn LiveWidget(lp: &LiveProps) -> Html {
             move || clock.borrow_mut().frame = None
         });
     }
-    let set_state = |f: Box<dyn Fn(&mut WidgetState, (String, Value))>| {
+    let set_state = |f: Box<StateChange>| {
         let state = state.clone();
         Callback::from(move |change: (String, Value)| {
             let mut next = (*state).clone();
@@ -180,25 +218,57 @@ fn LiveWidget(lp: &LiveProps) -> Html {
     };
 
     let id = format!("w{}", p.index);
-    let shown: Vec<_> = w.knobs.iter().filter(|k| p.show.as_ref().is_none_or(|s| s.contains(&k.path))).cloned().collect();
+    let shown: Vec<_> = w
+        .knobs
+        .iter()
+        .filter(|k| p.show.as_ref().is_none_or(|s| s.contains(&k.path)))
+        .cloned()
+        .collect();
     let values: Vec<Value> = shown.iter().map(|k| w.value(&state, &k.path)).collect();
-    let a_label = w.compare.as_ref().map_or_else(String::new, |(k, _)| value_label(&w, &w.value(&state, &k.path)));
-    let b_label = state.compare.as_ref().map_or_else(String::new, |v| value_label(&w, v));
+    let a_label = w.compare.as_ref().map_or_else(String::new, |(k, _)| {
+        value_label(&w, &w.value(&state, &k.path))
+    });
+    let b_label = state
+        .compare
+        .as_ref()
+        .map_or_else(String::new, |v| value_label(&w, v));
     let file_stem = format!("brownout-{}", w.preset.name);
-    let location = |route: Route, query: Vec<(String, String)>| format!("{}{}", browser::base_url(), href(&route, &query));
+    let location = |route: Route, query: Vec<(String, String)>| {
+        format!("{}{}", browser::base_url(), href(&route, &query))
+    };
     let own = w.state_to_query(&state);
-    let prefixed = own.iter().map(|(k, v)| (format!("w{}.{k}", p.index), v.clone())).collect();
-    let link = location(Route::Article { slug: p.slug.clone(), section: Some(format!("widget-{}", p.index)) }, prefixed);
-    let embed_src = location(Route::Embed { slug: p.slug.clone(), widget: p.index }, own);
+    let prefixed = own
+        .iter()
+        .map(|(k, v)| (format!("w{}.{k}", p.index), v.clone()))
+        .collect();
+    let link = location(
+        Route::Article {
+            slug: p.slug.clone(),
+            section: Some(format!("widget-{}", p.index)),
+        },
+        prefixed,
+    );
+    let embed_src = location(
+        Route::Embed {
+            slug: p.slug.clone(),
+            widget: p.index,
+        },
+        own,
+    );
     let toml = w.scenario(&state, Side::A).map(|s| {
-        format!("# Exported from Brownout ({}); reproduce with: brownout run {file_stem}.toml\n{}", w.preset.name, s.scenario().to_toml())
+        format!(
+            "# Exported from Brownout ({}); reproduce with: brownout run {file_stem}.toml\n{}",
+            w.preset.name,
+            s.scenario().to_toml()
+        )
     });
     let body = match runs.0.as_ref() {
         Err(e) => html! { <Notice kind="error" messages={vec![e.clone()]} /> },
         Ok(r) => {
-            let sides: Vec<(String, Rc<brownout_sim::RunResult>)> = std::iter::once((a_label.clone(), Rc::new(r.a.clone())))
-                .chain(r.b.iter().map(|b| (b_label.clone(), Rc::new(b.clone()))))
-                .collect();
+            let sides: Vec<(String, Rc<brownout_sim::RunResult>)> =
+                std::iter::once((a_label.clone(), Rc::new(r.a.clone())))
+                    .chain(r.b.iter().map(|b| (b_label.clone(), Rc::new(b.clone()))))
+                    .collect();
             let chart_cursor = (!*playing && *cursor < duration).then_some(*cursor);
             let reduced = browser::prefers_reduced_motion() || !*playing;
             html! {
@@ -265,12 +335,22 @@ struct Clock {
     frame: Option<gloo::render::AnimationFrame>,
 }
 
-fn tick(clock: Rc<RefCell<Clock>>, cursor: UseStateHandle<f64>, playing: UseStateHandle<bool>, speed: f64, duration: f64) {
+fn tick(
+    clock: Rc<RefCell<Clock>>,
+    cursor: UseStateHandle<f64>,
+    playing: UseStateHandle<bool>,
+    speed: f64,
+    duration: f64,
+) {
     let next = clock.clone();
     let frame = gloo::render::request_animation_frame(move |ts| {
         let t = {
             let mut c = next.borrow_mut();
-            let dt = if c.last > 0.0 { (ts - c.last) / 1000.0 } else { 0.0 };
+            let dt = if c.last > 0.0 {
+                (ts - c.last) / 1000.0
+            } else {
+                0.0
+            };
             c.last = ts;
             c.pos = (c.pos + dt * speed).min(duration);
             c.pos

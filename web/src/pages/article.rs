@@ -27,7 +27,10 @@ pub fn ArticlePage(props: &ArticleProps) -> Html {
         let section = props.section.clone();
         let title = article.as_ref().map(|a| a.meta.title.clone());
         use_effect_with((props.slug.clone(), props.section.clone()), move |_| {
-            browser::set_title(&format!("{} · Brownout", title.as_deref().unwrap_or("Article not found")));
+            browser::set_title(&format!(
+                "{} · Brownout",
+                title.as_deref().unwrap_or("Article not found")
+            ));
             if let Some(id) = section {
                 browser::scroll_to(&id);
             }

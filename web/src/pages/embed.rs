@@ -34,12 +34,20 @@ pub fn EmbedPage(props: &EmbedProps) -> Html {
             article.meta.title, blocks.len().saturating_sub(1), props.widget
         )]} /> };
     };
-    let param = |name: &str| props.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let param = |name: &str| {
+        props
+            .query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
     let mut notes = Vec::new();
     let knobs: Vec<String> = brownout_content::widget::WidgetSpec::from_json(spec)
         .map(|s| s.knobs.iter().map(|k| k.path().to_string()).collect())
         .unwrap_or_default();
-    let asked: Vec<String> = param("show").map(|s| s.split(',').map(str::to_string).collect()).unwrap_or_default();
+    let asked: Vec<String> = param("show")
+        .map(|s| s.split(',').map(str::to_string).collect())
+        .unwrap_or_default();
     for path in asked.iter().filter(|p| !knobs.contains(p)) {
         notes.push(format!(
             "show: this widget has no knob \u{201c}{}\u{201d}; its knobs are: {}",
@@ -49,7 +57,13 @@ pub fn EmbedPage(props: &EmbedProps) -> Html {
     }
     // Only knobs the widget has; none of them valid means all of them.
     let show = param("show")
-        .map(|_| asked.iter().filter(|p| knobs.contains(p)).cloned().collect::<Vec<_>>())
+        .map(|_| {
+            asked
+                .iter()
+                .filter(|p| knobs.contains(p))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
         .filter(|s| !s.is_empty());
     let height = param("height").and_then(|raw| match raw.parse::<u32>() {
         Ok(h) if (200..=4000).contains(&h) => Some(h),
@@ -62,7 +76,13 @@ pub fn EmbedPage(props: &EmbedProps) -> Html {
         }
     });
     let style = height.map(|h| format!("height: {h}px; overflow: auto"));
-    let back = href(&Route::Article { slug: article.slug.clone(), section: Some(format!("widget-{}", props.widget)) }, &[]);
+    let back = href(
+        &Route::Article {
+            slug: article.slug.clone(),
+            section: Some(format!("widget-{}", props.widget)),
+        },
+        &[],
+    );
     html! {
         <div class="embed-frame" {style}>
             <h1 class="visually-hidden">{ &article.meta.title }</h1>

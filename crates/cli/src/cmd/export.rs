@@ -46,7 +46,11 @@ pub(crate) struct ExportArgs {
 pub(crate) fn run(args: &ExportArgs) -> Result<String, String> {
     let chart = ChartKind::from_name(&args.chart).ok_or_else(|| {
         let names: Vec<&str> = ChartKind::ALL.iter().map(|c| c.name()).collect();
-        format!("no chart \"{}\"; charts are: {}", args.chart, names.join(", "))
+        format!(
+            "no chart \"{}\"; charts are: {}",
+            args.chart,
+            names.join(", ")
+        )
     })?;
     if args.svg.is_none() && args.png.is_none() && args.csv.is_none() {
         return Err("say where to write: --svg FILE, --png FILE and/or --csv FILE".to_string());
@@ -59,34 +63,63 @@ pub(crate) fn run(args: &ExportArgs) -> Result<String, String> {
             let (path, value) = spec
                 .split_once('=')
                 .ok_or_else(|| format!("--compare takes PATH=VALUE, got \"{spec}\""))?;
-            let parsed: serde_json::Value = serde_json::from_str(value).unwrap_or_else(|_| value.into());
-            let b = knob::set(scenario.scenario(), path, &parsed).map_err(|e| format!("--compare: {e}"))?;
-            let a_value = knob::get(scenario.scenario(), path).map_or_else(String::new, |v| v.to_string());
-            Some((simulate(&b, Limits::default()), a_value.trim_matches('"').to_string(), value.to_string()))
+            let parsed: serde_json::Value =
+                serde_json::from_str(value).unwrap_or_else(|_| value.into());
+            let b = knob::set(scenario.scenario(), path, &parsed)
+                .map_err(|e| format!("--compare: {e}"))?;
+            let a_value =
+                knob::get(scenario.scenario(), path).map_or_else(String::new, |v| v.to_string());
+            Some((
+                simulate(&b, Limits::default()),
+                a_value.trim_matches('"').to_string(),
+                value.to_string(),
+            ))
         }
     };
     let data = match &compare {
         None => ChartData::single(&a, ""),
-        Some((b, la, lb)) => ChartData::compare(Run { result: &a, label: la }, Run { result: b, label: lb }),
+        Some((b, la, lb)) => ChartData::compare(
+            Run {
+                result: &a,
+                label: la,
+            },
+            Run {
+                result: b,
+                label: lb,
+            },
+        ),
     };
-    let opts = ChartOptions { theme: if args.dark { Theme::Dark } else { Theme::Light }, ..ChartOptions::default() };
+    let opts = ChartOptions {
+        theme: if args.dark { Theme::Dark } else { Theme::Light },
+        ..ChartOptions::default()
+    };
     let mut written = String::new();
     if let Some(path) = &args.svg {
-        let svg = brownout_charts::svg(chart, &data, &opts, args.width, args.height).map_err(|e| e.to_string())?;
+        let svg = brownout_charts::svg(chart, &data, &opts, args.width, args.height)
+            .map_err(|e| e.to_string())?;
         write(path, svg.as_bytes(), &mut written)?;
     }
     if let Some(path) = &args.png {
-        let png = brownout_charts::png(chart, &data, &opts, args.width, args.height).map_err(|e| e.to_string())?;
+        let png = brownout_charts::png(chart, &data, &opts, args.width, args.height)
+            .map_err(|e| e.to_string())?;
         write(path, &png, &mut written)?;
     }
     if let Some(path) = &args.csv {
-        write(path, brownout_charts::csv(chart, &data).as_bytes(), &mut written)?;
+        write(
+            path,
+            brownout_charts::csv(chart, &data).as_bytes(),
+            &mut written,
+        )?;
     }
     Ok(written)
 }
 
 fn write(path: &PathBuf, bytes: &[u8], log: &mut String) -> Result<(), String> {
     std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    log.push_str(&format!("wrote {} ({} bytes)\n", path.display(), bytes.len()));
+    log.push_str(&format!(
+        "wrote {} ({} bytes)\n",
+        path.display(),
+        bytes.len()
+    ));
     Ok(())
 }

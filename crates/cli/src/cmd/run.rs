@@ -38,9 +38,8 @@ pub(crate) fn run(args: &RunArgs) -> Result<String, String> {
 /// The time series as CSV: one row per bucket, one queue column per server.
 pub(crate) fn series_csv(r: &RunResult) -> String {
     let s = &r.series;
-    let mut out = String::from(
-        "t_s,arrivals_rps,throughput_rps,rejected_rps,failed_rps,p50_ms,p99_ms",
-    );
+    let mut out =
+        String::from("t_s,arrivals_rps,throughput_rps,rejected_rps,failed_rps,p50_ms,p99_ms");
     for server in &r.summary.servers {
         let _ = write!(out, ",queue_{}_{}", server.name, server.index);
     }
@@ -70,7 +69,11 @@ fn readable(r: &RunResult) -> String {
     let s = &r.summary;
     let l = &s.latency_ms;
     let mut out = String::new();
-    let _ = writeln!(out, "seed {}, {} s measured, {} events", s.seed, s.duration_s, s.events);
+    let _ = writeln!(
+        out,
+        "seed {}, {} s measured, {} events",
+        s.seed, s.duration_s, s.events
+    );
     if let Some(t) = s.cut_at_s {
         let _ = writeln!(out, "CUT SHORT at {t:.1} s: the event budget ran out");
     }
@@ -90,7 +93,11 @@ fn readable(r: &RunResult) -> String {
         ms(l.p999),
         ms(l.max)
     );
-    let _ = writeln!(out, "\n{:<12} {:>5} {:>8} {:>10} {:>11} {:>9}", "server", "index", "busy", "completed", "mean queue", "max queue");
+    let _ = writeln!(
+        out,
+        "\n{:<12} {:>5} {:>8} {:>10} {:>11} {:>9}",
+        "server", "index", "busy", "completed", "mean queue", "max queue"
+    );
     for x in &s.servers {
         let _ = writeln!(
             out,
@@ -108,5 +115,9 @@ fn readable(r: &RunResult) -> String {
 
 /// Milliseconds as a person reads them: 12.3 ms, 4.56 s.
 fn ms(v: f64) -> String {
-    if v >= 1000.0 { format!("{:.2} s", v / 1000.0) } else { format!("{v:.1} ms") }
+    if v >= 1000.0 {
+        format!("{:.2} s", v / 1000.0)
+    } else {
+        format!("{v:.1} ms")
+    }
 }

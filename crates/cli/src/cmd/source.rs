@@ -40,7 +40,9 @@ impl Source {
                         brownout_content::preset::preset_names()
                     )
                 })?;
-                preset.scenario().map_err(|e| format!("preset {name}: {e}"))?
+                preset
+                    .scenario()
+                    .map_err(|e| format!("preset {name}: {e}"))?
             }
             (None, None) => return Err("give a scenario file or --preset NAME".to_string()),
         };
