@@ -63,7 +63,8 @@ pub fn Stats(props: &StatsProps) -> Html {
             "queue",
             "Longest mean queue",
             worst.map_or_else(String::new, |w| {
-                format!("{:.1} ({} {})", w.mean_queue, w.name, w.index)
+                let digits = if w.mean_queue >= 100.0 { 0 } else { 1 };
+                format!("{:.*} ({} {})", digits, w.mean_queue, w.name, w.index)
             }),
             worst.map_or(0.0, |w| w.mean_queue),
         ),
