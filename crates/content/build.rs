@@ -10,7 +10,11 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag as Md, TagEnd};
+
+// The document tree and its builder, shared with the crate.
+include!("src/doc/tree.rs");
+include!("src/doc/from_markdown.rs");
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content");
@@ -31,9 +35,10 @@ fn main() {
     code.push_str("];\n");
 
     code.push_str(
-        "/// `(file stem, front matter as JSON, Markdown body, widget blocks as JSON)`.\n",
+        "/// `(file stem, front matter, Markdown body, widget blocks, document tree)`;\n",
     );
-    code.push_str("pub(crate) static ARTICLE_FILES: &[(&str, &str, &str, &[&str])] = &[\n");
+    code.push_str("/// all but the body as JSON.\n");
+    code.push_str("pub(crate) static ARTICLE_FILES: &[(&str, &str, &str, &[&str], &str)] = &[\n");
     for path in files(&root.join("articles"), "md") {
         let text = read(&path);
         let (front, body) = split_front_matter(&text).unwrap_or_else(|| {
@@ -47,9 +52,11 @@ fn main() {
             .iter()
             .map(|b| toml_to_json(&path, b))
             .collect();
+        let doc = serde_json::to_string(&from_markdown(body))
+            .unwrap_or_else(|e| fail(&path, &e.to_string()));
         let _ = writeln!(
             code,
-            "    ({:?}, {front:?}, {body:?}, &{widgets:?}),",
+            "    ({:?}, {front:?}, {body:?}, &{widgets:?}, {doc:?}),",
             stem(&path)
         );
     }
@@ -99,11 +106,10 @@ fn split_front_matter(text: &str) -> Option<(&str, &str)> {
 fn widget_blocks(markdown: &str) -> Vec<String> {
     let mut blocks = Vec::new();
     let mut current: Option<String> = None;
-    for event in Parser::new(markdown) {
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    for event in Parser::new_ext(markdown, options) {
         match event {
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
-                if info.trim() == "widget" =>
-            {
+            Event::Start(Md::CodeBlock(CodeBlockKind::Fenced(info))) if info.trim() == "widget" => {
                 current = Some(String::new());
             }
             Event::Text(t) => {

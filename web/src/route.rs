@@ -113,19 +113,6 @@ pub fn stray_keys(query: &[(String, String)], widgets: usize) -> Vec<String> {
         .collect()
 }
 
-/// An id for a heading: lower case words joined by `-`.
-pub fn slugify(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,14 +172,6 @@ mod tests {
         assert_eq!(
             stray_keys(&query, 2),
             vec!["w12.seed".to_string(), "zzz".to_string()]
-        );
-    }
-
-    #[test]
-    fn headings_become_readable_ids() {
-        assert_eq!(
-            slugify("Why weights aren't enough!"),
-            "why-weights-aren-t-enough"
         );
     }
 }

@@ -63,6 +63,8 @@ pub struct Article {
     pub body: String,
     /// The body's widget blocks as JSON, in order.
     pub widget_json: Vec<String>,
+    /// The body's document tree as JSON (see [`crate::doc`]).
+    doc_json: &'static str,
 }
 
 impl Article {
@@ -72,6 +74,7 @@ impl Article {
         front: &str,
         body: &str,
         widgets: &[&str],
+        doc_json: &'static str,
     ) -> Result<Article, String> {
         let meta: FrontMatter =
             serde_json::from_str(front).map_err(|e| format!("{slug}: front matter: {e}"))?;
@@ -81,7 +84,13 @@ impl Article {
             meta,
             body: body.to_string(),
             widget_json,
+            doc_json,
         })
+    }
+
+    /// The body as a document tree, made from Markdown at build time.
+    pub fn document(&self) -> Result<Vec<crate::doc::Node>, String> {
+        serde_json::from_str(self.doc_json).map_err(|e| format!("{}: document: {e}", self.slug))
     }
 
     /// The widget blocks of the body, in order.
@@ -98,7 +107,9 @@ impl Article {
 pub fn articles() -> Result<Vec<Article>, String> {
     let mut list = ARTICLE_FILES
         .iter()
-        .map(|(slug, front, body, widgets)| Article::from_embedded(slug, front, body, widgets))
+        .map(|(slug, front, body, widgets, doc)| {
+            Article::from_embedded(slug, front, body, widgets, doc)
+        })
         .collect::<Result<Vec<_>, _>>()?;
     list.sort_by_key(|a| a.meta.order);
     Ok(list)
@@ -124,7 +135,7 @@ mod tests {
     #[test]
     fn embedded_front_matter_and_widget_blocks_are_read() {
         let front = r#"{"title": "T", "summary": "S", "order": 2, "date": "2026-11-24"}"#;
-        let a = Article::from_embedded("t", front, "# Hello", &[r#"{"preset": "mm1"}"#])
+        let a = Article::from_embedded("t", front, "# Hello", &[r#"{"preset": "mm1"}"#], "[]")
             .expect("valid");
         assert_eq!((a.meta.title.as_str(), a.meta.order), ("T", 2));
         assert_eq!(
@@ -135,11 +146,32 @@ mod tests {
 
     #[test]
     fn a_front_matter_without_a_title_is_named() {
-        let e = Article::from_embedded("x", r#"{"summary": "S"}"#, "", &[]).expect_err("no title");
+        let e = Article::from_embedded("x", r#"{"summary": "S"}"#, "", &[], "[]")
+            .expect_err("no title");
         assert!(
             e.starts_with("x: front matter") && e.contains("title"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn every_shipped_article_has_a_document_with_one_node_per_widget_block() {
+        for a in articles().expect("articles") {
+            let doc = a.document().expect("document");
+            assert_eq!(count_widgets(&doc), a.widget_json.len(), "{}", a.slug);
+        }
+    }
+
+    fn count_widgets(nodes: &[crate::doc::Node]) -> usize {
+        use crate::doc::Node;
+        nodes
+            .iter()
+            .map(|n| match n {
+                Node::Widget(_) => 1,
+                Node::El(_, children) => count_widgets(children),
+                _ => 0,
+            })
+            .sum()
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! Pure: no I/O at run time, so the CLI, the site and tests see the same files.
 
 pub mod article;
+pub mod doc;
 pub mod knob;
 pub mod preset;
 pub mod widget;

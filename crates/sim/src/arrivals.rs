@@ -78,13 +78,28 @@ impl RateSchedule {
     }
 }
 
+/// Arrival times generated ahead of need, in one batch.
+const AHEAD: usize = 32;
+
 /// Generates arrival times in order until the end of the run.
+///
+/// Times are generated [`AHEAD`] at a time: a batch runs its logarithms back
+/// to back, and the engine, comparing the next arrival with the next event,
+/// finds a time computed long before instead of waiting on a fresh
+/// logarithm. The stream is private, so the times are the same either way.
 #[derive(Clone, Debug)]
 pub struct Arrivals {
+    /// Times generated, not yet handed out: `ahead[next..len]`.
+    ahead: [f64; AHEAD],
+    next: usize,
+    len: usize,
     schedule: RateSchedule,
     kind: Arrival,
     rng: RandomStream,
     segment: usize,
+    /// Rate (requests per second) and end (seconds) of `segment`.
+    rate: f64,
+    seg_end: f64,
     now: f64,
     end: f64,
 }
@@ -92,8 +107,14 @@ pub struct Arrivals {
 impl Arrivals {
     /// Arrivals of `s` drawn from `rng`, up to `end` seconds.
     pub fn new(s: &Scenario, rng: RandomStream, end: f64) -> Self {
+        let schedule = RateSchedule::new(s);
         Arrivals {
-            schedule: RateSchedule::new(s),
+            ahead: [0.0; AHEAD],
+            next: 0,
+            len: 0,
+            rate: schedule.segments[0].1,
+            seg_end: schedule.segment_end(0),
+            schedule,
             kind: s.traffic.arrival,
             rng,
             segment: 0,
@@ -103,13 +124,38 @@ impl Arrivals {
     }
 
     /// The next arrival time, or `None` once past the end of the run.
+    #[inline]
     pub fn next_time(&mut self) -> Option<f64> {
+        if self.next == self.len {
+            self.refill();
+            if self.len == 0 {
+                return None;
+            }
+        }
+        let t = self.ahead[self.next];
+        self.next += 1;
+        Some(t)
+    }
+
+    /// Generates the next batch; fewer than [`AHEAD`] times (none at all)
+    /// once the run ends.
+    fn refill(&mut self) {
+        self.next = 0;
+        self.len = 0;
+        while self.len < AHEAD {
+            let Some(t) = self.generate() else { break };
+            self.ahead[self.len] = t;
+            self.len += 1;
+        }
+    }
+
+    /// The arrival after the last one generated, or `None` past the end.
+    fn generate(&mut self) -> Option<f64> {
         loop {
             if self.now >= self.end {
                 return None;
             }
-            let rate = self.schedule.segments[self.segment].1;
-            let seg_end = self.schedule.segment_end(self.segment);
+            let (rate, seg_end) = (self.rate, self.seg_end);
             if rate > 0.0 {
                 let gap = match self.kind {
                     // Memorylessness makes restarting at a boundary exact.
@@ -128,6 +174,8 @@ impl Arrivals {
             }
             self.now = seg_end;
             self.segment += 1;
+            self.rate = self.schedule.segments[self.segment].1;
+            self.seg_end = self.schedule.segment_end(self.segment);
         }
     }
 }

@@ -94,11 +94,15 @@ impl Balancer {
 
     /// The first up server at or after the cursor, wrapping around.
     fn next_up(&self, servers: &[Server]) -> usize {
-        let total = servers.len();
-        (0..total)
-            .map(|k| (self.cursor + k) % total)
-            .find(|&i| !servers[i].is_down())
-            .unwrap_or(self.up[0])
+        let n = servers.len();
+        let mut i = if self.cursor < n { self.cursor } else { 0 };
+        for _ in 0..n {
+            if !servers[i].is_down() {
+                return i;
+            }
+            i = if i + 1 < n { i + 1 } else { 0 };
+        }
+        self.up[0]
     }
 
     /// nginx's smooth weighted round robin: every up server's score grows by
@@ -223,7 +227,7 @@ mod tests {
         let mut rng = RandomStream::new(1, Stream::Policy);
         let r = crate::server::Request {
             arrive: 0.0,
-            seed: 0,
+            work: 0.0,
         };
         servers[0].admit(r, true);
         assert_eq!(b.pick(&servers, &mut rng, 0.0), Some(1));

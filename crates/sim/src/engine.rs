@@ -147,13 +147,17 @@ impl<'a> Engine<'a> {
 
     fn arrive(&mut self, t: f64) {
         self.rec.arrival(t);
-        let request = Request {
-            arrive: t,
-            seed: self.sizes.next_u64(),
-        };
+        let seed = self.sizes.next_u64();
         let Some(i) = self.balancer.pick(&self.servers, &mut self.policy_rng, t) else {
             self.rec.failed(t, t, false);
             return;
+        };
+        // Drawn now, not when service starts: the same number (it depends on
+        // the seed and the group only), but off the path to the next event.
+        let sampler = &self.s.samplers[self.servers[i].group];
+        let request = Request {
+            arrive: t,
+            work: sampler.sample(&mut RequestRng::new(seed)),
         };
         let (warm, end) = (self.rec.warm, self.rec.end);
         let server = &mut self.servers[i];
@@ -169,11 +173,11 @@ impl<'a> Engine<'a> {
     }
 
     /// Schedules the completion of `request` starting service now.
+    #[inline]
     fn start_service(&mut self, t: f64, i: usize, slot: u32, request: Request) {
         self.rec.started(request.arrive, t);
         let server = &self.servers[i];
-        let work = self.s.samplers[server.group].sample(&mut RequestRng::new(request.seed));
-        let done = t + work * server.slowdown / server.speed;
+        let done = t + request.work * server.slowdown / server.speed;
         let event = Event::Done {
             server: i as u32,
             slot,

@@ -298,14 +298,23 @@ pub fn parse(text: &str, format: Format) -> Result<ValidScenario, ScenarioError>
 #[cfg(feature = "toml")]
 fn from_toml(text: &str) -> Result<Scenario, ScenarioError> {
     toml::from_str(text).map_err(|e| {
-        let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-        ScenarioError { field: String::new(), message: e.message().trim().to_string(), line }
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        ScenarioError {
+            field: String::new(),
+            message: e.message().trim().to_string(),
+            line,
+        }
     })
 }
 
 #[cfg(not(feature = "toml"))]
 fn from_toml(_: &str) -> Result<Scenario, ScenarioError> {
-    Err(ScenarioError::new("", "this build reads JSON scenarios only (the `toml` feature is off)"))
+    Err(ScenarioError::new(
+        "",
+        "this build reads JSON scenarios only (the `toml` feature is off)",
+    ))
 }
 
 fn line_of(text: &str, format: Format, field: &str) -> Option<usize> {

@@ -3,13 +3,16 @@
 
 use std::collections::VecDeque;
 
+use crate::metrics::overlap;
+
 /// A request travelling through the system.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Request {
     /// Arrival time at the balancer, engine seconds.
     pub(crate) arrive: f64,
-    /// Seed of the request's private draws (its size).
-    pub(crate) seed: u64,
+    /// Work in seconds at speed 1, drawn from the request's private seed
+    /// (so the same whichever server of its group serves it).
+    pub(crate) work: f64,
 }
 
 /// What a server did with a request it was handed.
@@ -42,10 +45,12 @@ pub(crate) struct Server {
     pub(crate) slowdown: f64,
     // Statistics over the measured window.
     last: f64,
+    /// Integrals over the window of the queue length and of the busy
+    /// workers, request-seconds.
     pub(crate) queue_area: f64,
     pub(crate) busy_area: f64,
-    pub(crate) bucket_queue_area: f64,
-    pub(crate) bucket_busy_area: f64,
+    /// `queue_area` and `busy_area` when the current time bucket started.
+    bucket_start: (f64, f64),
     pub(crate) max_queue: usize,
     pub(crate) completed: u64,
     // Peak EWMA of observed latency, seconds, and when it was last updated.
@@ -77,8 +82,7 @@ impl Server {
             last: 0.0,
             queue_area: 0.0,
             busy_area: 0.0,
-            bucket_queue_area: 0.0,
-            bucket_busy_area: 0.0,
+            bucket_start: (0.0, 0.0),
             max_queue: 0,
             completed: 0,
             ewma: default_rtt,
@@ -102,20 +106,27 @@ impl Server {
 
     /// Integrates queue length and busy workers up to `t`, counting only the
     /// part of the interval inside the measured window `[from, to]`.
+    #[inline]
     pub(crate) fn advance(&mut self, t: f64, from: f64, to: f64) {
-        let dt = t.min(to) - self.last.max(from);
+        let dt = overlap(self.last, t, from, to);
         if dt > 0.0 {
-            let q = self.queue.len() as f64;
-            let b = self.busy() as f64;
-            self.queue_area += q * dt;
-            self.busy_area += b * dt;
-            self.bucket_queue_area += q * dt;
-            self.bucket_busy_area += b * dt;
+            // Through i64: one instruction, where usize to f64 takes several.
+            self.queue_area += self.queue.len() as i64 as f64 * dt;
+            self.busy_area += self.busy() as i64 as f64 * dt;
         }
         self.last = t;
     }
 
+    /// The queue and busy areas since the last call (or the start), for
+    /// the time bucket that ends now (after [`Server::advance`] to its end).
+    pub(crate) fn take_bucket_areas(&mut self) -> (f64, f64) {
+        let (queue, busy) = self.bucket_start;
+        self.bucket_start = (self.queue_area, self.busy_area);
+        (self.queue_area - queue, self.busy_area - busy)
+    }
+
     /// Takes a request routed here (after [`Server::advance`] to now).
+    #[inline]
     pub(crate) fn admit(&mut self, r: Request, measured: bool) -> Admission {
         if let Some(slot) = self.free.pop() {
             self.slots[slot as usize] = Some(r);
@@ -203,7 +214,10 @@ mod tests {
     use super::*;
 
     fn req(t: f64) -> Request {
-        Request { arrive: t, seed: 0 }
+        Request {
+            arrive: t,
+            work: 0.0,
+        }
     }
 
     #[test]

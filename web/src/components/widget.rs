@@ -280,7 +280,7 @@ fn LiveWidget(lp: &LiveProps) -> Html {
                         { for sides.into_iter().map(|(label, result)| html! {
                             <div class="side">
                                 <Stats label={if label.is_empty() { "This run".to_string() } else { label }} summary={result.summary.clone()} />
-                                <div class="flow-wrap"><Flow run={result} cursor={*cursor} reduced_motion={reduced} /></div>
+                                <div class="flow-wrap" tabindex="0" role="group" aria-label="Flow diagram; scrolls sideways on narrow screens"><Flow run={result} cursor={*cursor} reduced_motion={reduced} /></div>
                             </div>
                         }) }
                     </div>

@@ -54,7 +54,11 @@ pub fn ArticlePage(props: &ArticleProps) -> Html {
     let slug = article.slug.clone();
     let query = props.query.clone();
     let specs = article.widget_json.clone();
-    let body = markdown::render(&article.body, &article.slug, |index, _block| {
+    let document = match article.document() {
+        Ok(d) => d,
+        Err(e) => return html! { <Notice kind="error" messages={vec![e]} /> },
+    };
+    let body = markdown::render(&document, &article.slug, &mut |index| {
         html! {
             // Keyed by its link state: following another link to this page
             // starts the widget afresh from that link.

@@ -1,5 +1,16 @@
 //! The future event list: a binary heap ordered by time, ties broken by the
 //! order in which events were scheduled, so runs are reproducible.
+//!
+//! An entry's order is one `u128`: the bits of its time above its sequence
+//! number. For times `>= 0` the bits of an `f64` sort like its value, so
+//! comparing keys is comparing `(time, sequence)` in one instruction pair.
+//! Keys are unique, so the order events come out in does not depend on the
+//! heap's shape.
+//!
+//! Popping leaves the entry in place, marked taken: when the handler of an
+//! event schedules the next one (a worker starting its next request), that
+//! entry overwrites the taken one with a single sift instead of a pop and a
+//! push; any other call removes the taken entry first.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
@@ -21,9 +32,16 @@ pub(crate) enum Event {
 
 #[derive(Clone, Copy, Debug)]
 struct Scheduled {
-    t: f64,
-    seq: u64,
+    /// `time.to_bits() << 64 | sequence`.
+    key: u128,
     event: Event,
+}
+
+impl Scheduled {
+    /// Time in engine seconds.
+    fn t(&self) -> f64 {
+        f64::from_bits((self.key >> 64) as u64)
+    }
 }
 
 impl PartialEq for Scheduled {
@@ -42,7 +60,7 @@ impl PartialOrd for Scheduled {
 
 impl Ord for Scheduled {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.t.total_cmp(&other.t).then(self.seq.cmp(&other.seq))
+        self.key.cmp(&other.key)
     }
 }
 
@@ -51,24 +69,53 @@ impl Ord for Scheduled {
 pub(crate) struct EventQueue {
     heap: BinaryHeap<Reverse<Scheduled>>,
     seq: u64,
+    /// The earliest entry was popped but is still in the heap.
+    taken: bool,
 }
 
 impl EventQueue {
+    /// Schedules `event` at `t` engine seconds (`t >= 0`).
+    #[inline]
     pub(crate) fn schedule(&mut self, t: f64, event: Event) {
+        debug_assert!(t >= 0.0, "event time {t} before the start");
         self.seq += 1;
-        self.heap.push(Reverse(Scheduled {
-            t,
-            seq: self.seq,
+        // `+ 0.0` turns a -0.0 into +0.0, whose bits sort first.
+        let bits = (t + 0.0).to_bits();
+        let entry = Reverse(Scheduled {
+            key: u128::from(bits) << 64 | u128::from(self.seq),
             event,
-        }));
+        });
+        if std::mem::take(&mut self.taken)
+            && let Some(mut top) = self.heap.peek_mut()
+        {
+            *top = entry; // sifts down when `top` drops
+            return;
+        }
+        self.heap.push(entry);
     }
 
-    pub(crate) fn next_time(&self) -> Option<f64> {
-        self.heap.peek().map(|e| e.0.t)
+    /// Removes the taken entry, if any.
+    #[inline]
+    fn settle(&mut self) {
+        if std::mem::take(&mut self.taken) {
+            self.heap.pop();
+        }
     }
 
+    /// Time of the earliest event, engine seconds.
+    #[inline]
+    pub(crate) fn next_time(&mut self) -> Option<f64> {
+        self.settle();
+        self.heap.peek().map(|e| e.0.t())
+    }
+
+    /// Takes the earliest event and its time.
+    #[inline]
     pub(crate) fn pop(&mut self) -> Option<(f64, Event)> {
-        self.heap.pop().map(|e| (e.0.t, e.0.event))
+        self.settle();
+        let top = self.heap.peek()?.0;
+        self.taken = true;
+        Some((top.t(), top.event))
     }
 }
 
@@ -85,5 +132,61 @@ mod tests {
         q.schedule(1.0, Event::FaultStart(3));
         let order: Vec<Event> = std::iter::from_fn(|| q.pop().map(|e| e.1)).collect();
         assert_eq!(order, [1, 3, 0, 2].map(Event::FaultStart).to_vec());
+    }
+
+    #[test]
+    fn keys_order_like_times_across_magnitudes() {
+        let mut q = EventQueue::default();
+        let times = [1e9, 0.5, 0.0, 3.0, 1e-300, 2.0, 0.75];
+        for (i, &t) in times.iter().enumerate() {
+            q.schedule(t, Event::FaultStart(i as u32));
+        }
+        let got: Vec<f64> = std::iter::from_fn(|| q.pop().map(|e| e.0)).collect();
+        let mut want = times.to_vec();
+        want.sort_by(f64::total_cmp);
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn scheduling_right_after_a_pop_keeps_the_order() {
+        let mut q = EventQueue::default();
+        for (i, t) in [5.0, 1.0, 3.0].into_iter().enumerate() {
+            q.schedule(t, Event::FaultStart(i as u32));
+        }
+        assert_eq!(q.pop(), Some((1.0, Event::FaultStart(1))));
+        q.schedule(4.0, Event::FaultStart(3)); // overwrites the taken entry
+        assert_eq!(q.pop(), Some((3.0, Event::FaultStart(2))));
+        q.schedule(2.0, Event::FaultStart(4)); // earlier than the rest
+        assert_eq!(q.next_time(), Some(2.0));
+        let order: Vec<Event> = std::iter::from_fn(|| q.pop().map(|e| e.1)).collect();
+        assert_eq!(order, [4, 3, 0].map(Event::FaultStart).to_vec());
+        assert_eq!(q.next_time(), None);
+    }
+
+    #[test]
+    fn interleaved_schedules_and_pops_match_a_sorted_list() {
+        let mut q = EventQueue::default();
+        let mut reference: Vec<(f64, u32)> = Vec::new();
+        let mut x = 12_345u64;
+        let mut draw = |n: u64| {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (x >> 33) % n
+        };
+        let mut now = 0.0;
+        for id in 0..5_000u32 {
+            // Coarse times make ties, which must come out in schedule order.
+            let t = now + draw(8) as f64 * 0.25;
+            q.schedule(t, Event::FaultStart(id));
+            reference.push((t, id));
+            for _ in 0..draw(3) {
+                reference.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                let want = (!reference.is_empty()).then(|| reference.remove(0));
+                let got = q.pop();
+                assert_eq!(got, want.map(|(t, id)| (t, Event::FaultStart(id))));
+                now = got.map_or(now, |g| g.0);
+            }
+        }
+        q.next_time(); // removes the entry taken last
+        assert_eq!(q.heap.len(), reference.len());
     }
 }

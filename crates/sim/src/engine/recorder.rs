@@ -1,7 +1,7 @@
 //! Collects the statistics of a run as it goes: counts and latencies of
 //! measured requests, Little's-law areas, and the per-bucket time series.
 
-use crate::metrics::LatencyHistogram;
+use crate::metrics::{BucketLatencies, LatencyHistogram, overlap};
 use crate::report::Series;
 use crate::server::Server;
 
@@ -15,8 +15,11 @@ pub(crate) struct Recorder {
     buckets: usize,
     /// Index of the bucket now filling.
     bucket: usize,
+    /// When the bucket now filling ends, engine seconds; infinite after the
+    /// last one.
+    next_boundary: f64,
     pub(crate) latency: LatencyHistogram,
-    bucket_latency: LatencyHistogram,
+    bucket_latency: BucketLatencies,
     pub(crate) arrivals: u64,
     pub(crate) completed: u64,
     pub(crate) rejected: u64,
@@ -50,14 +53,15 @@ impl Recorder {
             utilization: vec![Vec::with_capacity(buckets); servers],
             ..Series::default()
         };
-        Recorder {
+        let mut r = Recorder {
             warm,
             end: warm + duration,
             bucket_s,
             buckets,
             bucket: 0,
+            next_boundary: f64::INFINITY,
             latency: LatencyHistogram::new(3),
-            bucket_latency: LatencyHistogram::new(2),
+            bucket_latency: BucketLatencies::new(),
             arrivals: 0,
             completed: 0,
             rejected: 0,
@@ -71,7 +75,9 @@ impl Recorder {
             in_system_area: 0.0,
             request_seconds: 0.0,
             series,
-        }
+        };
+        r.next_boundary = r.boundary(1);
+        r
     }
 
     fn in_window(&self, t: f64) -> bool {
@@ -80,13 +86,14 @@ impl Recorder {
 
     /// Moves the clock to `t`: closes every bucket that ends by then and
     /// integrates the number in the system.
+    #[inline]
     pub(crate) fn advance(&mut self, t: f64, servers: &mut [Server]) {
-        while self.bucket < self.buckets && self.boundary(self.bucket + 1) <= t {
-            self.close_bucket(servers);
+        if t >= self.next_boundary {
+            self.close_buckets(t, servers);
         }
-        let dt = t.min(self.end) - self.last.max(self.warm);
+        let dt = overlap(self.last, t, self.warm, self.end);
         if dt > 0.0 {
-            self.in_system_area += self.in_system as f64 * dt;
+            self.in_system_area += self.in_system as i64 as f64 * dt;
         }
         self.last = t;
     }
@@ -96,6 +103,20 @@ impl Recorder {
             self.end
         } else {
             self.warm + k as f64 * self.bucket_s
+        }
+    }
+
+    /// Closes every bucket that ends by `t`.
+    #[cold]
+    #[inline(never)]
+    fn close_buckets(&mut self, t: f64, servers: &mut [Server]) {
+        while self.next_boundary <= t {
+            self.close_bucket(servers);
+            self.next_boundary = if self.bucket < self.buckets {
+                self.boundary(self.bucket + 1)
+            } else {
+                f64::INFINITY
+            };
         }
     }
 
@@ -109,17 +130,14 @@ impl Recorder {
         s.throughput_rps.push(per_s(self.bucket_counts[COMPLETED]));
         s.rejected_rps.push(per_s(self.bucket_counts[REJECTED]));
         s.failed_rps.push(per_s(self.bucket_counts[FAILED]));
-        let any = self.bucket_latency.count() > 0;
-        s.p50_ms
-            .push(any.then(|| self.bucket_latency.quantile_ms(0.5)));
-        s.p99_ms
-            .push(any.then(|| self.bucket_latency.quantile_ms(0.99)));
+        let quantiles = self.bucket_latency.quantiles_ms(0.5, 0.99);
+        s.p50_ms.push(quantiles.map(|q| q.0));
+        s.p99_ms.push(quantiles.map(|q| q.1));
         for (i, server) in servers.iter_mut().enumerate() {
             server.advance(stop, self.warm, self.end);
-            s.queue[i].push(server.bucket_queue_area / width);
-            s.utilization[i].push(server.bucket_busy_area / (width * server.slots.len() as f64));
-            server.bucket_queue_area = 0.0;
-            server.bucket_busy_area = 0.0;
+            let (queue, busy) = server.take_bucket_areas();
+            s.queue[i].push(queue / width);
+            s.utilization[i].push(busy / (width * server.slots.len() as f64));
         }
         self.bucket_counts = [0; 4];
         self.bucket_latency.reset();
@@ -163,7 +181,8 @@ impl Recorder {
 
     /// Time from `arrive` to `t` that lies inside the window.
     pub(crate) fn clipped(&self, arrive: f64, t: f64) -> f64 {
-        (t.min(self.end) - arrive.max(self.warm)).max(0.0)
+        let d = overlap(arrive, t, self.warm, self.end);
+        if d > 0.0 { d } else { 0.0 }
     }
 
     /// Returns whether the request counts (arrived after warm-up).

@@ -136,19 +136,21 @@ impl Scenario {
                 factor(&format!("{p}.weight"), w)?;
             }
             if let Some(name) = &g.name
-                && (name.is_empty() || name.chars().count() > 40) {
-                    return Err(ScenarioError::new(
-                        format!("{p}.name"),
-                        "must have 1 to 40 characters",
-                    ));
-                }
+                && (name.is_empty() || name.chars().count() > 40)
+            {
+                return Err(ScenarioError::new(
+                    format!("{p}.name"),
+                    "must have 1 to 40 characters",
+                ));
+            }
             if let Some(c) = g.queue_capacity
-                && c > 10_000_000 {
-                    return Err(ScenarioError::new(
-                        format!("{p}.queue_capacity"),
-                        format!("must be at most 10000000 (or absent for unbounded), got {c}"),
-                    ));
-                }
+                && c > 10_000_000
+            {
+                return Err(ScenarioError::new(
+                    format!("{p}.queue_capacity"),
+                    format!("must be at most 10000000 (or absent for unbounded), got {c}"),
+                ));
+            }
             samplers.push(g.service_ms.compile(&format!("{p}.service_ms"))?);
         }
         Ok(samplers)
@@ -166,16 +168,17 @@ impl Scenario {
             ));
         };
         if let Some(s) = f.server
-            && s >= group.count {
-                return Err(ScenarioError::new(
-                    format!("{p}.server"),
-                    format!(
-                        "group {} has servers 0 to {}, got {s}",
-                        f.group,
-                        group.count - 1
-                    ),
-                ));
-            }
+            && s >= group.count
+        {
+            return Err(ScenarioError::new(
+                format!("{p}.server"),
+                format!(
+                    "group {} has servers 0 to {}, got {s}",
+                    f.group,
+                    group.count - 1
+                ),
+            ));
+        }
         match (f.kind, f.factor) {
             (FaultKind::Slow, Some(x)) => factor(&format!("{p}.factor"), x)?,
             (FaultKind::Slow, None) => {

@@ -86,7 +86,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                 let faults = faults
                     .into_iter()
                     .map(|(g, down, at, for_s)| Fault {
-                    enabled: true,
+                        enabled: true,
                         group: g % servers.len(),
                         server: None,
                         kind: if down {
