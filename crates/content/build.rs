@@ -10,9 +10,8 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag as Md, TagEnd};
-
-// The document tree and its builder, shared with the crate.
+// The document tree and its builder, shared with the crate; the builder
+// also collects the widget blocks, so block `i` is `Node::Widget(i)`.
 include!("src/doc/tree.rs");
 include!("src/doc/from_markdown.rs");
 
@@ -48,12 +47,9 @@ fn main() {
             )
         });
         let front = toml_to_json(&path, front);
-        let widgets: Vec<String> = widget_blocks(body)
-            .iter()
-            .map(|b| toml_to_json(&path, b))
-            .collect();
-        let doc = serde_json::to_string(&from_markdown(body))
-            .unwrap_or_else(|e| fail(&path, &e.to_string()));
+        let (nodes, blocks) = from_markdown(body);
+        let widgets: Vec<String> = blocks.iter().map(|b| toml_to_json(&path, b)).collect();
+        let doc = serde_json::to_string(&nodes).unwrap_or_else(|e| fail(&path, &e.to_string()));
         let _ = writeln!(
             code,
             "    ({:?}, {front:?}, {body:?}, &{widgets:?}, {doc:?}),",
@@ -100,26 +96,4 @@ fn toml_to_json(path: &Path, text: &str) -> String {
 /// `(front matter, body)` of an article.
 fn split_front_matter(text: &str) -> Option<(&str, &str)> {
     text.strip_prefix("+++\n")?.split_once("\n+++\n")
-}
-
-/// The text of every ```` ```widget ```` block, in order.
-fn widget_blocks(markdown: &str) -> Vec<String> {
-    let mut blocks = Vec::new();
-    let mut current: Option<String> = None;
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
-    for event in Parser::new_ext(markdown, options) {
-        match event {
-            Event::Start(Md::CodeBlock(CodeBlockKind::Fenced(info))) if info.trim() == "widget" => {
-                current = Some(String::new());
-            }
-            Event::Text(t) => {
-                if let Some(c) = current.as_mut() {
-                    c.push_str(&t);
-                }
-            }
-            Event::End(TagEnd::CodeBlock) => blocks.extend(current.take()),
-            _ => {}
-        }
-    }
-    blocks
 }

@@ -91,3 +91,14 @@ impl PartialEq for RunsRef {
         std::rc::Rc::ptr_eq(&self.0, &other.0)
     }
 }
+
+impl Runs {
+    /// Side `i` of the runs: 0 is A, 1 is B in compare mode.
+    pub fn side(&self, i: usize) -> Option<&RunResult> {
+        match i {
+            0 => Some(&self.a),
+            1 => self.b.as_ref(),
+            _ => None,
+        }
+    }
+}

@@ -118,14 +118,7 @@ pub fn articles() -> Result<Vec<Article>, String> {
 /// The number at `path` (`latency_ms.p99`, `servers[7].mean_queue`) in a
 /// run summary's JSON form.
 pub fn metric(summary: &Value, path: &str) -> Option<f64> {
-    let mut v = summary;
-    for (key, index) in crate::knob::steps(path) {
-        v = v.get(key)?;
-        if let Some(i) = index {
-            v = v.get(i)?;
-        }
-    }
-    v.as_f64()
+    crate::knob::lookup(summary, path)?.as_f64()
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ mod tests {
 
     #[test]
     fn headings_get_ids_and_widgets_are_numbered() {
-        let doc = from_markdown(
+        let (doc, blocks) = from_markdown(
             "## Fair in count, not in work\n\n```widget\npreset = \"a\"\n```\n\n```widget\npreset = \"b\"\n```\n",
         );
         assert_eq!(
@@ -27,11 +27,18 @@ mod tests {
             )
         );
         assert_eq!(&doc[1..], &[Node::Widget(0), Node::Widget(1)]);
+        assert_eq!(
+            blocks,
+            vec![
+                "preset = \"a\"\n".to_string(),
+                "preset = \"b\"\n".to_string()
+            ]
+        );
     }
 
     #[test]
     fn raw_html_stays_text_and_unsafe_links_lose_their_target() {
-        let doc = from_markdown(
+        let (doc, _) = from_markdown(
             "<script>alert(1)</script>\n\n[x](javascript:alert(1)) [y](https://example.org)\n",
         );
         assert_eq!(
@@ -50,7 +57,7 @@ mod tests {
 
     #[test]
     fn code_blocks_keep_their_language_and_text() {
-        let doc = from_markdown("```toml\nseed = 7\n```\n");
+        let (doc, _) = from_markdown("```toml\nseed = 7\n```\n");
         assert_eq!(
             doc,
             vec![Node::CodeBlock("toml".into(), "seed = 7\n".into())]

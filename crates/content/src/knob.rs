@@ -5,6 +5,7 @@
 //! reading it back through the one validating function, so a knob can never
 //! produce a scenario that a file could not.
 
+use brownout_sim::scenario::{FieldStep, field_steps};
 use brownout_sim::{Policy, Scenario, ScenarioError, ValidScenario};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -188,9 +189,16 @@ fn default_knob(s: &Scenario, path: &str, current: &Value) -> Result<Knob, Strin
             .and_then(|g| g.name.clone())
             .unwrap_or_else(|| format!("group {i}"))
     };
-    let steps = crate::knob::steps(path);
-    let leaf = steps.last().map_or("", |s| s.0);
-    let group = steps.iter().find(|s| s.0 == "servers").and_then(|s| s.1);
+    let steps = field_steps(path);
+    let leaf = steps.iter().rev().find_map(|s| match s {
+        FieldStep::Key(k) => Some(*k),
+        FieldStep::Index(_) => None,
+    });
+    let leaf = leaf.unwrap_or_default();
+    let group = match steps.as_slice() {
+        [FieldStep::Key("servers"), FieldStep::Index(g), ..] => Some(*g),
+        _ => None,
+    };
     let range = |label: String, min: f64, max: f64, step: f64, unit: &str| Knob {
         path: path.to_string(),
         label,
@@ -274,56 +282,57 @@ fn default_knob(s: &Scenario, path: &str, current: &Value) -> Result<Knob, Strin
 
 fn toggle_label(s: &Scenario, path: &str) -> String {
     use brownout_sim::scenario::FaultKind;
-    let steps = steps(path);
-    match steps.first() {
-        Some(("faults", Some(i))) => s.faults.get(*i).map_or_else(String::new, |f| {
-            let name = s
-                .servers
-                .get(f.group)
-                .and_then(|g| g.name.clone())
-                .unwrap_or_else(|| format!("group {}", f.group));
-            let target = match f.server {
-                Some(k) => format!("{name} server {k}"),
-                None => format!("every {name} server"),
-            };
-            let when = match f.for_s {
-                Some(d) => format!("from {} s to {} s", fmt_num(f.at_s), fmt_num(f.at_s + d)),
-                None => format!("from {} s", fmt_num(f.at_s)),
-            };
-            match f.kind {
-                FaultKind::Slow => format!("Slow down {target} {when}"),
-                FaultKind::Down => format!("Take {target} down {when}"),
-            }
-        }),
-        Some(("traffic", _)) => "Traffic change".to_string(),
+    match field_steps(path).as_slice() {
+        [FieldStep::Key("faults"), FieldStep::Index(i), ..] => {
+            s.faults.get(*i).map_or_else(String::new, |f| {
+                let name = s
+                    .servers
+                    .get(f.group)
+                    .and_then(|g| g.name.clone())
+                    .unwrap_or_else(|| format!("group {}", f.group));
+                let target = match f.server {
+                    Some(k) => format!("{name} server {k}"),
+                    None => format!("every {name} server"),
+                };
+                let when = match f.for_s {
+                    Some(d) => format!("from {} s to {} s", fmt_num(f.at_s), fmt_num(f.at_s + d)),
+                    None => format!("from {} s", fmt_num(f.at_s)),
+                };
+                match f.kind {
+                    FaultKind::Slow => format!("Slow down {target} {when}"),
+                    FaultKind::Down => format!("Take {target} down {when}"),
+                }
+            })
+        }
+        [FieldStep::Key("traffic"), ..] => "Traffic change".to_string(),
         _ => path.to_string(),
     }
 }
 
-/// Splits `servers[2].speed` into `[("servers", Some(2)), ("speed", None)]`.
-pub(crate) fn steps(path: &str) -> Vec<(&str, Option<usize>)> {
-    path.split('.')
-        .map(|part| match part.split_once('[') {
-            Some((key, rest)) => (key, rest.trim_end_matches(']').parse().ok()),
-            None => (part, None),
-        })
-        .collect()
+/// The value at a field path in a JSON value (a scenario or a run summary).
+pub(crate) fn lookup<'v>(mut v: &'v Value, path: &str) -> Option<&'v Value> {
+    for step in field_steps(path) {
+        v = match step {
+            FieldStep::Key(k) => v.get(k)?,
+            FieldStep::Index(i) => v.get(i)?,
+        };
+    }
+    Some(v)
 }
 
 fn walk<'v>(mut v: &'v mut Value, path: &str) -> Option<&'v mut Value> {
-    for (key, index) in steps(path) {
-        v = v.get_mut(key)?;
-        if let Some(i) = index {
-            v = v.get_mut(i)?;
-        }
+    for step in field_steps(path) {
+        v = match step {
+            FieldStep::Key(k) => v.get_mut(k)?,
+            FieldStep::Index(i) => v.get_mut(i)?,
+        };
     }
     Some(v)
 }
 
 /// The value at `path`, with defaults filled in (e.g. `enabled`).
 pub fn get(s: &Scenario, path: &str) -> Option<Value> {
-    let mut json = serde_json::to_value(s).ok()?;
-    walk(&mut json, path).map(|v| v.clone())
+    lookup(&serde_json::to_value(s).ok()?, path).cloned()
 }
 
 /// The scenario with `value` written at `path`, validated.

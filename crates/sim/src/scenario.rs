@@ -12,8 +12,10 @@ use crate::error::ScenarioError;
 
 #[cfg(feature = "toml")]
 mod locate;
+mod path;
 mod validate;
 
+pub use path::{FieldStep, field_steps};
 pub use validate::{MAX_REQUESTS, ValidScenario};
 
 /// The system under test: traffic → balancer → groups of servers.

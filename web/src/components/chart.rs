@@ -26,9 +26,6 @@ pub struct ChartProps {
     pub cursor: Option<f64>,
     /// Base of download file names.
     pub file_stem: String,
-    /// Called after each redraw.
-    #[prop_or_default]
-    pub ondrawn: Callback<()>,
 }
 
 const CSS_HEIGHT: f64 = 260.0;
@@ -50,8 +47,14 @@ fn data<'a>(runs: &'a crate::runs::Runs, labels: &'a (String, String)) -> ChartD
     }
 }
 
-fn draw(canvas: &HtmlCanvasElement, p: &ChartProps) -> Result<(), String> {
-    let Ok(runs) = p.runs.0.as_ref() else {
+fn draw(
+    canvas: &HtmlCanvasElement,
+    kind: ChartKind,
+    runs: &RunsRef,
+    labels: &(String, String),
+    cursor: Option<f64>,
+) -> Result<(), String> {
+    let Ok(runs) = runs.0.as_ref() else {
         return Ok(());
     };
     let ratio = browser::device_pixel_ratio();
@@ -69,10 +72,9 @@ fn draw(canvas: &HtmlCanvasElement, p: &ChartProps) -> Result<(), String> {
     let opts = ChartOptions {
         scale: ratio,
         theme,
-        cursor_s: p.cursor,
+        cursor_s: cursor,
     };
-    brownout_charts::draw(&area, p.kind, &data(runs, &p.labels), &opts)
-        .map_err(|e| e.to_string())?;
+    brownout_charts::draw(&area, kind, &data(runs, labels), &opts).map_err(|e| e.to_string())?;
     area.present().map_err(|e| e.to_string())
 }
 
@@ -102,29 +104,11 @@ pub fn ChartView(p: &ChartProps) -> Html {
     {
         let canvas = canvas.clone();
         let deps = (p.runs.clone(), p.cursor, *resized, p.kind, p.labels.clone());
-        let props = (
-            p.kind,
-            p.runs.clone(),
-            p.labels.clone(),
-            p.cursor,
-            p.file_stem.clone(),
-            p.ondrawn.clone(),
-        );
-        use_effect_with(deps, move |_| {
-            if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
-                let (kind, runs, labels, cursor, file_stem, ondrawn) = props;
-                let p = ChartProps {
-                    kind,
-                    runs,
-                    labels,
-                    cursor,
-                    file_stem,
-                    ondrawn,
-                };
-                if let Err(e) = draw(&c, &p) {
-                    gloo::console::error!(format!("chart {}: {e}", p.kind.name()));
-                }
-                p.ondrawn.emit(());
+        use_effect_with(deps, move |(runs, cursor, _, kind, labels)| {
+            if let Some(c) = canvas.cast::<HtmlCanvasElement>()
+                && let Err(e) = draw(&c, *kind, runs, labels, *cursor)
+            {
+                gloo::console::error!(format!("chart {}: {e}", kind.name()));
             }
         });
     }

@@ -1,16 +1,17 @@
 //! An animation of requests flowing from the balancer to the servers, with
 //! each server's busy workers and queue at the player's time.
 
-use std::rc::Rc;
-
-use brownout_sim::RunResult;
 use yew::prelude::*;
+
+use crate::runs::RunsRef;
 
 /// Properties of [`Flow`].
 #[derive(Properties, PartialEq)]
 pub struct FlowProps {
-    /// The run to show.
-    pub run: Rc<RunResult>,
+    /// The runs, shared with the rest of the widget.
+    pub runs: RunsRef,
+    /// Which side to show: 0 for A, 1 for B.
+    pub side: usize,
     /// Simulated time shown, seconds after warm-up.
     pub cursor: f64,
     /// Draw still dots instead of moving ones.
@@ -32,8 +33,11 @@ fn queue_width(q: f64) -> f64 {
 /// each server's utilisation; queues are bars with their length in text.
 #[component]
 pub fn Flow(p: &FlowProps) -> Html {
-    let s = &p.run.series;
-    let servers = &p.run.summary.servers;
+    let Some(run) = p.runs.0.as_ref().as_ref().ok().and_then(|r| r.side(p.side)) else {
+        return Html::default();
+    };
+    let s = &run.series;
+    let servers = &run.summary.servers;
     let k = ((p.cursor / s.bucket_s) as usize).min(s.t_s.len().saturating_sub(1));
     let height = (servers.len() as f64 * ROW).max(ROW * 3.0) + 10.0;
     let mid = height / 2.0;

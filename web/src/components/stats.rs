@@ -1,15 +1,18 @@
 //! The key numbers of a run, as text.
 
-use brownout_sim::Summary;
 use yew::prelude::*;
+
+use crate::runs::RunsRef;
 
 /// Properties of [`Stats`].
 #[derive(Properties, PartialEq)]
 pub struct StatsProps {
     /// Heading of the column (the configuration's name).
     pub label: String,
-    /// The run's totals.
-    pub summary: Summary,
+    /// The runs, shared with the rest of the widget.
+    pub runs: RunsRef,
+    /// Which side's totals: 0 for A, 1 for B.
+    pub side: usize,
 }
 
 /// Milliseconds as people read them.
@@ -28,7 +31,17 @@ pub(crate) fn ms(v: f64) -> String {
 /// p50, p99, throughput, failures and the worst queue.
 #[component]
 pub fn Stats(props: &StatsProps) -> Html {
-    let s = &props.summary;
+    let Some(run) = props
+        .runs
+        .0
+        .as_ref()
+        .as_ref()
+        .ok()
+        .and_then(|r| r.side(props.side))
+    else {
+        return Html::default();
+    };
+    let s = &run.summary;
     let worst = s
         .servers
         .iter()

@@ -1,7 +1,8 @@
-//! A live widget: knobs, player, flow animation, numbers, charts, share.
-//! It owns UI state; the engine runs in `runs.rs`, memoised on that state.
+//! A live widget: knobs, playback (player, numbers, flow animation), charts,
+//! share. It owns the scenario state; the engine runs in `runs.rs`, memoised
+//! on that state, and the playback clock lives in `playback.rs`, so an
+//! animation frame never re-renders the knobs, charts or share panel.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use brownout_content::knob::{KnobKind, fmt_num};
@@ -9,8 +10,7 @@ use brownout_content::widget::{Side, Widget, WidgetSpec, WidgetState, value_text
 use serde_json::Value;
 use yew::prelude::*;
 
-use super::player::{Player, SPEEDS};
-use super::{ChartView, Flow, Knobs, Notice, SharePanel, Stats};
+use super::{ChartView, Knobs, Notice, Playback, SharePanel};
 use crate::browser;
 use crate::route::{Route, href, parse_hash};
 use crate::runs::{RunsRef, run};
@@ -133,32 +133,12 @@ fn LiveWidget(lp: &LiveProps) -> Html {
     use_effect_with((*runs).clone(), |_| {
         browser::measure("brownout-redraw", "brownout-input")
     });
-    let duration = w.base.scenario().duration_s;
-    let (cursor, playing, speed) = (
-        use_state(|| duration),
-        use_state(|| false),
-        use_state(|| SPEEDS[1]),
-    );
-    let clock = use_mut_ref(|| Clock {
-        last: 0.0,
-        pos: duration,
-        frame: None,
-    });
-    {
-        let (clock, cursor, playing_h) = (clock.clone(), cursor.clone(), playing.clone());
-        let duration = runs
-            .0
-            .as_ref()
-            .as_ref()
-            .map_or(duration, |r| r.a.summary.duration_s);
-        use_effect_with((*playing, *speed), move |&(on, speed)| {
-            if on {
-                clock.borrow_mut().last = 0.0;
-                tick(clock.clone(), cursor, playing_h, speed, duration);
-            }
-            move || clock.borrow_mut().frame = None
-        });
-    }
+    // Where the charts mark time: set when the player stops mid-run.
+    let chart_cursor = use_state(|| None::<f64>);
+    let on_cursor = {
+        let chart_cursor = chart_cursor.clone();
+        Callback::from(move |t: Option<f64>| chart_cursor.set(t))
+    };
     let set_state = |f: Box<StateChange>| {
         let state = state.clone();
         Callback::from(move |change: (String, Value)| {
@@ -171,28 +151,6 @@ fn LiveWidget(lp: &LiveProps) -> Html {
         s.values.insert(path, v);
     }));
     let on_compare_value = set_state(Box::new(|s, (_, v)| s.compare = Some(v)));
-    let seek = {
-        let (clock, cursor, playing) = (clock.clone(), cursor.clone(), playing.clone());
-        Callback::from(move |t: f64| {
-            clock.borrow_mut().pos = t;
-            cursor.set(t);
-            playing.set(false);
-        })
-    };
-    let toggle = {
-        let (clock, cursor, playing) = (clock.clone(), cursor.clone(), playing.clone());
-        Callback::from(move |()| {
-            if !*playing && clock.borrow().pos >= duration {
-                clock.borrow_mut().pos = 0.0;
-                cursor.set(0.0);
-            }
-            playing.set(!*playing);
-        })
-    };
-    let on_speed = {
-        let speed = speed.clone();
-        Callback::from(move |s: f64| speed.set(s))
-    };
     let new_seed = {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| {
@@ -265,29 +223,15 @@ fn LiveWidget(lp: &LiveProps) -> Html {
     let body = match runs.0.as_ref() {
         Err(e) => html! { <Notice kind="error" messages={vec![e.clone()]} /> },
         Ok(r) => {
-            let sides: Vec<(String, Rc<brownout_sim::RunResult>)> =
-                std::iter::once((a_label.clone(), Rc::new(r.a.clone())))
-                    .chain(r.b.iter().map(|b| (b_label.clone(), Rc::new(b.clone()))))
-                    .collect();
-            let chart_cursor = (!*playing && *cursor < duration).then_some(*cursor);
-            let reduced = browser::prefers_reduced_motion() || !*playing;
             html! {
                 <>
                     <Notice kind="info" messages={r.notices.clone()} />
-                    <Player id={id.clone()} cursor={*cursor} {duration} step={w.base.scenario().metrics.bucket_s}
-                        playing={*playing} speed={*speed} ontoggle={toggle} onseek={seek} onspeed={on_speed} />
-                    <div class={classes!("sides", r.b.is_some().then_some("compare"))}>
-                        { for sides.into_iter().map(|(label, result)| html! {
-                            <div class="side">
-                                <Stats label={if label.is_empty() { "This run".to_string() } else { label }} summary={result.summary.clone()} />
-                                <div class="flow-wrap" tabindex="0" role="group" aria-label="Flow diagram; scrolls sideways on narrow screens"><Flow run={result} cursor={*cursor} reduced_motion={reduced} /></div>
-                            </div>
-                        }) }
-                    </div>
+                    <Playback id={id.clone()} runs={(*runs).clone()} labels={(a_label.clone(), b_label.clone())}
+                        step={w.base.scenario().metrics.bucket_s} oncursor={on_cursor} />
                     <div class="charts">
                         { for w.spec.charts.iter().map(|&kind| html! {
                             <ChartView {kind} runs={(*runs).clone()} labels={(a_label.clone(), b_label.clone())}
-                                cursor={chart_cursor} file_stem={file_stem.clone()} />
+                                cursor={*chart_cursor} file_stem={file_stem.clone()} />
                         }) }
                     </div>
                 </>
@@ -325,42 +269,4 @@ fn LiveWidget(lp: &LiveProps) -> Html {
             }
         </section>
     }
-}
-
-/// The player's clock: last frame time, position, and the pending frame
-/// (dropping it cancels the loop).
-struct Clock {
-    last: f64,
-    pos: f64,
-    frame: Option<gloo::render::AnimationFrame>,
-}
-
-fn tick(
-    clock: Rc<RefCell<Clock>>,
-    cursor: UseStateHandle<f64>,
-    playing: UseStateHandle<bool>,
-    speed: f64,
-    duration: f64,
-) {
-    let next = clock.clone();
-    let frame = gloo::render::request_animation_frame(move |ts| {
-        let t = {
-            let mut c = next.borrow_mut();
-            let dt = if c.last > 0.0 {
-                (ts - c.last) / 1000.0
-            } else {
-                0.0
-            };
-            c.last = ts;
-            c.pos = (c.pos + dt * speed).min(duration);
-            c.pos
-        };
-        cursor.set(t);
-        if t >= duration {
-            playing.set(false);
-        } else {
-            tick(next, cursor, playing, speed, duration);
-        }
-    });
-    clock.borrow_mut().frame = Some(frame);
 }

@@ -3,8 +3,9 @@
 // tests can check it. It expects `Node`, `Tag`, `safe_url` and `slugify`
 // (tree.rs) in scope.
 
-/// The document tree of `markdown`; widget blocks are numbered in order.
-pub fn from_markdown(markdown: &str) -> Vec<Node> {
+/// The document tree of `markdown`, and the text of its widget blocks:
+/// `Node::Widget(i)` stands where block `i` of the list was.
+pub fn from_markdown(markdown: &str) -> (Vec<Node>, Vec<String>) {
     use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag as Md, TagEnd};
 
     struct Frame {
@@ -15,7 +16,7 @@ pub fn from_markdown(markdown: &str) -> Vec<Node> {
     }
     let frame = |tag, code| Frame { tag, code, children: Vec::new(), text: String::new() };
     let mut stack = vec![frame(None, None)];
-    let mut widgets = 0;
+    let mut widgets = Vec::new();
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     for event in Parser::new_ext(markdown, options) {
         let (node, text) = match event {
@@ -53,8 +54,8 @@ pub fn from_markdown(markdown: &str) -> Vec<Node> {
                 let Some(f) = stack.pop() else { break };
                 match f.code.as_deref() {
                     Some("widget") => {
-                        widgets += 1;
-                        (Node::Widget(widgets - 1), String::new())
+                        widgets.push(f.text);
+                        (Node::Widget(widgets.len() - 1), String::new())
                     }
                     lang => (Node::CodeBlock(lang.unwrap_or_default().to_string(), f.text), String::new()),
                 }
@@ -90,5 +91,6 @@ pub fn from_markdown(markdown: &str) -> Vec<Node> {
             top.text.push_str(&text);
         }
     }
-    stack.into_iter().next().map(|f| f.children).unwrap_or_default()
+    let nodes = stack.into_iter().next().map(|f| f.children).unwrap_or_default();
+    (nodes, widgets)
 }

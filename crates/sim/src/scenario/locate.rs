@@ -4,15 +4,17 @@
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use super::path::{FieldStep, field_steps};
+
 /// The 1-based line of the deepest part of `field` present in `text`.
 pub(super) fn toml_line(text: &str, field: &str) -> Option<usize> {
     let table = DeTable::parse(text).ok()?;
     let root = Spanned::new(table.span(), DeValue::Table(table.into_inner()));
     let mut node = &root;
-    for step in steps(field) {
+    for step in field_steps(field) {
         let next = match step {
-            Step::Key(k) => node.get_ref().get(k),
-            Step::Index(i) => node.get_ref().get(i),
+            FieldStep::Key(k) => node.get_ref().get(k),
+            FieldStep::Index(i) => node.get_ref().get(i),
         };
         match next {
             Some(n) => node = n,
@@ -24,27 +26,6 @@ pub(super) fn toml_line(text: &str, field: &str) -> Option<usize> {
     }
     let start = node.span().start.min(text.len());
     Some(text[..start].matches('\n').count() + 1)
-}
-
-enum Step<'a> {
-    Key(&'a str),
-    Index(usize),
-}
-
-fn steps(field: &str) -> Vec<Step<'_>> {
-    let mut out = Vec::new();
-    for part in field.split('.') {
-        let mut pieces = part.split('[');
-        if let Some(key) = pieces.next().filter(|k| !k.is_empty()) {
-            out.push(Step::Key(key));
-        }
-        for index in pieces {
-            if let Ok(i) = index.trim_end_matches(']').parse() {
-                out.push(Step::Index(i));
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -1,0 +1,166 @@
+//! The simulated clock of a widget: the transport controls, and per side the
+//! key numbers and the flow diagram at the player's time. It owns the clock,
+//! so an animation frame re-renders this and nothing else of the widget;
+//! the charts hear of the time only when the player stops mid-run.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::player::{Player, SPEEDS};
+use super::{Flow, Stats};
+use crate::browser;
+use crate::runs::RunsRef;
+
+/// Properties of [`Playback`].
+#[derive(Properties, PartialEq)]
+pub struct PlaybackProps {
+    /// Id prefix, unique on the page.
+    pub id: String,
+    /// The runs shown.
+    pub runs: RunsRef,
+    /// Names of side A and side B.
+    pub labels: (String, String),
+    /// Bucket width in seconds: one step.
+    pub step: f64,
+    /// The time to mark on the charts: `Some` when paused mid-run, `None`
+    /// while playing or at the end.
+    pub oncursor: Callback<Option<f64>>,
+}
+
+/// The player's clock: last frame time, position, and the pending frame
+/// (dropping it cancels the loop).
+struct Clock {
+    last: f64,
+    pos: f64,
+    frame: Option<gloo::render::AnimationFrame>,
+}
+
+/// Player, numbers and flow diagrams.
+#[component]
+pub fn Playback(p: &PlaybackProps) -> Html {
+    let Ok(runs) = p.runs.0.as_ref() else {
+        return Html::default();
+    };
+    let duration = runs.a.summary.duration_s;
+    let (cursor, playing, speed) = (
+        use_state(|| duration),
+        use_state(|| false),
+        use_state(|| SPEEDS[1]),
+    );
+    let clock = use_mut_ref(|| Clock {
+        last: 0.0,
+        pos: duration,
+        frame: None,
+    });
+    {
+        let (clock, cursor, playing_h) = (clock.clone(), cursor.clone(), playing.clone());
+        use_effect_with(
+            (*playing, *speed, duration),
+            move |&(on, speed, duration)| {
+                if on {
+                    clock.borrow_mut().last = 0.0;
+                    tick(clock.clone(), cursor, playing_h, speed, duration);
+                }
+                move || clock.borrow_mut().frame = None
+            },
+        );
+    }
+    let seek = {
+        let (clock, cursor, playing, oncursor) = (
+            clock.clone(),
+            cursor.clone(),
+            playing.clone(),
+            p.oncursor.clone(),
+        );
+        Callback::from(move |t: f64| {
+            clock.borrow_mut().pos = t;
+            cursor.set(t);
+            playing.set(false);
+            oncursor.emit((t < duration).then_some(t));
+        })
+    };
+    let toggle = {
+        let (clock, cursor, playing, oncursor) = (
+            clock.clone(),
+            cursor.clone(),
+            playing.clone(),
+            p.oncursor.clone(),
+        );
+        Callback::from(move |()| {
+            let pos = clock.borrow().pos;
+            if *playing {
+                oncursor.emit((pos < duration).then_some(pos));
+            } else {
+                if pos >= duration {
+                    clock.borrow_mut().pos = 0.0;
+                    cursor.set(0.0);
+                }
+                oncursor.emit(None);
+            }
+            playing.set(!*playing);
+        })
+    };
+    let on_speed = {
+        let speed = speed.clone();
+        Callback::from(move |s: f64| speed.set(s))
+    };
+    let now = cursor.min(duration);
+    let reduced = browser::prefers_reduced_motion() || !*playing;
+    let sides = if runs.b.is_some() { 2 } else { 1 };
+    let label = |i: usize| {
+        let l = if i == 0 { &p.labels.0 } else { &p.labels.1 };
+        if l.is_empty() {
+            "This run".to_string()
+        } else {
+            l.clone()
+        }
+    };
+    html! {
+        <>
+            <Player id={p.id.clone()} cursor={now} {duration} step={p.step} playing={*playing}
+                speed={*speed} ontoggle={toggle} onseek={seek} onspeed={on_speed} />
+            <div class={classes!("sides", (sides == 2).then_some("compare"))}>
+                { for (0..sides).map(|side| html! {
+                    <div class="side">
+                        <Stats label={label(side)} runs={p.runs.clone()} {side} />
+                        <div class="flow-wrap" tabindex="0" role="group" aria-label="Flow diagram; scrolls sideways on narrow screens">
+                            <Flow runs={p.runs.clone()} {side} cursor={now} reduced_motion={reduced} />
+                        </div>
+                    </div>
+                }) }
+            </div>
+        </>
+    }
+}
+
+fn tick(
+    clock: Rc<RefCell<Clock>>,
+    cursor: UseStateHandle<f64>,
+    playing: UseStateHandle<bool>,
+    speed: f64,
+    duration: f64,
+) {
+    let next = clock.clone();
+    let frame = gloo::render::request_animation_frame(move |ts| {
+        let t = {
+            let mut c = next.borrow_mut();
+            let dt = if c.last > 0.0 {
+                (ts - c.last) / 1000.0
+            } else {
+                0.0
+            };
+            c.last = ts;
+            c.pos = (c.pos + dt * speed).min(duration);
+            c.pos
+        };
+        cursor.set(t);
+        if t >= duration {
+            playing.set(false);
+        } else {
+            tick(next, cursor, playing, speed, duration);
+        }
+    });
+    clock.borrow_mut().frame = Some(frame);
+}
