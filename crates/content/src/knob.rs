@@ -286,7 +286,7 @@ fn toggle_label(s: &Scenario, path: &str) -> String {
         [FieldStep::Key("faults"), FieldStep::Index(i), ..] => {
             s.faults.get(*i).map_or_else(String::new, |f| {
                 let name = s
-                    .servers
+                    .groups(f.layer)
                     .get(f.group)
                     .and_then(|g| g.name.clone())
                     .unwrap_or_else(|| format!("group {}", f.group));
@@ -301,6 +301,10 @@ fn toggle_label(s: &Scenario, path: &str) -> String {
                 match f.kind {
                     FaultKind::Slow => format!("Slow down {target} {when}"),
                     FaultKind::Down => format!("Take {target} down {when}"),
+                    FaultKind::Errors => format!(
+                        "Fail {}% of attempts on {target} {when}",
+                        fmt_num(f.probability.unwrap_or(0.0) * 100.0)
+                    ),
                 }
             })
         }

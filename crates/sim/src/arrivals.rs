@@ -48,7 +48,7 @@ impl RateSchedule {
                     .iter()
                     .rev()
                     .find(|&&(from, to, _)| from <= p && p < to)
-                    .map_or(s.traffic.rate_rps, |w| w.2);
+                    .map_or(s.traffic.rate_rps.unwrap_or(0.0), |w| w.2);
                 (p, rate)
             })
             .collect();

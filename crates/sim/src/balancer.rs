@@ -5,7 +5,7 @@
 //! policy never changes the traffic.
 
 use crate::rng::RandomStream;
-use crate::scenario::{Policy, ValidScenario};
+use crate::scenario::{Balancer as BalancerSpec, Policy, ServerGroup};
 use crate::server::Server;
 
 /// A policy with its state.
@@ -24,10 +24,8 @@ pub(crate) struct Balancer {
 }
 
 impl Balancer {
-    pub(crate) fn new(s: &ValidScenario) -> Self {
-        let sc = s.scenario();
-        let weights: Vec<f64> = sc
-            .servers
+    pub(crate) fn new(spec: &BalancerSpec, groups: &[ServerGroup]) -> Self {
+        let weights: Vec<f64> = groups
             .iter()
             .flat_map(|g| {
                 let w = g.weight.unwrap_or(g.speed * f64::from(g.workers));
@@ -36,11 +34,11 @@ impl Balancer {
             .collect();
         let n = weights.len();
         Balancer {
-            policy: sc.balancer.policy,
+            policy: spec.policy,
             cursor: 0,
             scores: vec![0.0; n],
             weights,
-            decay: sc.balancer.ewma_decay_s,
+            decay: spec.ewma_decay_s,
             up: (0..n).collect(),
         }
     }
@@ -176,7 +174,8 @@ mod tests {
                 (0..grp.count).map(move |i| Server::new(g, i, grp.workers, grp.speed, None, 0.1))
             })
             .collect();
-        (Balancer::new(&s), servers)
+        let sc = s.scenario();
+        (Balancer::new(&sc.balancer, &sc.servers), servers)
     }
 
     const SVC: &str = "service_ms = { dist = \"constant\", value = 1 }";
@@ -228,6 +227,8 @@ mod tests {
         let r = crate::server::Request {
             arrive: 0.0,
             work: 0.0,
+            seed: 0,
+            reply_to: crate::components::ReplyTo::NOBODY,
         };
         servers[0].admit(r, true);
         assert_eq!(b.pick(&servers, &mut rng, 0.0), Some(1));

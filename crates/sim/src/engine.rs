@@ -1,28 +1,35 @@
 //! The discrete-event engine: one pass over time for one scenario.
 //!
 //! ```text
-//!  arrivals ──> balancer ──┬──> server 0: queue ─> workers ─┐
-//!  (Poisson,     (policy)  ├──> server 1: queue ─> workers ─┼──> completed
-//!   rate steps)            └──> server n: ...               ┘
-//!                       faults (slow, down) act on servers over time
+//!  topology (built from the scenario):  Source ─> [Client] ─> Service ─> [Client] ─> Service …
+//!  run loop:  pop (time, node, signal) ──> nodes[node].handle(signal, ctx)
+//!             then deliver the messages the handler sent, in order
 //! ```
 //!
-//! Time is `f64` seconds from the start of warm-up. The next arrival is kept
-//! beside the heap (only one is pending at a time); at equal times scheduled
-//! events run before the arrival, and among themselves in scheduling order.
+//! Time is `f64` seconds from the start of warm-up. The next open arrival
+//! is kept beside the heap (only one is pending at a time); at equal times
+//! scheduled events run before the arrival, and among themselves in
+//! scheduling order. The loop knows nothing of what a node does: see
+//! [`crate::components`].
 
-mod events;
+pub(crate) mod edge;
+pub(crate) mod events;
 mod recorder;
+mod topology;
 
-use events::{Event, EventQueue};
-use recorder::Recorder;
+use std::collections::VecDeque;
+
+use edge::EdgeRecorder;
+use events::EventQueue;
+pub(crate) use recorder::Recorder;
 
 use crate::arrivals::Arrivals;
-use crate::balancer::Balancer;
-use crate::report::{LatencySummary, RunResult, ServerSummary, Summary};
-use crate::rng::{RandomStream, RequestRng, Stream};
-use crate::scenario::{FaultKind, Policy, ValidScenario};
-use crate::server::{Admission, Request, Server};
+use crate::components::{Ctx, Message, Node};
+use crate::report::{
+    LatencySummary, LogicalSummary, RunResult, ServerSummary, ServiceSummary, Summary,
+};
+use crate::scenario::ValidScenario;
+use crate::server::Server;
 
 /// Bounds on the work of one run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,75 +54,44 @@ pub fn simulate(scenario: &ValidScenario, limits: Limits) -> RunResult {
 
 struct Engine<'a> {
     s: &'a ValidScenario,
+    nodes: Vec<Node>,
     queue: EventQueue,
-    arrivals: Arrivals,
-    sizes: RandomStream,
-    policy_rng: RandomStream,
-    servers: Vec<Server>,
-    balancer: Balancer,
-    /// Servers each fault acts on.
-    fault_targets: Vec<Vec<usize>>,
+    outbox: VecDeque<Message>,
+    /// Open traffic's arrival times; `None` for closed traffic.
+    arrivals: Option<Arrivals>,
     rec: Recorder,
+    edge: EdgeRecorder,
     events: u64,
-    track_ewma: bool,
 }
 
 impl<'a> Engine<'a> {
     fn new(s: &'a ValidScenario) -> Self {
         let sc = s.scenario();
-        let warm = sc.warmup_s;
-        let end = warm + sc.duration_s;
-        let default_rtt = sc.balancer.default_rtt_ms / 1e3;
-        let mut servers = Vec::with_capacity(s.server_count());
-        let mut offsets = Vec::with_capacity(sc.servers.len());
-        for (g, group) in sc.servers.iter().enumerate() {
-            offsets.push(servers.len());
-            for i in 0..group.count {
-                servers.push(Server::new(
-                    g,
-                    i,
-                    group.workers,
-                    group.speed,
-                    group.queue_capacity,
-                    default_rtt,
-                ));
-            }
-        }
-        let mut queue = EventQueue::default();
-        let mut fault_targets = Vec::with_capacity(sc.faults.len());
-        for (f, fault) in sc.faults.iter().enumerate() {
-            let base = offsets[fault.group];
-            fault_targets.push(match fault.server {
-                Some(k) => vec![base + k as usize],
-                None => (base..base + sc.servers[fault.group].count as usize).collect(),
-            });
-            if !fault.enabled {
-                continue;
-            }
-            let at = warm + fault.at_s;
-            queue.schedule(at, Event::FaultStart(f as u32));
-            if let Some(d) = fault.for_s {
-                queue.schedule(at + d, Event::FaultEnd(f as u32));
-            }
-        }
-        Engine {
+        let t = topology::build(s);
+        let mut engine = Engine {
             s,
-            queue,
-            arrivals: Arrivals::new(sc, RandomStream::new(sc.seed, Stream::Arrivals), end),
-            sizes: RandomStream::new(sc.seed, Stream::Sizes),
-            policy_rng: RandomStream::new(sc.seed, Stream::Policy),
-            balancer: Balancer::new(s),
-            rec: Recorder::new(warm, sc.duration_s, sc.metrics.bucket_s, servers.len()),
-            servers,
-            fault_targets,
+            queue: t.queue,
+            outbox: VecDeque::new(),
+            arrivals: t.arrivals,
+            rec: Recorder::new(
+                sc.warmup_s,
+                sc.duration_s,
+                (sc.metrics.bucket_s, sc.metrics.slo_ms),
+                t.nodes.iter().map(|n| n.servers().len()).sum(),
+                t.edge_client.is_some(),
+            ),
+            edge: EdgeRecorder::new(sc.warmup_s, sc.duration_s, sc.metrics.slo_ms),
+            nodes: t.nodes,
             events: 0,
-            track_ewma: sc.balancer.policy == Policy::PeakEwma,
-        }
+        };
+        // Closed clients start thinking at time 0.
+        engine.with_node(0, 0.0, |node, ctx| node.start(ctx));
+        engine
     }
 
     fn run(mut self, limits: Limits) -> RunResult {
         let end = self.rec.end;
-        let mut next_arrival = self.arrivals.next_time();
+        let mut next_arrival = self.arrivals.as_mut().and_then(Arrivals::next_time);
         let mut cut_at = None;
         loop {
             let heap_t = self.queue.next_time();
@@ -134,173 +110,187 @@ impl<'a> Engine<'a> {
                 break;
             }
             self.events += 1;
-            self.rec.advance(t, &mut self.servers);
+            self.advance(t);
             if arrival_first {
-                self.arrive(t);
-                next_arrival = self.arrivals.next_time();
+                self.with_node(0, t, |node, ctx| node.arrive(ctx));
+                next_arrival = self.arrivals.as_mut().and_then(Arrivals::next_time);
             } else if let Some((_, event)) = self.queue.pop() {
-                self.handle(t, event);
+                self.with_node(event.node, t, |node, ctx| node.handle(event.signal, ctx));
             }
         }
         self.finish(cut_at)
     }
 
-    fn arrive(&mut self, t: f64) {
-        self.rec.arrival(t);
-        let seed = self.sizes.next_u64();
-        let Some(i) = self.balancer.pick(&self.servers, &mut self.policy_rng, t) else {
-            self.rec.failed(t, t, false);
-            return;
-        };
-        // Drawn now, not when service starts: the same number (it depends on
-        // the seed and the group only), but off the path to the next event.
-        let sampler = &self.s.samplers[self.servers[i].group];
-        let request = Request {
-            arrive: t,
-            work: sampler.sample(&mut RequestRng::new(seed)),
-        };
-        let (warm, end) = (self.rec.warm, self.rec.end);
-        let server = &mut self.servers[i];
-        server.advance(t, warm, end);
-        match server.admit(request, t >= warm) {
-            Admission::Started(slot) => {
-                self.rec.entered();
-                self.start_service(t, i, slot, request);
-            }
-            Admission::Queued => self.rec.entered(),
-            Admission::Rejected => self.rec.rejected(t),
-        }
-    }
-
-    /// Schedules the completion of `request` starting service now.
+    /// Moves the statistics' clock to `t`, closing time buckets on the way.
     #[inline]
-    fn start_service(&mut self, t: f64, i: usize, slot: u32, request: Request) {
-        self.rec.started(request.arrive, t);
-        let server = &self.servers[i];
-        let done = t + request.work * server.slowdown / server.speed;
-        let event = Event::Done {
-            server: i as u32,
-            slot,
-            generation: server.generation,
+    fn advance(&mut self, t: f64) {
+        if t >= self.rec.next_boundary {
+            self.close_buckets(t);
+        }
+        self.rec.advance(t);
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn close_buckets(&mut self, t: f64) {
+        let mut servers: Vec<&mut Server> =
+            self.nodes.iter_mut().flat_map(Node::servers_mut).collect();
+        self.rec.close_buckets(t, &mut servers, &mut self.edge);
+    }
+
+    /// Runs `f` on node `id` at `t`, then delivers every message sent.
+    #[inline]
+    fn with_node(&mut self, id: u16, t: f64, f: impl FnOnce(&mut Node, &mut Ctx)) {
+        let Engine {
+            nodes,
+            queue,
+            outbox,
+            rec,
+            edge,
+            ..
+        } = self;
+        let mut ctx = Ctx {
+            now: t,
+            me: id,
+            queue,
+            outbox,
+            rec,
+            edge,
         };
-        self.queue.schedule(done, event);
-    }
-
-    fn handle(&mut self, t: f64, event: Event) {
-        match event {
-            Event::Done {
-                server,
-                slot,
-                generation,
-            } => {
-                let i = server as usize;
-                if self.servers[i].generation != generation {
-                    return; // the server went down since; the request already failed
+        f(&mut nodes[id as usize], &mut ctx);
+        while let Some(message) = ctx.outbox.pop_front() {
+            match message {
+                Message::Request { to, call } => {
+                    ctx.me = to;
+                    nodes[to as usize].receive(call, &mut ctx);
                 }
-                self.servers[i].advance(t, self.rec.warm, self.rec.end);
-                let (done, next) = self.servers[i].finish(slot);
-                if let Some(r) = done {
-                    if self.rec.completed(r.arrive, t) {
-                        self.servers[i].completed += 1;
-                    }
-                    if self.track_ewma {
-                        let decay = self.s.scenario().balancer.ewma_decay_s;
-                        self.servers[i].observe_latency(t, t - r.arrive, decay);
-                    }
-                }
-                if let Some(r) = next {
-                    self.start_service(t, i, slot, r);
+                Message::Reply { to, outcome } => {
+                    ctx.me = to.node;
+                    nodes[to.node as usize].reply(to, outcome, &mut ctx);
                 }
             }
-            Event::FaultStart(f) => self.fault(t, f as usize, true),
-            Event::FaultEnd(f) => self.fault(t, f as usize, false),
-        }
-    }
-
-    fn fault(&mut self, t: f64, f: usize, starts: bool) {
-        let fault = &self.s.scenario().faults[f];
-        let (warm, end) = (self.rec.warm, self.rec.end);
-        for &i in &self.fault_targets[f] {
-            let server = &mut self.servers[i];
-            server.advance(t, warm, end);
-            match (fault.kind, starts) {
-                (FaultKind::Down, true) => {
-                    for r in server.go_down() {
-                        self.rec.failed(r.arrive, t, true);
-                    }
-                }
-                (FaultKind::Down, false) => server.come_up(),
-                (FaultKind::Slow, active) => server.set_slow(fault.factor.unwrap_or(1.0), active),
-            }
-        }
-        if fault.kind == FaultKind::Down {
-            self.balancer.refresh(&self.servers);
         }
     }
 
     fn finish(mut self, cut_at: Option<f64>) -> RunResult {
         let sc = self.s.scenario();
         let stop = cut_at.unwrap_or(self.rec.end).min(self.rec.end);
-        self.rec.advance(stop, &mut self.servers);
+        self.close_buckets(stop);
+        self.rec.advance(stop);
         let (warm, end) = (self.rec.warm, self.rec.end);
-        let mut in_flight = 0;
-        for server in &mut self.servers {
-            server.advance(stop, warm, end);
-            let waiting = server.queue.iter();
-            for r in server.slots.iter().flatten().chain(waiting) {
-                self.rec.request_seconds += self.rec.clipped(r.arrive, stop);
-                in_flight += u64::from(r.arrive >= warm);
-            }
-        }
         let measured = (stop - warm).max(0.0);
         let per = |x: f64| if measured > 0.0 { x / measured } else { 0.0 };
-        let servers = self
-            .servers
-            .iter()
-            .map(|s| ServerSummary {
-                group: s.group,
-                name: sc.servers[s.group]
-                    .name
-                    .clone()
-                    .unwrap_or_else(|| format!("group-{}", s.group)),
-                index: s.index,
-                utilization: per(s.busy_area) / s.slots.len() as f64,
-                completed: s.completed,
-                mean_queue: per(s.queue_area),
-                max_queue: s.max_queue as u64,
-            })
-            .collect();
-        let h = &self.rec.latency;
+        let (mut attempts_in_flight, mut logical_in_flight) = (0, 0);
+        let mut servers = Vec::new();
+        let mut services = Vec::new();
+        let mut edge_client = None;
+        for node in &mut self.nodes {
+            if let Node::Client(c) = node
+                && c.is_edge()
+            {
+                edge_client = Some(c.stats.clone());
+                logical_in_flight = c.in_flight();
+            }
+            let Node::Service(service) = node else {
+                continue;
+            };
+            let layer = service.layer;
+            for server in &mut service.servers {
+                server.advance(stop, warm, end);
+                if layer == 0 {
+                    let waiting = server.queue.iter();
+                    for r in server.slots.iter().flatten().chain(waiting) {
+                        self.rec.request_seconds += self.rec.clipped(r.arrive, stop);
+                        attempts_in_flight += u64::from(r.arrive >= warm);
+                    }
+                }
+                let group = &sc.groups(layer)[server.group];
+                servers.push(ServerSummary {
+                    group: server.group,
+                    name: group
+                        .name
+                        .clone()
+                        .unwrap_or_else(|| format!("group-{}", server.group)),
+                    index: server.index,
+                    layer,
+                    utilization: per(server.busy_area) / server.slots.len() as f64,
+                    completed: server.completed,
+                    mean_queue: per(server.queue_area),
+                    max_queue: server.max_queue as u64,
+                });
+            }
+            let st = &service.stats;
+            services.push(ServiceSummary {
+                layer,
+                name: match layer {
+                    0 => "service".to_string(),
+                    n => sc.layers[n - 1]
+                        .name
+                        .clone()
+                        .unwrap_or_else(|| format!("layer-{n}")),
+                },
+                arrivals: st.arrivals,
+                completed: st.completed,
+                rejected: st.rejected,
+                failed: st.failed,
+            });
+        }
+        let rec = &self.rec;
+        let (logical, counts, within) = match &edge_client {
+            Some(c) => (
+                LogicalSummary {
+                    arrived: c.arrived,
+                    succeeded: c.succeeded,
+                    failed: c.failed,
+                    in_flight: logical_in_flight,
+                    latency_ms: latency_summary(&self.edge.latency),
+                },
+                [c.attempts, c.retries, c.timeouts, c.throttled],
+                self.edge.within_slo,
+            ),
+            None => (
+                LogicalSummary {
+                    arrived: rec.arrivals,
+                    succeeded: rec.completed,
+                    failed: rec.rejected + rec.failed,
+                    in_flight: attempts_in_flight,
+                    latency_ms: latency_summary(&rec.latency),
+                },
+                [rec.arrivals, 0, 0, 0],
+                rec.within_slo,
+            ),
+        };
+        let ratio = |a: u64, b: u64| if b > 0 { a as f64 / b as f64 } else { 0.0 };
+        let recovered_after_s = recovery(&rec.series, trigger_end(sc), 10.0);
         let summary = Summary {
             seed: sc.seed,
             duration_s: sc.duration_s,
-            arrivals: self.rec.arrivals,
-            completed: self.rec.completed,
-            rejected: self.rec.rejected,
-            failed: self.rec.failed,
-            in_flight,
-            throughput_rps: per(self.rec.completed as f64),
-            latency_ms: LatencySummary {
-                mean: h.mean_ms(),
-                p50: h.quantile_ms(0.5),
-                p90: h.quantile_ms(0.9),
-                p99: h.quantile_ms(0.99),
-                p999: h.quantile_ms(0.999),
-                max: h.max_ms(),
-            },
-            mean_wait_ms: if self.rec.started > 0 {
-                self.rec.wait_s / self.rec.started as f64 * 1e3
+            arrivals: rec.arrivals,
+            completed: rec.completed,
+            rejected: rec.rejected,
+            failed: rec.failed,
+            in_flight: attempts_in_flight,
+            throughput_rps: per(rec.completed as f64),
+            latency_ms: latency_summary(&rec.latency),
+            mean_wait_ms: if rec.started > 0 {
+                rec.wait_s / rec.started as f64 * 1e3
             } else {
                 0.0
             },
-            waited_fraction: if self.rec.started > 0 {
-                self.rec.waited as f64 / self.rec.started as f64
-            } else {
-                0.0
-            },
-            mean_in_system: per(self.rec.in_system_area),
-            request_seconds: self.rec.request_seconds,
+            waited_fraction: ratio(rec.waited, rec.started),
+            mean_in_system: per(rec.in_system_area),
+            request_seconds: rec.request_seconds,
             servers,
+            amplification: ratio(counts[0], logical.arrived),
+            goodput_rps: per(logical.succeeded as f64),
+            within_slo: ratio(within, logical.arrived),
+            logical,
+            attempts: counts[0],
+            retries: counts[1],
+            timeouts: counts[2],
+            throttled: counts[3],
+            recovered_after_s,
+            services,
             events: self.events,
             cut_at_s: cut_at.map(|t| (t - warm).max(0.0)),
         };
@@ -309,4 +299,65 @@ impl<'a> Engine<'a> {
             series: self.rec.series,
         }
     }
+}
+
+fn latency_summary(h: &crate::metrics::LatencyHistogram) -> LatencySummary {
+    LatencySummary {
+        mean: h.mean_ms(),
+        p50: h.quantile_ms(0.5),
+        p90: h.quantile_ms(0.9),
+        p99: h.quantile_ms(0.99),
+        p999: h.quantile_ms(0.999),
+        max: h.max_ms(),
+    }
+}
+
+/// When the last trigger ends, seconds after warm-up: the latest end of an
+/// enabled rate change or fault that has a length; 0 when none has.
+pub(crate) fn trigger_end(sc: &crate::scenario::Scenario) -> f64 {
+    let changes = sc
+        .traffic
+        .changes
+        .iter()
+        .filter(|c| c.enabled)
+        .filter_map(|c| c.for_s.map(|d| c.at_s + d));
+    let faults = sc
+        .faults
+        .iter()
+        .filter(|f| f.enabled)
+        .filter_map(|f| f.for_s.map(|d| f.at_s + d));
+    changes.chain(faults).fold(0.0, f64::max)
+}
+
+/// Seconds from `after` (seconds after warm-up) until goodput stays within
+/// 10% of the offered load: the start of the first bucket from which every
+/// window of `window_s` seconds to the end of the run has goodput at least
+/// 90% of its offered load. `None` when the run ends before that.
+pub(crate) fn recovery(s: &crate::report::Series, after: f64, window_s: f64) -> Option<f64> {
+    let n = s
+        .t_s
+        .len()
+        .min(s.goodput_rps.len())
+        .min(s.offered_rps.len());
+    let w = ((window_s / s.bucket_s).ceil() as usize).max(1);
+    let first = s.t_s.iter().position(|&t| t >= after - 1e-9)?;
+    if n < w || first + w > n {
+        return None;
+    }
+    let healthy = |k: usize| {
+        let offered: f64 = s.offered_rps[k..k + w].iter().sum();
+        let good: f64 = s.goodput_rps[k..k + w].iter().sum();
+        good >= 0.9 * offered
+    };
+    let mut from = first;
+    for k in (first..=n - w).rev() {
+        if !healthy(k) {
+            from = k + 1;
+            break;
+        }
+    }
+    if from + w > n {
+        return None;
+    }
+    Some((s.t_s[from] - after).max(0.0))
 }

@@ -13,6 +13,7 @@
 
 pub mod arrivals;
 mod balancer;
+mod components;
 pub mod dist;
 mod engine;
 pub mod error;
@@ -24,7 +25,9 @@ mod server;
 
 pub use engine::{Limits, simulate};
 pub use error::ScenarioError;
-pub use report::{LatencySummary, RunResult, Series, ServerSummary, Summary};
+pub use report::{
+    LatencySummary, LogicalSummary, RunResult, Series, ServerSummary, ServiceSummary, Summary,
+};
 pub use scenario::{Format, Policy, Scenario, ValidScenario, parse};
 
 /// Parses, validates and runs a scenario with default limits.

@@ -43,14 +43,73 @@ pub struct Summary {
     /// Request-seconds spent in the system inside the window, summed over
     /// every request (the other side of Little's law).
     pub request_seconds: f64,
-    /// Per-server statistics, in scenario order.
+    /// Per-server statistics, in scenario order (the first service's
+    /// servers, then each layer's).
     pub servers: Vec<ServerSummary>,
+    /// Logical requests: what the callers asked for, however many attempts
+    /// each took. Without a `[client]` table each is one attempt.
+    pub logical: LogicalSummary,
+    /// Attempts sent by the edge client (first attempts and retries).
+    pub attempts: u64,
+    /// Retries sent by the edge client.
+    pub retries: u64,
+    /// Attempts of the edge client that timed out.
+    pub timeouts: u64,
+    /// Attempts the edge client's throttle rejected locally.
+    pub throttled: u64,
+    /// Attempts per logical request.
+    pub amplification: f64,
+    /// Logical requests that succeeded, per second.
+    pub goodput_rps: f64,
+    /// Share of logical requests (those still in flight at the end
+    /// included) that succeeded within `metrics.slo_ms`, 0 to 1.
+    pub within_slo: f64,
+    /// Seconds from the end of the last trigger (a rate spike or a fault
+    /// with a length) until goodput stayed within 10% of the offered load;
+    /// `null` when it never did. See the README for the exact rule.
+    pub recovered_after_s: Option<f64>,
+    /// Each service's totals: the first, then each layer.
+    pub services: Vec<ServiceSummary>,
     /// Simulation events processed (arrivals, completions, faults).
     pub events: u64,
     /// Set when the run hit its event budget and stopped early; the numbers
     /// then cover the run up to `cut_at_s`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cut_at_s: Option<f64>,
+}
+
+/// Logical requests over the measured window.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LogicalSummary {
+    /// Logical requests that arrived in the window.
+    pub arrived: u64,
+    /// Those that ended in success.
+    pub succeeded: u64,
+    /// Those that ended in failure (retries exhausted, not retryable, or
+    /// rejected locally by the throttle).
+    pub failed: u64,
+    /// Those still in progress when the run ended.
+    pub in_flight: u64,
+    /// Latency of the succeeded ones, first send to success.
+    pub latency_ms: LatencySummary,
+}
+
+/// One service's totals over the measured window.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ServiceSummary {
+    /// 0 for the first service, N for `layers[N - 1]`.
+    pub layer: usize,
+    /// Its name (`layer-N` by default; the first service is `service`).
+    pub name: String,
+    /// Attempts that reached its balancer.
+    pub arrivals: u64,
+    /// Attempts it served (its own work and, in a layer above another, the
+    /// successful call to it).
+    pub completed: u64,
+    /// Attempts refused by a full queue.
+    pub rejected: u64,
+    /// Attempts that failed there.
+    pub failed: u64,
 }
 
 /// Latency statistics in milliseconds (0 when nothing completed).
@@ -79,6 +138,8 @@ pub struct ServerSummary {
     pub name: String,
     /// Index within the group, from 0.
     pub index: u32,
+    /// The service it belongs to: 0 for the first, N for `layers[N - 1]`.
+    pub layer: usize,
     /// Fraction of worker time busy, 0 to 1.
     pub utilization: f64,
     /// Requests it completed.
@@ -112,4 +173,23 @@ pub struct Series {
     pub queue: Vec<Vec<f64>>,
     /// Per server: fraction of worker time busy per bucket.
     pub utilization: Vec<Vec<f64>>,
+    /// Logical requests arriving per second (the offered load).
+    pub offered_rps: Vec<f64>,
+    /// Logical requests succeeding per second.
+    pub goodput_rps: Vec<f64>,
+    /// Logical requests failing per second.
+    pub logical_failed_rps: Vec<f64>,
+    /// Attempts sent per second by the edge client.
+    pub attempts_rps: Vec<f64>,
+    /// Retries sent per second.
+    pub retries_rps: Vec<f64>,
+    /// Attempts timing out per second.
+    pub timeouts_rps: Vec<f64>,
+    /// Attempts rejected locally by the throttle per second.
+    pub throttled_rps: Vec<f64>,
+    /// Median latency of logical requests that succeeded in the bucket, ms.
+    pub logical_p50_ms: Vec<Option<f64>>,
+    /// 99th percentile latency of logical requests that succeeded in the
+    /// bucket, ms.
+    pub logical_p99_ms: Vec<Option<f64>>,
 }

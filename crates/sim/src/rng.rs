@@ -35,6 +35,19 @@ impl RandomStream {
         RandomStream(Pcg64::new(state, stream as u128))
     }
 
+    /// Stream number `n` of a component of the run seeded with `seed`:
+    /// services and clients each draw from their own, so adding a client
+    /// or a layer changes no other component's numbers.
+    pub fn numbered(seed: u64, n: u32) -> Self {
+        let mut s = RandomStream::new(seed, Stream::Arrivals);
+        s.0 = Pcg64::new(
+            (u128::from(seed) << 64 | u128::from(seed ^ 0x9E37_79B9_7F4A_7C15))
+                .wrapping_mul(0x2360_ED05_1FC6_5DA4_4385_DF64_9FCC_F645),
+            0x100 + u128::from(n),
+        );
+        s
+    }
+
     /// A uniform integer over all of `u64`.
     pub fn next_u64(&mut self) -> u64 {
         self.0.next_u64()

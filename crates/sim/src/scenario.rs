@@ -10,15 +10,18 @@ use serde::{Deserialize, Serialize};
 use crate::dist::Distribution;
 use crate::error::ScenarioError;
 
+mod client;
 #[cfg(feature = "toml")]
 mod locate;
 mod path;
 mod validate;
 
+pub use client::{Backoff, BackoffKind, Budget, Client, Jitter, RetryOn, Throttle};
 pub use path::{FieldStep, field_steps};
 pub use validate::{MAX_REQUESTS, ValidScenario};
 
-/// The system under test: traffic → balancer → groups of servers.
+/// The system under test: traffic → (client) → balancer → groups of
+/// servers, whose servers may call further layers of services.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
@@ -33,11 +36,20 @@ pub struct Scenario {
     pub warmup_s: f64,
     /// The offered load.
     pub traffic: Traffic,
+    /// How the traffic's callers send to the first service: timeouts,
+    /// retries, backoff, budgets, throttling, network. Absent: each request
+    /// is sent once and waited for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<Client>,
     /// How requests are spread over servers.
     #[serde(default)]
     pub balancer: Balancer,
     /// Groups of identical servers; repeat the table for a mixed fleet.
     pub servers: Vec<ServerGroup>,
+    /// Services behind the first one: the servers of each layer call the
+    /// next layer once per request they serve, after their own work.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub layers: Vec<Layer>,
     /// Faults injected over time.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub faults: Vec<Fault>,
@@ -54,12 +66,39 @@ fn default_seed() -> u64 {
     1
 }
 
-/// The arrival process.
+/// A service behind the first one, called by the servers of the layer above.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Layer {
+    /// A label for reports ("backend"); defaults to `layer-N`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// How the servers of the layer above call this one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<Client>,
+    /// How this layer's requests are spread over its servers.
+    #[serde(default)]
+    pub balancer: Balancer,
+    /// This layer's groups of servers.
+    pub servers: Vec<ServerGroup>,
+}
+
+/// The offered load: open (arrivals at a rate, whatever happens) or closed
+/// (a population of clients, each waiting for its previous request to end,
+/// then thinking, then sending the next).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Traffic {
-    /// Mean arrival rate in requests per second.
-    pub rate_rps: f64,
+    /// Open traffic: mean arrival rate in requests per second.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_rps: Option<f64>,
+    /// Closed traffic: the number of clients.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clients: Option<u32>,
+    /// Closed traffic: each client's think time in milliseconds between
+    /// the end of one request and the send of the next.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub think_ms: Option<Distribution>,
     /// Poisson (exponential gaps) or constant (evenly spaced) arrivals.
     #[serde(default)]
     pub arrival: Arrival,
@@ -196,6 +235,19 @@ pub struct ServerGroup {
     pub queue_capacity: Option<u32>,
     /// Work of a request at speed 1, in milliseconds.
     pub service_ms: Distribution,
+    /// Concurrency slowdown: a request's service time is its work ×
+    /// (1 + x · the number of other requests in service on the server when
+    /// it starts), so overload slows everyone down. 0 (the default) is none.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub slowdown_per_active: f64,
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
+}
+
+fn is_zero_usize(x: &usize) -> bool {
+    *x == 0
 }
 
 fn default_speed() -> f64 {
@@ -209,7 +261,11 @@ pub struct Fault {
     /// Whether the fault happens (a widget can switch it off).
     #[serde(default = "enabled")]
     pub enabled: bool,
-    /// Index of the `[[servers]]` group, from 0.
+    /// The service it hits: 0 (the default) is the first one, `N` is
+    /// `layers[N - 1]`.
+    #[serde(default, skip_serializing_if = "is_zero_usize")]
+    pub layer: usize,
+    /// Index of the `[[servers]]` group of that service, from 0.
     pub group: usize,
     /// Index of the server within the group; absent means every server of it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -219,6 +275,9 @@ pub struct Fault {
     /// For `slow`: service takes this many times longer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub factor: Option<f64>,
+    /// For `errors`: the probability that an attempt fails, 0 to 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probability: Option<f64>,
     /// Start, in seconds after warm-up.
     pub at_s: f64,
     /// Length in seconds; absent means until the end.
@@ -235,6 +294,9 @@ pub enum FaultKind {
     /// The server is down: in-flight and queued requests fail, and the
     /// balancer routes nothing to it.
     Down,
+    /// Each attempt served fails independently with `probability` (the
+    /// server does the work, then answers with an error).
+    Errors,
 }
 
 /// Time-series settings.
@@ -244,14 +306,23 @@ pub struct Metrics {
     /// Width of a time-series bucket in simulated seconds.
     #[serde(default = "default_bucket_s")]
     pub bucket_s: f64,
+    /// The latency objective in milliseconds: `within_slo` is the share of
+    /// logical requests that succeeded within it.
+    #[serde(default = "default_slo_ms")]
+    pub slo_ms: f64,
 }
 
 impl Default for Metrics {
     fn default() -> Self {
         Metrics {
             bucket_s: default_bucket_s(),
+            slo_ms: default_slo_ms(),
         }
     }
+}
+
+fn default_slo_ms() -> f64 {
+    1000.0
 }
 
 fn default_bucket_s() -> f64 {

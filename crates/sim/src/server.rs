@@ -3,6 +3,7 @@
 
 use std::collections::VecDeque;
 
+use crate::components::ReplyTo;
 use crate::metrics::overlap;
 
 /// A request travelling through the system.
@@ -13,6 +14,10 @@ pub(crate) struct Request {
     /// Work in seconds at speed 1, drawn from the request's private seed
     /// (so the same whichever server of its group serves it).
     pub(crate) work: f64,
+    /// The request's private seed (for the calls it makes downstream).
+    pub(crate) seed: u64,
+    /// Who gets the outcome.
+    pub(crate) reply_to: ReplyTo,
 }
 
 /// What a server did with a request it was handed.
@@ -43,6 +48,10 @@ pub(crate) struct Server {
     downs: u32,
     slow_factors: Vec<f64>,
     pub(crate) slowdown: f64,
+    /// Error probabilities of the active `errors` faults, and the chance
+    /// that an attempt fails under all of them.
+    error_ps: Vec<f64>,
+    pub(crate) error_p: f64,
     // Statistics over the measured window.
     last: f64,
     /// Integrals over the window of the queue length and of the busy
@@ -79,6 +88,8 @@ impl Server {
             downs: 0,
             slow_factors: Vec::new(),
             slowdown: 1.0,
+            error_ps: Vec::new(),
+            error_p: 0.0,
             last: 0.0,
             queue_area: 0.0,
             busy_area: 0.0,
@@ -190,6 +201,16 @@ impl Server {
         self.slowdown = self.slow_factors.iter().product();
     }
 
+    /// Starts or ends an errors fault of probability `p`.
+    pub(crate) fn set_errors(&mut self, p: f64, active: bool) {
+        if active {
+            self.error_ps.push(p);
+        } else if let Some(i) = self.error_ps.iter().position(|&q| q == p) {
+            self.error_ps.remove(i);
+        }
+        self.error_p = 1.0 - self.error_ps.iter().map(|q| 1.0 - q).product::<f64>();
+    }
+
     /// Folds one observed latency (seconds) into the peak EWMA: a sample
     /// above the average replaces it at once (the peak); below it, the
     /// average moves toward it with weight decaying over `decay` seconds.
@@ -217,6 +238,8 @@ mod tests {
         Request {
             arrive: t,
             work: 0.0,
+            seed: 0,
+            reply_to: ReplyTo::NOBODY,
         }
     }
 

@@ -15,20 +15,7 @@
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
-/// Something scheduled to happen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Event {
-    /// A worker slot of a server finishes its request.
-    Done {
-        server: u32,
-        slot: u32,
-        generation: u32,
-    },
-    /// Fault number `.0` of the scenario starts.
-    FaultStart(u32),
-    /// Fault number `.0` of the scenario ends.
-    FaultEnd(u32),
-}
+pub(crate) use crate::components::Event;
 
 #[derive(Clone, Copy, Debug)]
 struct Scheduled {
@@ -122,16 +109,25 @@ impl EventQueue {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::components::Signal;
+
+    /// An event told apart by its number.
+    fn fault(i: u32) -> Event {
+        Event {
+            node: 0,
+            signal: Signal::FaultStart(i),
+        }
+    }
 
     #[test]
     fn events_come_out_by_time_then_by_scheduling_order() {
         let mut q = EventQueue::default();
-        q.schedule(2.0, Event::FaultStart(0));
-        q.schedule(1.0, Event::FaultStart(1));
-        q.schedule(2.0, Event::FaultStart(2));
-        q.schedule(1.0, Event::FaultStart(3));
+        q.schedule(2.0, fault(0));
+        q.schedule(1.0, fault(1));
+        q.schedule(2.0, fault(2));
+        q.schedule(1.0, fault(3));
         let order: Vec<Event> = std::iter::from_fn(|| q.pop().map(|e| e.1)).collect();
-        assert_eq!(order, [1, 3, 0, 2].map(Event::FaultStart).to_vec());
+        assert_eq!(order, [1, 3, 0, 2].map(fault).to_vec());
     }
 
     #[test]
@@ -139,7 +135,7 @@ mod tests {
         let mut q = EventQueue::default();
         let times = [1e9, 0.5, 0.0, 3.0, 1e-300, 2.0, 0.75];
         for (i, &t) in times.iter().enumerate() {
-            q.schedule(t, Event::FaultStart(i as u32));
+            q.schedule(t, fault(i as u32));
         }
         let got: Vec<f64> = std::iter::from_fn(|| q.pop().map(|e| e.0)).collect();
         let mut want = times.to_vec();
@@ -151,15 +147,15 @@ mod tests {
     fn scheduling_right_after_a_pop_keeps_the_order() {
         let mut q = EventQueue::default();
         for (i, t) in [5.0, 1.0, 3.0].into_iter().enumerate() {
-            q.schedule(t, Event::FaultStart(i as u32));
+            q.schedule(t, fault(i as u32));
         }
-        assert_eq!(q.pop(), Some((1.0, Event::FaultStart(1))));
-        q.schedule(4.0, Event::FaultStart(3)); // overwrites the taken entry
-        assert_eq!(q.pop(), Some((3.0, Event::FaultStart(2))));
-        q.schedule(2.0, Event::FaultStart(4)); // earlier than the rest
+        assert_eq!(q.pop(), Some((1.0, fault(1))));
+        q.schedule(4.0, fault(3)); // overwrites the taken entry
+        assert_eq!(q.pop(), Some((3.0, fault(2))));
+        q.schedule(2.0, fault(4)); // earlier than the rest
         assert_eq!(q.next_time(), Some(2.0));
         let order: Vec<Event> = std::iter::from_fn(|| q.pop().map(|e| e.1)).collect();
-        assert_eq!(order, [4, 3, 0].map(Event::FaultStart).to_vec());
+        assert_eq!(order, [4, 3, 0].map(fault).to_vec());
         assert_eq!(q.next_time(), None);
     }
 
@@ -176,13 +172,13 @@ mod tests {
         for id in 0..5_000u32 {
             // Coarse times make ties, which must come out in schedule order.
             let t = now + draw(8) as f64 * 0.25;
-            q.schedule(t, Event::FaultStart(id));
+            q.schedule(t, fault(id));
             reference.push((t, id));
             for _ in 0..draw(3) {
                 reference.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
                 let want = (!reference.is_empty()).then(|| reference.remove(0));
                 let got = q.pop();
-                assert_eq!(got, want.map(|(t, id)| (t, Event::FaultStart(id))));
+                assert_eq!(got, want.map(|(t, id)| (t, fault(id))));
                 now = got.map_or(now, |g| g.0);
             }
         }

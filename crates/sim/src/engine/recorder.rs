@@ -1,6 +1,7 @@
 //! Collects the statistics of a run as it goes: counts and latencies of
 //! measured requests, Little's-law areas, and the per-bucket time series.
 
+use super::edge::EdgeRecorder;
 use crate::metrics::{BucketLatencies, LatencyHistogram, overlap};
 use crate::report::Series;
 use crate::server::Server;
@@ -17,7 +18,7 @@ pub(crate) struct Recorder {
     bucket: usize,
     /// When the bucket now filling ends, engine seconds; infinite after the
     /// last one.
-    next_boundary: f64,
+    pub(crate) next_boundary: f64,
     pub(crate) latency: LatencyHistogram,
     bucket_latency: BucketLatencies,
     pub(crate) arrivals: u64,
@@ -37,6 +38,13 @@ pub(crate) struct Recorder {
     pub(crate) in_system_area: f64,
     pub(crate) request_seconds: f64,
     pub(crate) series: Series,
+    /// The latency objective in seconds, and the measured requests that
+    /// completed within it.
+    slo_s: f64,
+    pub(crate) within_slo: u64,
+    /// Whether an edge client records logical requests; without one, the
+    /// logical series are the attempt series.
+    edge: bool,
 }
 
 const ARRIVED: usize = 0;
@@ -45,7 +53,13 @@ const REJECTED: usize = 2;
 const FAILED: usize = 3;
 
 impl Recorder {
-    pub(crate) fn new(warm: f64, duration: f64, bucket_s: f64, servers: usize) -> Self {
+    pub(crate) fn new(
+        warm: f64,
+        duration: f64,
+        (bucket_s, slo_ms): (f64, f64),
+        servers: usize,
+        edge: bool,
+    ) -> Self {
         let buckets = ((duration / bucket_s) - 1e-9).ceil().max(1.0) as usize;
         let series = Series {
             bucket_s,
@@ -75,6 +89,9 @@ impl Recorder {
             in_system_area: 0.0,
             request_seconds: 0.0,
             series,
+            slo_s: slo_ms / 1e3,
+            within_slo: 0,
+            edge,
         };
         r.next_boundary = r.boundary(1);
         r
@@ -84,13 +101,10 @@ impl Recorder {
         t >= self.warm && t <= self.end
     }
 
-    /// Moves the clock to `t`: closes every bucket that ends by then and
-    /// integrates the number in the system.
+    /// Moves the clock to `t` (after [`Recorder::close_buckets`] closed
+    /// the buckets that end by then): integrates the number in the system.
     #[inline]
-    pub(crate) fn advance(&mut self, t: f64, servers: &mut [Server]) {
-        if t >= self.next_boundary {
-            self.close_buckets(t, servers);
-        }
+    pub(crate) fn advance(&mut self, t: f64) {
         let dt = overlap(self.last, t, self.warm, self.end);
         if dt > 0.0 {
             self.in_system_area += self.in_system as i64 as f64 * dt;
@@ -106,12 +120,18 @@ impl Recorder {
         }
     }
 
-    /// Closes every bucket that ends by `t`.
+    /// Closes every bucket that ends by `t`; `servers` are every server of
+    /// every service, in report order.
     #[cold]
     #[inline(never)]
-    fn close_buckets(&mut self, t: f64, servers: &mut [Server]) {
+    pub(crate) fn close_buckets(
+        &mut self,
+        t: f64,
+        servers: &mut [&mut Server],
+        edge: &mut EdgeRecorder,
+    ) {
         while self.next_boundary <= t {
-            self.close_bucket(servers);
+            self.close_bucket(servers, edge);
             self.next_boundary = if self.bucket < self.buckets {
                 self.boundary(self.bucket + 1)
             } else {
@@ -120,7 +140,7 @@ impl Recorder {
         }
     }
 
-    fn close_bucket(&mut self, servers: &mut [Server]) {
+    fn close_bucket(&mut self, servers: &mut [&mut Server], edge: &mut EdgeRecorder) {
         let (start, stop) = (self.boundary(self.bucket), self.boundary(self.bucket + 1));
         let width = stop - start;
         let s = &mut self.series;
@@ -138,6 +158,22 @@ impl Recorder {
             let (queue, busy) = server.take_bucket_areas();
             s.queue[i].push(queue / width);
             s.utilization[i].push(busy / (width * server.slots.len() as f64));
+        }
+        if self.edge {
+            edge.close_bucket(s, width);
+        } else {
+            // Without a client, a logical request is its one attempt.
+            let arrived = per_s(self.bucket_counts[ARRIVED]);
+            let failed = per_s(self.bucket_counts[REJECTED] + self.bucket_counts[FAILED]);
+            s.offered_rps.push(arrived);
+            s.goodput_rps.push(per_s(self.bucket_counts[COMPLETED]));
+            s.logical_failed_rps.push(failed);
+            s.attempts_rps.push(arrived);
+            s.retries_rps.push(0.0);
+            s.timeouts_rps.push(0.0);
+            s.throttled_rps.push(0.0);
+            s.logical_p50_ms.push(quantiles.map(|q| q.0));
+            s.logical_p99_ms.push(quantiles.map(|q| q.1));
         }
         self.bucket_counts = [0; 4];
         self.bucket_latency.reset();
@@ -196,6 +232,9 @@ impl Recorder {
         if measured {
             self.completed += 1;
             self.latency.record(t - arrive);
+            if t - arrive <= self.slo_s {
+                self.within_slo += 1;
+            }
         }
         measured
     }

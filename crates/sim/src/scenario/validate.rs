@@ -1,7 +1,7 @@
 //! The one validating function: a [`Scenario`] becomes a [`ValidScenario`]
 //! or an error naming the field. Everything after it can trust the values.
 
-use super::{Fault, FaultKind, Scenario};
+use super::{Client, Distribution, Fault, FaultKind, Scenario, ServerGroup};
 use crate::dist::{MAX_MS, MIN_MS, Sampler};
 use crate::error::ScenarioError;
 
@@ -15,13 +15,22 @@ const MAX_WORKERS: u32 = 10_000;
 const MAX_BUCKETS: f64 = 100_000.0;
 const MAX_LIST: usize = 1_000;
 const MAX_SERIES_VALUES: f64 = 2_000_000.0;
+const MAX_LAYERS: usize = 8;
+const MAX_RETRIES: u32 = 100;
+const MAX_CLIENTS: u32 = 1_000_000;
 
 /// A scenario whose every value has been checked, with its distributions
 /// compiled. Only [`Scenario::validate`] makes one.
 #[derive(Clone, Debug)]
 pub struct ValidScenario {
     scenario: Scenario,
-    pub(crate) samplers: Vec<Sampler>,
+    /// Work samplers per service (0 = the first, N = `layers[N - 1]`), per
+    /// server group.
+    pub(crate) samplers: Vec<Vec<Sampler>>,
+    /// Network delay samplers of each service's client, by service.
+    pub(crate) networks: Vec<Option<Sampler>>,
+    /// Think time of closed traffic.
+    pub(crate) think: Option<Sampler>,
     expected_requests: f64,
 }
 
@@ -36,9 +45,43 @@ impl ValidScenario {
         self.expected_requests
     }
 
-    /// Total number of servers over all groups.
+    /// Total number of servers over all groups of the first service.
     pub fn server_count(&self) -> usize {
         self.scenario.servers.iter().map(|g| g.count as usize).sum()
+    }
+}
+
+impl Scenario {
+    /// The server groups of service `layer` (0 = the first, N = `layers[N - 1]`).
+    pub fn groups(&self, layer: usize) -> &[ServerGroup] {
+        match layer {
+            0 => &self.servers,
+            n => self.layers.get(n - 1).map_or(&[], |l| &l.servers),
+        }
+    }
+
+    /// The client of service `layer`, if it has one.
+    pub fn client_of(&self, layer: usize) -> Option<&Client> {
+        match layer {
+            0 => self.client.as_ref(),
+            n => self.layers.get(n - 1).and_then(|l| l.client.as_ref()),
+        }
+    }
+
+    /// The field path of service `layer`'s server groups.
+    pub fn groups_path(layer: usize) -> String {
+        match layer {
+            0 => "servers".to_string(),
+            n => format!("layers[{}].servers", n - 1),
+        }
+    }
+
+    /// The field path of service `layer`'s client.
+    pub fn client_path(layer: usize) -> String {
+        match layer {
+            0 => "client".to_string(),
+            n => format!("layers[{}].client", n - 1),
+        }
     }
 }
 
@@ -48,7 +91,7 @@ impl Scenario {
         let s = self;
         seconds("duration_s", s.duration_s, false)?;
         seconds("warmup_s", s.warmup_s, true)?;
-        rate("traffic.rate_rps", s.traffic.rate_rps, false)?;
+        let think = self.validate_traffic()?;
         list("traffic.changes", s.traffic.changes.len())?;
         for (i, c) in s.traffic.changes.iter().enumerate() {
             let p = format!("traffic.changes[{i}]");
@@ -57,6 +100,49 @@ impl Scenario {
                 seconds(&format!("{p}.for_s"), d, false)?;
             }
             rate(&format!("{p}.rate_rps"), c.rate_rps, true)?;
+        }
+        if s.layers.len() > MAX_LAYERS {
+            return Err(ScenarioError::new(
+                "layers",
+                format!("at most {MAX_LAYERS} layers, got {}", s.layers.len()),
+            ));
+        }
+        let mut samplers = Vec::with_capacity(1 + s.layers.len());
+        let mut networks = Vec::with_capacity(1 + s.layers.len());
+        for layer in 0..=s.layers.len() {
+            let balancer = match layer {
+                0 => &s.balancer,
+                n => &s.layers[n - 1].balancer,
+            };
+            let bp = match layer {
+                0 => "balancer".to_string(),
+                n => format!("layers[{}].balancer", n - 1),
+            };
+            seconds(&format!("{bp}.ewma_decay_s"), balancer.ewma_decay_s, false)?;
+            millis(&format!("{bp}.default_rtt_ms"), balancer.default_rtt_ms)?;
+            if layer > 0
+                && let Some(name) = &s.layers[layer - 1].name
+            {
+                label(&format!("layers[{}].name", layer - 1), name)?;
+            }
+            samplers.push(validate_groups(
+                &Scenario::groups_path(layer),
+                s.groups(layer),
+            )?);
+            networks.push(match s.client_of(layer) {
+                Some(c) => validate_client(&Scenario::client_path(layer), c)?,
+                None => None,
+            });
+        }
+        let total: u64 = (0..=s.layers.len())
+            .flat_map(|l| s.groups(l))
+            .map(|g| u64::from(g.count))
+            .sum();
+        if total > MAX_SERVERS {
+            return Err(ScenarioError::new(
+                "servers",
+                format!("at most {MAX_SERVERS} servers in all layers, got {total}"),
+            ));
         }
         let expected_requests = expected_arrivals(s);
         if expected_requests > MAX_REQUESTS {
@@ -67,9 +153,6 @@ impl Scenario {
                 ),
             ));
         }
-        seconds("balancer.ewma_decay_s", s.balancer.ewma_decay_s, false)?;
-        millis("balancer.default_rtt_ms", s.balancer.default_rtt_ms)?;
-        let samplers = self.validate_servers()?;
         list("faults", s.faults.len())?;
         for (i, f) in s.faults.iter().enumerate() {
             self.validate_fault(&format!("faults[{i}]"), f)?;
@@ -83,42 +166,155 @@ impl Scenario {
                 ),
             ));
         }
-        let values =
-            s.duration_s / b * self.servers.iter().map(|g| f64::from(g.count)).sum::<f64>();
+        let values = s.duration_s / b * total as f64;
         if values > MAX_SERIES_VALUES {
             return Err(ScenarioError::new(
                 "metrics.bucket_s",
                 format!(
-                    "{b} s buckets over {} servers make {values:.0} per-server values, more than {MAX_SERIES_VALUES:.0}: use wider buckets",
-                    self.servers.iter().map(|g| g.count).sum::<u32>()
+                    "{b} s buckets over {total} servers make {values:.0} per-server values, more than {MAX_SERIES_VALUES:.0}: use wider buckets"
                 ),
             ));
         }
+        millis("metrics.slo_ms", s.metrics.slo_ms)?;
         Ok(ValidScenario {
             scenario: self.clone(),
             samplers,
+            networks,
+            think,
             expected_requests,
         })
     }
 
-    fn validate_servers(&self) -> Result<Vec<Sampler>, ScenarioError> {
-        if self.servers.is_empty() {
+    /// Open traffic (`rate_rps`) or closed (`clients` and `think_ms`), not
+    /// both; returns the think-time sampler of closed traffic.
+    fn validate_traffic(&self) -> Result<Option<Sampler>, ScenarioError> {
+        let t = &self.traffic;
+        match (t.rate_rps, t.clients) {
+            (Some(r), None) => {
+                rate("traffic.rate_rps", r, false)?;
+                if t.think_ms.is_some() {
+                    return Err(ScenarioError::new(
+                        "traffic.think_ms",
+                        "only closed traffic (traffic.clients) has a think time",
+                    ));
+                }
+                Ok(None)
+            }
+            (None, Some(n)) => {
+                if !(1..=MAX_CLIENTS).contains(&n) {
+                    return Err(ScenarioError::new(
+                        "traffic.clients",
+                        format!("must be between 1 and {MAX_CLIENTS}, got {n}"),
+                    ));
+                }
+                if !t.changes.is_empty() {
+                    return Err(ScenarioError::new(
+                        "traffic.changes",
+                        "rate changes apply to open traffic (rate_rps); closed traffic has none",
+                    ));
+                }
+                let Some(think) = &t.think_ms else {
+                    return Err(ScenarioError::new(
+                        "traffic.think_ms",
+                        "closed traffic needs a think time, e.g. think_ms = { dist = \"exponential\", mean = 1000 }",
+                    ));
+                };
+                Ok(Some(match think {
+                    Distribution::Constant { value } if *value == 0.0 => Sampler::Constant(0.0),
+                    d => d.compile("traffic.think_ms")?,
+                }))
+            }
+            (Some(_), Some(_)) => Err(ScenarioError::new(
+                "traffic.clients",
+                "give either rate_rps (open traffic) or clients (closed traffic), not both",
+            )),
+            (None, None) => Err(ScenarioError::new(
+                "traffic.rate_rps",
+                "give rate_rps (open traffic, requests per second) or clients and think_ms (closed traffic)",
+            )),
+        }
+    }
+}
+
+/// Checks a client table; returns its network delay sampler.
+fn validate_client(p: &str, c: &Client) -> Result<Option<Sampler>, ScenarioError> {
+    if let Some(t) = c.timeout_ms {
+        millis(&format!("{p}.timeout_ms"), t)?;
+    }
+    if c.retries > MAX_RETRIES {
+        return Err(ScenarioError::new(
+            format!("{p}.retries"),
+            format!("must be at most {MAX_RETRIES}, got {}", c.retries),
+        ));
+    }
+    if c.retry_on.len() > 3 {
+        return Err(ScenarioError::new(
+            format!("{p}.retry_on"),
+            "lists each of timeout, rejected, failed at most once",
+        ));
+    }
+    let b = &c.backoff;
+    millis(&format!("{p}.backoff.base_ms"), b.base_ms)?;
+    millis(&format!("{p}.backoff.cap_ms"), b.cap_ms)?;
+    if b.cap_ms < b.base_ms {
+        return Err(ScenarioError::new(
+            format!("{p}.backoff.cap_ms"),
+            format!("must be at least base_ms ({}), got {}", b.base_ms, b.cap_ms),
+        ));
+    }
+    if let Some(budget) = &c.budget {
+        if !(budget.ratio.is_finite() && budget.ratio > 0.0 && budget.ratio <= 100.0) {
             return Err(ScenarioError::new(
-                "servers",
+                format!("{p}.budget.ratio"),
+                format!(
+                    "must be above 0 and at most 100 tokens per request, got {}",
+                    budget.ratio
+                ),
+            ));
+        }
+        if !(budget.capacity.is_finite() && (1.0..=1e9).contains(&budget.capacity)) {
+            return Err(ScenarioError::new(
+                format!("{p}.budget.capacity"),
+                format!("must be between 1 and 1e9 tokens, got {}", budget.capacity),
+            ));
+        }
+    }
+    if let Some(t) = &c.throttle {
+        if !(t.k.is_finite() && (1.0..=100.0).contains(&t.k)) {
+            return Err(ScenarioError::new(
+                format!("{p}.throttle.k"),
+                format!("must be between 1 and 100, got {}", t.k),
+            ));
+        }
+        seconds(&format!("{p}.throttle.window_s"), t.window_s, false)?;
+    }
+    c.network_ms
+        .as_ref()
+        .map(|d| d.compile(&format!("{p}.network_ms")))
+        .transpose()
+}
+
+fn label(field: &str, name: &str) -> Result<(), ScenarioError> {
+    if name.is_empty() || name.chars().count() > 40 {
+        return Err(ScenarioError::new(field, "must have 1 to 40 characters"));
+    }
+    Ok(())
+}
+
+/// Checks one service's server groups (`path` is `servers` or
+/// `layers[N].servers`); returns their work samplers.
+fn validate_groups(path: &str, groups: &[ServerGroup]) -> Result<Vec<Sampler>, ScenarioError> {
+    {
+        if groups.is_empty() {
+            return Err(ScenarioError::new(
+                path,
                 "needs at least one [[servers]] group",
             ));
         }
-        list("servers", self.servers.len())?;
-        let total: u64 = self.servers.iter().map(|g| u64::from(g.count)).sum();
-        if total > MAX_SERVERS {
-            return Err(ScenarioError::new(
-                "servers",
-                format!("at most {MAX_SERVERS} servers in all, got {total}"),
-            ));
-        }
-        let mut samplers = Vec::with_capacity(self.servers.len());
-        for (i, g) in self.servers.iter().enumerate() {
-            let p = format!("servers[{i}]");
+        list(path, groups.len())?;
+        let mut samplers = Vec::with_capacity(groups.len());
+        for (i, g) in groups.iter().enumerate() {
+            let p = format!("{path}[{i}]");
             if g.count == 0 {
                 return Err(ScenarioError::new(
                     format!("{p}.count"),
@@ -135,12 +331,14 @@ impl Scenario {
             if let Some(w) = g.weight {
                 factor(&format!("{p}.weight"), w)?;
             }
-            if let Some(name) = &g.name
-                && (name.is_empty() || name.chars().count() > 40)
-            {
+            if let Some(name) = &g.name {
+                label(&format!("{p}.name"), name)?;
+            }
+            let x = g.slowdown_per_active;
+            if !(x.is_finite() && (0.0..=100.0).contains(&x)) {
                 return Err(ScenarioError::new(
-                    format!("{p}.name"),
-                    "must have 1 to 40 characters",
+                    format!("{p}.slowdown_per_active"),
+                    format!("must be between 0 and 100, got {x}"),
                 ));
             }
             if let Some(c) = g.queue_capacity
@@ -155,15 +353,29 @@ impl Scenario {
         }
         Ok(samplers)
     }
+}
 
+impl Scenario {
     fn validate_fault(&self, p: &str, f: &Fault) -> Result<(), ScenarioError> {
-        let Some(group) = self.servers.get(f.group) else {
+        if f.layer > self.layers.len() {
+            return Err(ScenarioError::new(
+                format!("{p}.layer"),
+                format!(
+                    "no layer {}; 0 is the first service and 1 to {} are [[layers]]",
+                    f.layer,
+                    self.layers.len()
+                ),
+            ));
+        }
+        let groups = self.groups(f.layer);
+        let Some(group) = groups.get(f.group) else {
             return Err(ScenarioError::new(
                 format!("{p}.group"),
                 format!(
-                    "no [[servers]] group {}; groups are numbered 0 to {}",
+                    "no group {} in {}; groups are numbered 0 to {}",
                     f.group,
-                    self.servers.len() - 1
+                    Scenario::groups_path(f.layer),
+                    groups.len() - 1
                 ),
             ));
         };
@@ -187,13 +399,35 @@ impl Scenario {
                     "a slow fault needs a factor (e.g. factor = 3 for three times slower)",
                 ));
             }
-            (FaultKind::Down, Some(_)) => {
+            (_, Some(_)) => {
                 return Err(ScenarioError::new(
                     format!("{p}.factor"),
                     "only a slow fault takes a factor",
                 ));
             }
-            (FaultKind::Down, None) => {}
+            (_, None) => {}
+        }
+        match (f.kind, f.probability) {
+            (FaultKind::Errors, Some(q)) if (0.0..=1.0).contains(&q) => {}
+            (FaultKind::Errors, Some(q)) => {
+                return Err(ScenarioError::new(
+                    format!("{p}.probability"),
+                    format!("must be between 0 and 1, got {q}"),
+                ));
+            }
+            (FaultKind::Errors, None) => {
+                return Err(ScenarioError::new(
+                    format!("{p}.probability"),
+                    "an errors fault needs a probability (e.g. probability = 0.5)",
+                ));
+            }
+            (_, Some(_)) => {
+                return Err(ScenarioError::new(
+                    format!("{p}.probability"),
+                    "only an errors fault takes a probability",
+                ));
+            }
+            (_, None) => {}
         }
         start(&format!("{p}.at_s"), f.at_s, self.duration_s)?;
         if let Some(d) = f.for_s {
@@ -203,10 +437,23 @@ impl Scenario {
     }
 }
 
-/// Expected arrivals: the integral of the rate schedule over the whole run.
+/// Expected logical requests over the whole run: the integral of the rate
+/// schedule for open traffic; for closed traffic, each client sending as
+/// often as its think time and the first layer's fastest work allow.
 fn expected_arrivals(s: &Scenario) -> f64 {
-    let schedule = crate::arrivals::RateSchedule::new(s);
-    schedule.integral(s.warmup_s + s.duration_s)
+    let total = s.warmup_s + s.duration_s;
+    match (s.traffic.clients, &s.traffic.think_ms) {
+        (Some(n), Some(think)) => {
+            let work = s
+                .servers
+                .iter()
+                .map(|g| g.service_ms.mean_ms() / g.speed)
+                .fold(f64::INFINITY, f64::min);
+            let cycle_s = (think.mean_ms() + work).max(MIN_MS) / 1e3;
+            f64::from(n) * total / cycle_s
+        }
+        _ => crate::arrivals::RateSchedule::new(s).integral(total),
+    }
 }
 
 fn seconds(field: &str, v: f64, zero_ok: bool) -> Result<(), ScenarioError> {

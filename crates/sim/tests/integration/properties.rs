@@ -45,6 +45,7 @@ fn group() -> impl Strategy<Value = ServerGroup> {
                 weight: None,
                 queue_capacity,
                 service_ms,
+                slowdown_per_active: 0.0,
             },
         )
 }
@@ -87,6 +88,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     .into_iter()
                     .map(|(g, down, at, for_s)| Fault {
                         enabled: true,
+                        layer: 0,
                         group: g % servers.len(),
                         server: None,
                         kind: if down {
@@ -95,6 +97,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                             FaultKind::Slow
                         },
                         factor: (!down).then_some(3.0),
+                        probability: None,
                         at_s: at * duration_s,
                         for_s,
                     })
@@ -104,7 +107,9 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     duration_s,
                     warmup_s,
                     traffic: Traffic {
-                        rate_rps: rate,
+                        rate_rps: Some(rate),
+                        clients: None,
+                        think_ms: None,
                         arrival: if constant {
                             Arrival::Constant
                         } else {
@@ -116,7 +121,9 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                         policy,
                         ..Balancer::default()
                     },
+                    client: None,
                     servers,
+                    layers: Vec::new(),
                     faults,
                     metrics: Metrics::default(),
                 }
@@ -168,7 +175,7 @@ proptest! {
         let mut s = s;
         match which {
             0 => s.duration_s = bad,
-            1 => s.traffic.rate_rps = bad,
+            1 => s.traffic.rate_rps = Some(bad),
             2 => s.servers[0].speed = bad,
             3 => s.servers[0].service_ms = Distribution::Exponential { mean: bad },
             4 => s.metrics.bucket_s = bad,

@@ -1,0 +1,355 @@
+//! A client: sends each logical request to its service as one or more
+//! attempts, with per-attempt timeouts, retries after a backoff, a retry
+//! budget, adaptive throttling and a network delay each way.
+//!
+//! ```text
+//!  request ──> [throttle] ──> attempt ──(network)──> service
+//!                 │              │ timeout / rejected / failed
+//!                 │              └──> [retry_on, retries, budget] ──backoff──> attempt
+//!                 └──> failed locally            outcome ──(network)──> back upstream
+//! ```
+//!
+//! A timed-out attempt is abandoned: its late reply is dropped (its
+//! generation is stale), but the service never hears of the timeout and
+//! does the work anyway.
+
+use super::backoff::{BackoffPolicy, TokenBucket};
+use super::throttle::ThrottleWindow;
+use super::{Call, Ctx, NodeId, Outcome, ReplyTo, Signal, Slab};
+use crate::dist::Sampler;
+use crate::rng::RandomStream;
+use crate::scenario::{Client as ClientSpec, RetryOn};
+
+/// Why an attempt did not succeed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Miss {
+    Timeout,
+    Rejected,
+    Failed,
+}
+
+/// One logical request in progress.
+#[derive(Clone, Copy, Debug)]
+struct Logical {
+    /// The request as it came in: its seed and who gets the outcome.
+    call: Call,
+    /// When it came in, engine seconds.
+    born: f64,
+    /// Attempts sent so far.
+    attempts: u32,
+    /// The generation of the current attempt; bumped when it ends, so its
+    /// timer and any late reply are recognised as stale.
+    generation: u32,
+    /// The previous backoff wait in seconds (decorrelated jitter).
+    previous_wait: f64,
+}
+
+/// Running totals of one client over the measured window.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ClientStats {
+    pub(crate) arrived: u64,
+    pub(crate) succeeded: u64,
+    pub(crate) failed: u64,
+    pub(crate) attempts: u64,
+    pub(crate) retries: u64,
+    pub(crate) timeouts: u64,
+    pub(crate) throttled: u64,
+}
+
+/// A client component.
+#[derive(Debug)]
+pub(crate) struct Client {
+    /// The service it calls.
+    target: NodeId,
+    /// Whether it is the edge client, whose logical requests are the run's.
+    edge: bool,
+    timeout: Option<f64>,
+    retries: u32,
+    retry_on: [bool; 3],
+    backoff: BackoffPolicy,
+    budget: Option<TokenBucket>,
+    throttle: Option<ThrottleWindow>,
+    network: Option<Sampler>,
+    rng: RandomStream,
+    calls: Slab<Logical>,
+    /// Requests on the wire to the service.
+    wire: Slab<Call>,
+    warm: f64,
+    pub(crate) stats: ClientStats,
+}
+
+impl Client {
+    pub(crate) fn new(
+        spec: &ClientSpec,
+        network: Option<Sampler>,
+        target: NodeId,
+        edge: bool,
+        rng: RandomStream,
+        warm: f64,
+    ) -> Self {
+        let on = |r: RetryOn| spec.retry_on.contains(&r);
+        Client {
+            target,
+            edge,
+            timeout: spec.timeout_ms.map(|t| t / 1e3),
+            retries: spec.retries,
+            retry_on: [
+                on(RetryOn::Timeout),
+                on(RetryOn::Rejected),
+                on(RetryOn::Failed),
+            ],
+            backoff: BackoffPolicy::new(&spec.backoff),
+            budget: spec
+                .budget
+                .as_ref()
+                .filter(|b| b.enabled)
+                .map(TokenBucket::new),
+            throttle: spec
+                .throttle
+                .as_ref()
+                .filter(|t| t.enabled)
+                .map(|t| ThrottleWindow::new(t.k, t.window_s)),
+            network,
+            rng,
+            calls: Slab::default(),
+            wire: Slab::default(),
+            warm,
+            stats: ClientStats::default(),
+        }
+    }
+
+    fn measured(&self, born: f64) -> bool {
+        born >= self.warm
+    }
+
+    /// A new logical request from upstream.
+    pub(crate) fn receive(&mut self, call: Call, ctx: &mut Ctx) {
+        let now = ctx.now;
+        let logical = Logical {
+            call,
+            born: now,
+            attempts: 0,
+            generation: 0,
+            previous_wait: self.backoff.initial_previous(),
+        };
+        if self.measured(now) {
+            self.stats.arrived += 1;
+        }
+        if self.edge {
+            ctx.edge.arrived(now);
+        }
+        if let Some(b) = &mut self.budget {
+            b.earn();
+        }
+        let handle = self.calls.insert(logical);
+        self.attempt(handle, ctx);
+    }
+
+    /// Sends the next attempt of `handle`, unless the throttle rejects it.
+    fn attempt(&mut self, handle: u32, ctx: &mut Ctx) {
+        let now = ctx.now;
+        if let Some(t) = &mut self.throttle {
+            let p = t.reject_probability(now);
+            t.request(now);
+            if p > 0.0 && crate::rng::Uniform::uniform(&mut self.rng) < p {
+                let born = self.calls.get_mut(handle).map_or(now, |l| l.born);
+                if self.measured(born) {
+                    self.stats.throttled += 1;
+                }
+                if self.edge {
+                    ctx.edge.throttled(now);
+                }
+                self.end(handle, Outcome::Failed, ctx);
+                return;
+            }
+        }
+        let Some(l) = self.calls.get_mut(handle) else {
+            return;
+        };
+        l.attempts += 1;
+        l.generation = l.generation.wrapping_add(1);
+        let (generation, seed, born) = (l.generation, l.call.seed, l.born);
+        if born >= self.warm {
+            self.stats.attempts += 1;
+        }
+        if self.edge {
+            ctx.edge.attempt(now);
+        }
+        if let Some(t) = self.timeout {
+            ctx.schedule(
+                now + t,
+                Signal::Timeout {
+                    call: handle,
+                    generation,
+                },
+            );
+        }
+        let call = Call {
+            seed,
+            reply_to: ReplyTo {
+                node: ctx.me,
+                handle,
+                generation,
+            },
+        };
+        match &self.network {
+            Some(net) => {
+                let delay = net.sample(&mut self.rng);
+                let wire = self.wire.insert(call);
+                ctx.schedule(now + delay, Signal::Delivered { wire });
+            }
+            None => ctx.send(self.target, call),
+        }
+    }
+
+    /// A signal this client scheduled.
+    pub(crate) fn handle(&mut self, signal: Signal, ctx: &mut Ctx) {
+        match signal {
+            Signal::Delivered { wire } => {
+                if let Some(call) = self.wire.remove(wire) {
+                    ctx.send(self.target, call);
+                }
+            }
+            Signal::Replied {
+                call,
+                generation,
+                outcome,
+            } => self.settle(call, generation, outcome, ctx),
+            Signal::Timeout { call, generation } => {
+                let Some(l) = self.calls.get_mut(call) else {
+                    return;
+                };
+                if l.generation != generation {
+                    return; // that attempt already ended
+                }
+                l.generation = l.generation.wrapping_add(1);
+                let born = l.born;
+                if self.measured(born) {
+                    self.stats.timeouts += 1;
+                }
+                if self.edge {
+                    ctx.edge.timeout(ctx.now);
+                }
+                self.missed(call, Miss::Timeout, ctx);
+            }
+            Signal::Resend { call, generation }
+                if self
+                    .calls
+                    .get_mut(call)
+                    .is_some_and(|l| l.generation == generation) =>
+            {
+                self.attempt(call, ctx);
+            }
+            _ => {}
+        }
+    }
+
+    /// The service's outcome for one of this client's attempts.
+    pub(crate) fn reply(&mut self, to: ReplyTo, outcome: Outcome, ctx: &mut Ctx) {
+        match &self.network {
+            Some(net) => {
+                let delay = net.sample(&mut self.rng);
+                ctx.schedule(
+                    ctx.now + delay,
+                    Signal::Replied {
+                        call: to.handle,
+                        generation: to.generation,
+                        outcome,
+                    },
+                );
+            }
+            None => self.settle(to.handle, to.generation, outcome, ctx),
+        }
+    }
+
+    /// An outcome reaches the client.
+    fn settle(&mut self, handle: u32, generation: u32, outcome: Outcome, ctx: &mut Ctx) {
+        let Some(l) = self.calls.get_mut(handle) else {
+            return;
+        };
+        if l.generation != generation {
+            return; // a late reply to an abandoned attempt
+        }
+        l.generation = l.generation.wrapping_add(1);
+        match outcome {
+            Outcome::Ok => {
+                if let Some(t) = &mut self.throttle {
+                    t.accept(ctx.now);
+                }
+                self.end(handle, Outcome::Ok, ctx);
+            }
+            Outcome::Rejected => self.missed(handle, Miss::Rejected, ctx),
+            Outcome::Failed => self.missed(handle, Miss::Failed, ctx),
+        }
+    }
+
+    /// An attempt did not succeed: retry after a backoff, or give up.
+    fn missed(&mut self, handle: u32, miss: Miss, ctx: &mut Ctx) {
+        let Some(l) = self.calls.get_mut(handle) else {
+            return;
+        };
+        let retryable = self.retry_on[miss as usize];
+        let n = l.attempts - 1; // this retry's number, from 0
+        if !(retryable && n < self.retries && self.budget.as_mut().is_none_or(|b| b.try_spend())) {
+            let outcome = if miss == Miss::Rejected {
+                Outcome::Rejected
+            } else {
+                Outcome::Failed
+            };
+            self.end(handle, outcome, ctx);
+            return;
+        }
+        if l.born >= self.warm {
+            self.stats.retries += 1;
+        }
+        if self.edge {
+            ctx.edge.retry(ctx.now);
+        }
+        let wait = self.backoff.wait(n, l.previous_wait, &mut self.rng);
+        l.previous_wait = wait;
+        if wait > 0.0 {
+            let generation = l.generation;
+            ctx.schedule(
+                ctx.now + wait,
+                Signal::Resend {
+                    call: handle,
+                    generation,
+                },
+            );
+        } else {
+            self.attempt(handle, ctx);
+        }
+    }
+
+    /// The logical request ends with `outcome`, which goes upstream.
+    fn end(&mut self, handle: u32, outcome: Outcome, ctx: &mut Ctx) {
+        let Some(l) = self.calls.remove(handle) else {
+            return;
+        };
+        let ok = outcome == Outcome::Ok;
+        if self.measured(l.born) {
+            if ok {
+                self.stats.succeeded += 1;
+            } else {
+                self.stats.failed += 1;
+            }
+        }
+        if self.edge {
+            ctx.edge.ended(l.born, ctx.now, ok);
+        }
+        ctx.reply(l.call.reply_to, outcome);
+    }
+
+    /// Whether this is the edge client, whose logical requests are the run's.
+    pub(crate) fn is_edge(&self) -> bool {
+        self.edge
+    }
+
+    /// Logical requests still in progress that arrived in the window.
+    pub(crate) fn in_flight(&self) -> u64 {
+        self.calls
+            .values()
+            .filter(|l| self.measured(l.born))
+            .count() as u64
+    }
+}

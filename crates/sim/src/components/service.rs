@@ -1,0 +1,337 @@
+//! A service: a balancer in front of groups of servers, the faults that
+//! act on them, and, in a layered system, the call each server makes to the
+//! next layer after its own work.
+//!
+//! ```text
+//!  request ──> balancer ──┬──> server: queue ─> workers ──(work)──┬──> outcome upstream
+//!              (policy)   └──> server …                           └──> next layer's client,
+//!                                                                      whose outcome ends it
+//! ```
+//!
+//! The first service reports to the run's [`Recorder`](crate::engine::Recorder)
+//! (the statistics and series that existed before layers); every service
+//! keeps its own totals.
+
+use super::{Call, Ctx, NodeId, Outcome, ReplyTo, Signal, derive_seed};
+use crate::balancer::Balancer;
+use crate::dist::Sampler;
+use crate::rng::{RandomStream, RequestRng, Uniform};
+use crate::scenario::{FaultKind, Policy, Scenario};
+use crate::server::{Admission, Request, Server};
+
+/// A fault as a service applies it.
+#[derive(Clone, Debug)]
+struct FaultAction {
+    kind: FaultKind,
+    factor: f64,
+    probability: f64,
+    /// Indices of the servers it acts on.
+    targets: Vec<usize>,
+}
+
+/// Totals of one service over the measured window.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ServiceStats {
+    pub(crate) arrivals: u64,
+    pub(crate) completed: u64,
+    pub(crate) rejected: u64,
+    pub(crate) failed: u64,
+}
+
+/// A service component.
+#[derive(Debug)]
+pub(crate) struct Service {
+    /// 0 for the first service, N for `layers[N - 1]`.
+    pub(crate) layer: usize,
+    pub(crate) servers: Vec<Server>,
+    balancer: Balancer,
+    /// Work samplers per server group.
+    samplers: Vec<Sampler>,
+    /// Concurrency slowdown per server group.
+    slowdown_per_active: Vec<f64>,
+    policy_rng: RandomStream,
+    errors_rng: RandomStream,
+    /// The next layer's client, which this service's servers call.
+    downstream: Option<NodeId>,
+    /// By the scenario's fault index; `None` for faults of other services.
+    faults: Vec<Option<FaultAction>>,
+    track_ewma: bool,
+    ewma_decay_s: f64,
+    warm: f64,
+    end: f64,
+    pub(crate) stats: ServiceStats,
+}
+
+impl Service {
+    /// Service `layer` of `sc`, drawing from its own streams.
+    pub(crate) fn new(
+        sc: &Scenario,
+        layer: usize,
+        samplers: Vec<Sampler>,
+        (policy_rng, errors_rng): (RandomStream, RandomStream),
+        downstream: Option<NodeId>,
+    ) -> Self {
+        let spec = match layer {
+            0 => &sc.balancer,
+            n => &sc.layers[n - 1].balancer,
+        };
+        let groups = sc.groups(layer);
+        let default_rtt = spec.default_rtt_ms / 1e3;
+        let mut servers = Vec::new();
+        let mut offsets = Vec::with_capacity(groups.len());
+        for (g, group) in groups.iter().enumerate() {
+            offsets.push(servers.len());
+            for i in 0..group.count {
+                servers.push(Server::new(
+                    g,
+                    i,
+                    group.workers,
+                    group.speed,
+                    group.queue_capacity,
+                    default_rtt,
+                ));
+            }
+        }
+        let faults = sc
+            .faults
+            .iter()
+            .map(|f| {
+                (f.layer == layer).then(|| {
+                    let base = offsets[f.group];
+                    FaultAction {
+                        kind: f.kind,
+                        factor: f.factor.unwrap_or(1.0),
+                        probability: f.probability.unwrap_or(0.0),
+                        targets: match f.server {
+                            Some(k) => vec![base + k as usize],
+                            None => (base..base + groups[f.group].count as usize).collect(),
+                        },
+                    }
+                })
+            })
+            .collect();
+        Service {
+            layer,
+            balancer: Balancer::new(spec, groups),
+            servers,
+            samplers,
+            slowdown_per_active: groups.iter().map(|g| g.slowdown_per_active).collect(),
+            policy_rng,
+            errors_rng,
+            downstream,
+            faults,
+            track_ewma: spec.policy == Policy::PeakEwma,
+            ewma_decay_s: spec.ewma_decay_s,
+            warm: sc.warmup_s,
+            end: sc.warmup_s + sc.duration_s,
+            stats: ServiceStats::default(),
+        }
+    }
+
+    fn front(&self) -> bool {
+        self.layer == 0
+    }
+
+    /// A request arrives at the balancer.
+    #[inline]
+    pub(crate) fn receive(&mut self, call: Call, ctx: &mut Ctx) {
+        let t = ctx.now;
+        let measured = t >= self.warm;
+        if self.front() {
+            ctx.rec.arrival(t);
+        }
+        if measured {
+            self.stats.arrivals += 1;
+        }
+        let Some(i) = self.balancer.pick(&self.servers, &mut self.policy_rng, t) else {
+            if self.front() {
+                ctx.rec.failed(t, t, false);
+            }
+            if measured {
+                self.stats.failed += 1;
+            }
+            ctx.reply(call.reply_to, Outcome::Failed);
+            return;
+        };
+        // Drawn now, not when service starts: the same number (it depends on
+        // the seed and the group only), but off the path to the next event.
+        let sampler = &self.samplers[self.servers[i].group];
+        let request = Request {
+            arrive: t,
+            work: sampler.sample(&mut RequestRng::new(call.seed)),
+            seed: call.seed,
+            reply_to: call.reply_to,
+        };
+        let (warm, end) = (self.warm, self.end);
+        let server = &mut self.servers[i];
+        server.advance(t, warm, end);
+        match server.admit(request, measured) {
+            Admission::Started(slot) => {
+                if self.front() {
+                    ctx.rec.entered();
+                }
+                self.start_service(t, i, slot, request, ctx);
+            }
+            Admission::Queued => {
+                if self.front() {
+                    ctx.rec.entered();
+                }
+            }
+            Admission::Rejected => {
+                if self.front() {
+                    ctx.rec.rejected(t);
+                }
+                if measured {
+                    self.stats.rejected += 1;
+                }
+                ctx.reply(call.reply_to, Outcome::Rejected);
+            }
+        }
+    }
+
+    /// Schedules the end of `request`'s work, starting now.
+    #[inline]
+    fn start_service(&mut self, t: f64, i: usize, slot: u32, request: Request, ctx: &mut Ctx) {
+        if self.front() {
+            ctx.rec.started(request.arrive, t);
+        }
+        let server = &self.servers[i];
+        let mut work = request.work * server.slowdown;
+        let x = self.slowdown_per_active[server.group];
+        if x > 0.0 {
+            let others = server.busy().saturating_sub(1);
+            work *= 1.0 + x * others as f64;
+        }
+        let signal = Signal::Done {
+            server: i as u32,
+            slot: slot as u16,
+            generation: server.generation,
+        };
+        ctx.schedule(t + work / server.speed, signal);
+    }
+
+    /// A signal this service scheduled.
+    pub(crate) fn handle(&mut self, signal: Signal, ctx: &mut Ctx) {
+        match signal {
+            Signal::Done {
+                server,
+                slot,
+                generation,
+            } => self.work_done(server as usize, u32::from(slot), generation, ctx),
+            Signal::FaultStart(f) => self.fault(f as usize, true, ctx),
+            Signal::FaultEnd(f) => self.fault(f as usize, false, ctx),
+            _ => {}
+        }
+    }
+
+    /// A worker finished its own work: answer, or call the next layer.
+    fn work_done(&mut self, i: usize, slot: u32, generation: u32, ctx: &mut Ctx) {
+        let t = ctx.now;
+        if self.servers[i].generation != generation {
+            return; // the server went down since; the request already failed
+        }
+        self.servers[i].advance(t, self.warm, self.end);
+        let p = self.servers[i].error_p;
+        if p > 0.0 && self.errors_rng.uniform() < p {
+            self.finish(i, slot, Outcome::Failed, ctx);
+            return;
+        }
+        if let (Some(next), Some(r)) = (self.downstream, self.servers[i].slots[slot as usize]) {
+            // The worker waits for the next layer, holding its slot.
+            let call = Call {
+                seed: derive_seed(r.seed, self.layer + 1),
+                reply_to: ReplyTo {
+                    node: ctx.me,
+                    handle: (i as u32) << 16 | slot,
+                    generation,
+                },
+            };
+            ctx.send(next, call);
+            return;
+        }
+        self.finish(i, slot, Outcome::Ok, ctx);
+    }
+
+    /// The next layer answered the call of server `handle >> 16`, slot
+    /// `handle & 0xffff`.
+    pub(crate) fn reply(&mut self, to: ReplyTo, outcome: Outcome, ctx: &mut Ctx) {
+        let (i, slot) = ((to.handle >> 16) as usize, to.handle & 0xffff);
+        if self.servers[i].generation != to.generation {
+            return; // the server went down while it waited
+        }
+        self.servers[i].advance(ctx.now, self.warm, self.end);
+        let outcome = if outcome == Outcome::Ok {
+            Outcome::Ok
+        } else {
+            Outcome::Failed
+        };
+        self.finish(i, slot, outcome, ctx);
+    }
+
+    /// The request in `slot` of server `i` ends with `outcome`; the next
+    /// queued request takes the slot.
+    fn finish(&mut self, i: usize, slot: u32, outcome: Outcome, ctx: &mut Ctx) {
+        let t = ctx.now;
+        let (done, next) = self.servers[i].finish(slot);
+        if let Some(r) = done {
+            let measured = r.arrive >= self.warm;
+            if outcome == Outcome::Ok {
+                if self.front() {
+                    if ctx.rec.completed(r.arrive, t) {
+                        self.servers[i].completed += 1;
+                    }
+                } else if measured {
+                    self.servers[i].completed += 1;
+                }
+                if measured {
+                    self.stats.completed += 1;
+                }
+                if self.track_ewma {
+                    self.servers[i].observe_latency(t, t - r.arrive, self.ewma_decay_s);
+                }
+            } else {
+                if self.front() {
+                    ctx.rec.failed(r.arrive, t, true);
+                }
+                if measured {
+                    self.stats.failed += 1;
+                }
+            }
+            ctx.reply(r.reply_to, outcome);
+        }
+        if let Some(r) = next {
+            self.start_service(t, i, slot, r, ctx);
+        }
+    }
+
+    fn fault(&mut self, f: usize, starts: bool, ctx: &mut Ctx) {
+        let t = ctx.now;
+        let Some(Some(fault)) = self.faults.get(f) else {
+            return;
+        };
+        let (warm, end) = (self.warm, self.end);
+        for &i in &fault.targets {
+            let server = &mut self.servers[i];
+            server.advance(t, warm, end);
+            match (fault.kind, starts) {
+                (FaultKind::Down, true) => {
+                    for r in server.go_down() {
+                        if self.layer == 0 {
+                            ctx.rec.failed(r.arrive, t, true);
+                        }
+                        if r.arrive >= warm {
+                            self.stats.failed += 1;
+                        }
+                        ctx.reply(r.reply_to, Outcome::Failed);
+                    }
+                }
+                (FaultKind::Down, false) => server.come_up(),
+                (FaultKind::Slow, active) => server.set_slow(fault.factor, active),
+                (FaultKind::Errors, active) => server.set_errors(fault.probability, active),
+            }
+        }
+        if fault.kind == FaultKind::Down {
+            self.balancer.refresh(&self.servers);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! Where requests come from: open traffic (arrivals at a rate, whatever
+//! happens downstream) or a closed population of clients, each sending its
+//! next request only after its previous one ended and it thought a while.
+//!
+//! Open arrivals are kept out of the event heap: the run loop asks
+//! [`Arrivals`] for the next time and calls [`Source::arrive`].
+
+use super::{Call, Ctx, NodeId, ReplyTo, Signal};
+use crate::dist::Sampler;
+use crate::rng::RandomStream;
+
+/// The traffic of a scenario.
+#[derive(Debug)]
+pub(crate) struct Source {
+    /// The node the requests go to (a client, or the first service).
+    target: NodeId,
+    /// Per-request seeds.
+    sizes: RandomStream,
+    /// Closed traffic: think times and their stream.
+    think: Option<(Sampler, RandomStream)>,
+    /// Closed traffic: the number of clients.
+    users: u32,
+}
+
+impl Source {
+    /// Open traffic into `target`.
+    pub(crate) fn open(target: NodeId, sizes: RandomStream) -> Self {
+        Source {
+            target,
+            sizes,
+            think: None,
+            users: 0,
+        }
+    }
+
+    /// `users` closed clients thinking for `think` between requests.
+    pub(crate) fn closed(
+        target: NodeId,
+        sizes: RandomStream,
+        users: u32,
+        think: Sampler,
+        rng: RandomStream,
+    ) -> Self {
+        Source {
+            target,
+            sizes,
+            think: Some((think, rng)),
+            users,
+        }
+    }
+
+    /// Closed traffic: every client starts by thinking.
+    pub(crate) fn start(&mut self, ctx: &mut Ctx) {
+        for user in 0..self.users {
+            self.think(user, ctx);
+        }
+    }
+
+    fn think(&mut self, user: u32, ctx: &mut Ctx) {
+        if let Some((sampler, rng)) = &mut self.think {
+            let t = ctx.now + sampler.sample(rng);
+            ctx.schedule(t, Signal::Think { user });
+        }
+    }
+
+    /// An open arrival now.
+    #[inline]
+    pub(crate) fn arrive(&mut self, ctx: &mut Ctx) {
+        let call = Call {
+            seed: self.sizes.next_u64(),
+            reply_to: ReplyTo::NOBODY,
+        };
+        ctx.send(self.target, call);
+    }
+
+    /// A closed client's think time is over: it sends its next request.
+    pub(crate) fn handle(&mut self, signal: Signal, ctx: &mut Ctx) {
+        if let Signal::Think { user } = signal {
+            let call = Call {
+                seed: self.sizes.next_u64(),
+                reply_to: ReplyTo {
+                    node: ctx.me,
+                    handle: user,
+                    generation: 0,
+                },
+            };
+            ctx.send(self.target, call);
+        }
+    }
+
+    /// A closed client's request ended: it thinks, then sends the next.
+    pub(crate) fn reply(&mut self, to: ReplyTo, ctx: &mut Ctx) {
+        self.think(to.handle, ctx);
+    }
+}
