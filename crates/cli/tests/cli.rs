@@ -86,7 +86,9 @@ fn csv_output_has_one_row_per_second_and_a_queue_column_per_server() {
     assert!(header.starts_with(
         "t_s,arrivals_rps,throughput_rps,rejected_rps,failed_rps,p50_ms,p99_ms,queue_fast_0"
     ));
-    assert_eq!(header.split(',').count(), 7 + 10);
+    // 7 request columns, a queue per server, then 9 of logical requests.
+    assert_eq!(header.split(',').count(), 7 + 10 + 9);
+    assert!(header.ends_with(",logical_p50_ms,logical_p99_ms"));
     assert_eq!(lines.count(), 600);
 }
 
@@ -206,5 +208,72 @@ fn export_of_an_unknown_chart_lists_the_charts() {
     assert!(
         stderr(&o)
             .contains("no chart \"pie\"; charts are: latency, throughput, queues, utilization")
+    );
+}
+
+#[test]
+fn set_overrides_any_field_and_a_bad_value_names_its_path() {
+    let o = brownout(&[
+        "run",
+        "--preset",
+        "retry-storm",
+        "--set",
+        "client.budget.enabled=true",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert!(
+        v["recovered_after_s"].is_number(),
+        "the budget ends the storm"
+    );
+    let o = brownout(&["run", "--preset", "retry-storm", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert!(
+        v["recovered_after_s"].is_null(),
+        "without it the storm stays"
+    );
+    for key in [
+        "attempts",
+        "retries",
+        "timeouts",
+        "throttled",
+        "amplification",
+        "goodput_rps",
+        "within_slo",
+    ] {
+        assert!(v[key].is_number(), "{key}");
+    }
+    for key in ["arrived", "succeeded", "failed", "in_flight"] {
+        assert!(v["logical"][key].is_number(), "logical.{key}");
+    }
+    let o = brownout(&["run", "--preset", "mm1", "--set", "balancer.policy=fastest"]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("balancer.policy: unknown variant `fastest`"),
+        "{}",
+        stderr(&o)
+    );
+    let o = brownout(&["run", "--preset", "mm1", "--set", "servers[0].workers=0"]);
+    assert!(
+        stderr(&o).contains("servers[0].workers: must be between 1 and 10000, got 0"),
+        "{}",
+        stderr(&o)
+    );
+    let o = brownout(&["run", "--preset", "mm1", "--set", "nonsense"]);
+    assert!(stderr(&o).contains("expected PATH=VALUE"), "{}", stderr(&o));
+}
+
+#[test]
+fn an_unknown_policy_in_a_file_names_its_field_and_line() {
+    let path = write_temp(
+        "fastest.toml",
+        "duration_s = 10\n[traffic]\nrate_rps = 5\n[balancer]\npolicy = \"fastest\"\n[[servers]]\ncount = 1\nworkers = 1\nservice_ms = { dist = \"constant\", value = 1 }\n",
+    );
+    let o = brownout(&["run", path.to_str().expect("utf-8")]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("line 5: balancer.policy: unknown variant `fastest`"),
+        "{err}"
     );
 }

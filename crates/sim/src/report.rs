@@ -12,7 +12,7 @@ pub struct RunResult {
 }
 
 /// Totals over the measured window (requests that arrived after warm-up).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     /// The seed the run used.
     pub seed: u64,
@@ -79,7 +79,7 @@ pub struct Summary {
 }
 
 /// Logical requests over the measured window.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LogicalSummary {
     /// Logical requests that arrived in the window.
     pub arrived: u64,
@@ -95,7 +95,7 @@ pub struct LogicalSummary {
 }
 
 /// One service's totals over the measured window.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ServiceSummary {
     /// 0 for the first service, N for `layers[N - 1]`.
     pub layer: usize,
@@ -113,7 +113,7 @@ pub struct ServiceSummary {
 }
 
 /// Latency statistics in milliseconds (0 when nothing completed).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LatencySummary {
     /// Exact mean.
     pub mean: f64,
@@ -130,7 +130,7 @@ pub struct LatencySummary {
 }
 
 /// One server's statistics over the window.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ServerSummary {
     /// Index of its `[[servers]]` group, from 0.
     pub group: usize,

@@ -14,6 +14,7 @@ mod client;
 #[cfg(feature = "toml")]
 mod locate;
 mod path;
+mod set;
 mod validate;
 
 pub use client::{Backoff, BackoffKind, Budget, Client, Jitter, RetryOn, Throttle};
@@ -356,11 +357,18 @@ impl Format {
 pub fn parse(text: &str, format: Format) -> Result<ValidScenario, ScenarioError> {
     let scenario: Scenario = match format {
         Format::Toml => from_toml(text)?,
-        Format::Json => serde_json::from_str(text).map_err(|e| ScenarioError {
-            field: String::new(),
-            message: e.to_string(),
-            line: Some(e.line()),
-        })?,
+        Format::Json => {
+            let mut de = serde_json::Deserializer::from_str(text);
+            serde_path_to_error::deserialize(&mut de).map_err(|e| {
+                let field = field_of(e.path());
+                let inner = e.into_inner();
+                ScenarioError {
+                    field,
+                    message: inner.to_string(),
+                    line: Some(inner.line()),
+                }
+            })?
+        }
     };
     scenario.validate().map_err(|mut e| {
         e.line = line_of(text, format, &e.field);
@@ -368,9 +376,16 @@ pub fn parse(text: &str, format: Format) -> Result<ValidScenario, ScenarioError>
     })
 }
 
+/// A serde path (`servers[0].service_ms`) as a field path; empty for the
+/// document itself.
+fn field_of(path: &serde_path_to_error::Path) -> String {
+    let p = path.to_string();
+    if p == "." { String::new() } else { p }
+}
+
 #[cfg(feature = "toml")]
 fn from_toml(text: &str) -> Result<Scenario, ScenarioError> {
-    toml::from_str(text).map_err(|e| {
+    let syntax = |e: toml::de::Error| {
         let line = e
             .span()
             .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
@@ -379,6 +394,13 @@ fn from_toml(text: &str) -> Result<Scenario, ScenarioError> {
             message: e.message().trim().to_string(),
             line,
         }
+    };
+    let de = toml::Deserializer::parse(text).map_err(syntax)?;
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let field = field_of(e.path());
+        let mut err = syntax(e.into_inner());
+        err.field = field;
+        err
     })
 }
 

@@ -53,6 +53,7 @@ pub(crate) fn synthetic() -> RunResult {
         completed: 180,
         mean_queue,
         max_queue,
+        ..ServerSummary::default()
     };
     RunResult {
         summary: Summary {
@@ -79,6 +80,7 @@ pub(crate) fn synthetic() -> RunResult {
             servers: vec![server(0, 0.5, 0.2, 3), server(1, 0.9, 12.5, 40)],
             events: 1000,
             cut_at_s: None,
+            ..Summary::default()
         },
         series: Series {
             bucket_s: 1.0,
@@ -91,6 +93,7 @@ pub(crate) fn synthetic() -> RunResult {
             p99_ms: vec![Some(120.0), None, Some(9000.0), Some(31_000.0)],
             queue: vec![vec![0.0, 0.5, 0.1, 0.2], vec![1.0, 8.0, 16.0, 25.0]],
             utilization: vec![vec![0.4, 0.5, 0.6, 0.5], vec![0.8, 0.9, 1.0, 0.9]],
+            ..Series::default()
         },
     }
 }

@@ -43,6 +43,10 @@ pub(crate) fn series_csv(r: &RunResult) -> String {
     for server in &r.summary.servers {
         let _ = write!(out, ",queue_{}_{}", server.name, server.index);
     }
+    out.push_str(
+        ",offered_rps,goodput_rps,logical_failed_rps,attempts_rps,retries_rps,timeouts_rps,\
+         throttled_rps,logical_p50_ms,logical_p99_ms",
+    );
     out.push('\n');
     let opt = |v: Option<f64>| v.map_or_else(String::new, |x| x.to_string());
     for i in 0..s.t_s.len() {
@@ -60,6 +64,19 @@ pub(crate) fn series_csv(r: &RunResult) -> String {
         for q in &s.queue {
             let _ = write!(out, ",{}", q[i]);
         }
+        let _ = write!(
+            out,
+            ",{},{},{},{},{},{},{},{},{}",
+            s.offered_rps[i],
+            s.goodput_rps[i],
+            s.logical_failed_rps[i],
+            s.attempts_rps[i],
+            s.retries_rps[i],
+            s.timeouts_rps[i],
+            s.throttled_rps[i],
+            opt(s.logical_p50_ms[i]),
+            opt(s.logical_p99_ms[i])
+        );
         out.push('\n');
     }
     out
@@ -93,6 +110,43 @@ fn readable(r: &RunResult) -> String {
         ms(l.p999),
         ms(l.max)
     );
+    if s.attempts != s.arrivals
+        || s.logical.arrived != s.arrivals
+        || s.timeouts + s.throttled > 0
+        || s.services.len() > 1
+    {
+        let g = &s.logical;
+        let _ = writeln!(
+            out,
+            "logical    {} arrived, {} succeeded, {} failed, {} in flight | goodput {:.1} req/s | {:.1}% within SLO",
+            g.arrived,
+            g.succeeded,
+            g.failed,
+            g.in_flight,
+            s.goodput_rps,
+            s.within_slo * 100.0
+        );
+        let _ = writeln!(
+            out,
+            "attempts   {} ({} retries, {} timeouts, {} throttled) | amplification {:.2}× | {}",
+            s.attempts,
+            s.retries,
+            s.timeouts,
+            s.throttled,
+            s.amplification,
+            match s.recovered_after_s {
+                Some(t) => format!("recovered {t:.0} s after the trigger"),
+                None => "did not recover".to_string(),
+            }
+        );
+        let _ = writeln!(
+            out,
+            "logical latency p50 {} | p90 {} | p99 {}",
+            ms(g.latency_ms.p50),
+            ms(g.latency_ms.p90),
+            ms(g.latency_ms.p99)
+        );
+    }
     let _ = writeln!(
         out,
         "\n{:<12} {:>5} {:>8} {:>10} {:>11} {:>9}",

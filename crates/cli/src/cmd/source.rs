@@ -17,6 +17,41 @@ pub(crate) struct Source {
     /// Override the scenario's seed.
     #[arg(long)]
     pub(crate) seed: Option<u64>,
+    /// Override any field: `--set client.retries=3`, `--set balancer.policy=random`,
+    /// `--set 'client.backoff={ kind = "exponential", base_ms = 50 }'` (a TOML value;
+    /// a bare word is a string). Repeatable; applied in order after --seed.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub(crate) sets: Vec<String>,
+}
+
+/// Splits `PATH=VALUE` and reads the value as TOML (a bare word is a string).
+pub(crate) fn parse_set(arg: &str) -> Result<(String, serde_json::Value), String> {
+    let (path, text) = arg
+        .split_once('=')
+        .ok_or_else(|| format!("--set {arg}: expected PATH=VALUE, e.g. client.retries=3"))?;
+    let path = path.trim();
+    let text = text.trim();
+    let value = match toml::from_str::<toml::Table>(&format!("v = {text}")) {
+        Ok(mut t) => serde_json::to_value(t.remove("v")).map_err(|e| e.to_string())?,
+        Err(_) => serde_json::Value::String(text.to_string()),
+    };
+    Ok((path.to_string(), value))
+}
+
+/// `scenario` with each `PATH=VALUE` of `sets` applied in order.
+pub(crate) fn apply_sets(
+    scenario: ValidScenario,
+    sets: &[String],
+) -> Result<ValidScenario, String> {
+    let mut s = scenario;
+    for arg in sets {
+        let (path, value) = parse_set(arg)?;
+        s = s
+            .scenario()
+            .with_value(&path, value)
+            .map_err(|e| format!("--set {arg}: {e}"))?;
+    }
+    Ok(s)
 }
 
 impl Source {
@@ -46,13 +81,14 @@ impl Source {
             }
             (None, None) => return Err("give a scenario file or --preset NAME".to_string()),
         };
-        match self.seed {
-            None => Ok(scenario),
+        let scenario = match self.seed {
+            None => scenario,
             Some(seed) => {
                 let mut s = scenario.scenario().clone();
                 s.seed = seed;
-                s.validate().map_err(|e| e.to_string())
+                s.validate().map_err(|e| e.to_string())?
             }
-        }
+        };
+        apply_sets(scenario, &self.sets)
     }
 }

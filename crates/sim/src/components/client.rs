@@ -37,7 +37,8 @@ struct Logical {
     born: f64,
     /// Attempts sent so far.
     attempts: u32,
-    /// The generation of the current attempt; bumped when it ends, so its
+    /// The generation of the current attempt, unique among this client's
+    /// attempts (slots are reused); replaced when the attempt ends, so its
     /// timer and any late reply are recognised as stale.
     generation: u32,
     /// The previous backoff wait in seconds (decorrelated jitter).
@@ -72,6 +73,8 @@ pub(crate) struct Client {
     network: Option<Sampler>,
     rng: RandomStream,
     calls: Slab<Logical>,
+    /// The last generation handed out.
+    generations: u32,
     /// Requests on the wire to the service.
     wire: Slab<Call>,
     warm: f64,
@@ -112,6 +115,7 @@ impl Client {
             network,
             rng,
             calls: Slab::default(),
+            generations: 0,
             wire: Slab::default(),
             warm,
             stats: ClientStats::default(),
@@ -163,11 +167,12 @@ impl Client {
                 return;
             }
         }
+        let generation = self.next_generation();
         let Some(l) = self.calls.get_mut(handle) else {
             return;
         };
         l.attempts += 1;
-        l.generation = l.generation.wrapping_add(1);
+        l.generation = generation;
         let (generation, seed, born) = (l.generation, l.call.seed, l.born);
         if born >= self.warm {
             self.stats.attempts += 1;
@@ -202,6 +207,12 @@ impl Client {
         }
     }
 
+    /// A generation no attempt of this client has had yet.
+    fn next_generation(&mut self) -> u32 {
+        self.generations = self.generations.wrapping_add(1);
+        self.generations
+    }
+
     /// A signal this client scheduled.
     pub(crate) fn handle(&mut self, signal: Signal, ctx: &mut Ctx) {
         match signal {
@@ -216,13 +227,14 @@ impl Client {
                 outcome,
             } => self.settle(call, generation, outcome, ctx),
             Signal::Timeout { call, generation } => {
+                let stale = self.next_generation();
                 let Some(l) = self.calls.get_mut(call) else {
                     return;
                 };
                 if l.generation != generation {
                     return; // that attempt already ended
                 }
-                l.generation = l.generation.wrapping_add(1);
+                l.generation = stale;
                 let born = l.born;
                 if self.measured(born) {
                     self.stats.timeouts += 1;
@@ -264,13 +276,14 @@ impl Client {
 
     /// An outcome reaches the client.
     fn settle(&mut self, handle: u32, generation: u32, outcome: Outcome, ctx: &mut Ctx) {
+        let stale = self.next_generation();
         let Some(l) = self.calls.get_mut(handle) else {
             return;
         };
         if l.generation != generation {
             return; // a late reply to an abandoned attempt
         }
-        l.generation = l.generation.wrapping_add(1);
+        l.generation = stale;
         match outcome {
             Outcome::Ok => {
                 if let Some(t) = &mut self.throttle {

@@ -5,7 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::components::backoff::BackoffPolicy;
 use crate::dist::Distribution;
+use crate::rng::Uniform;
 
 fn enabled() -> bool {
     true
@@ -96,6 +98,15 @@ impl Default for Backoff {
             cap_ms: default_cap_ms(),
             jitter: Jitter::None,
         }
+    }
+}
+
+impl Backoff {
+    /// The wait before retry `n` (the first retry is 0) in seconds, as
+    /// defined above; `previous_s` is the previous wait (decorrelated
+    /// jitter; pass `base_ms / 1000` before the first retry).
+    pub fn wait_s(&self, n: u32, previous_s: f64, rng: &mut impl Uniform) -> f64 {
+        BackoffPolicy::new(self).wait(n, previous_s, rng)
     }
 }
 

@@ -202,3 +202,64 @@ proptest! {
             }
     }
 }
+
+/// A scenario text with a random client, trigger and failure rate.
+fn client_scenario() -> impl Strategy<Value = String> {
+    (
+        any::<u64>(),
+        (5.0..80.0f64, 50.0..400.0f64),
+        (prop::option::of(20.0..500.0f64), 0u32..4),
+        (0usize..3, 0usize..4),
+        (any::<bool>(), any::<bool>(), any::<bool>()),
+        (0.0..0.9f64, 0.0..0.2f64),
+    )
+        .prop_map(
+            |(seed, (rate, spike), (timeout, retries), (kind, jitter), (budget, throttle, net), (p, slow))| {
+                let kind = ["none", "constant", "exponential"][kind];
+                let jitter = ["none", "full", "equal", "decorrelated"][jitter];
+                let mut client = format!(
+                    "[client]\nretries = {retries}\nbackoff = {{ kind = \"{kind}\", base_ms = 20, cap_ms = 500, jitter = \"{jitter}\" }}\n"
+                );
+                if let Some(t) = timeout {
+                    client += &format!("timeout_ms = {t}\n");
+                }
+                if budget {
+                    client += "budget = { ratio = 0.2, capacity = 5 }\n";
+                }
+                if throttle {
+                    client += "throttle = { k = 2, window_s = 5 }\n";
+                }
+                if net {
+                    client += "network_ms = { dist = \"exponential\", mean = 3 }\n";
+                }
+                format!(
+                    "seed = {seed}\nduration_s = 30\nwarmup_s = 2\n[traffic]\nrate_rps = {rate}\n\
+                     [[traffic.changes]]\nat_s = 5\nfor_s = 2\nrate_rps = {spike}\n{client}\
+                     [[servers]]\ncount = 2\nworkers = 2\nqueue_capacity = 20\nslowdown_per_active = {slow}\n\
+                     service_ms = {{ dist = \"exponential\", mean = 15 }}\n\
+                     [[layers]]\nclient = {{ retries = 1, timeout_ms = 100 }}\n\
+                     [[layers.servers]]\ncount = 1\nworkers = 4\nservice_ms = {{ dist = \"exponential\", mean = 5 }}\n\
+                     [[faults]]\nlayer = 1\ngroup = 0\nkind = \"errors\"\nprobability = {p}\nat_s = 10\nfor_s = 10\n"
+                )
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn every_logical_request_ends_exactly_once(text in client_scenario()) {
+        let s = parse(&text, Format::Toml).expect("valid");
+        let r = simulate(&s, Limits::default()).summary;
+        let l = &r.logical;
+        prop_assert_eq!(l.arrived, l.succeeded + l.failed + l.in_flight, "{}", text);
+        // Each logical request's first attempt and each retry decided is
+        // either sent, rejected by the throttle, or still waiting out its
+        // backoff at the end.
+        prop_assert!(r.attempts + r.throttled <= l.arrived + r.retries);
+        prop_assert!(r.attempts + r.throttled + l.in_flight >= l.arrived + r.retries);
+        prop_assert!(r.timeouts <= r.attempts);
+        prop_assert!((0.0..=1.0).contains(&r.within_slo));
+    }
+}
