@@ -5,3 +5,4 @@ pub(crate) mod export;
 pub(crate) mod presets;
 pub(crate) mod run;
 pub(crate) mod source;
+pub(crate) mod sweep;

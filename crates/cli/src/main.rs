@@ -3,6 +3,7 @@
 //! ```text
 //! brownout run FILE [--seed N] [--json | --csv]
 //! brownout run --preset NAME [--seed N] [--json | --csv]
+//! brownout sweep FILE|--preset NAME --param PATH=FROM..TO:STEP [--param …] [--metric PATH] [--json | --csv]
 //! brownout presets
 //! brownout export FILE --chart latency --svg OUT.svg [--png OUT.png] [--csv OUT.csv]
 //! ```
@@ -25,6 +26,8 @@ struct Cli {
 enum Command {
     /// Run a scenario and print a summary (or JSON, or the time series as CSV).
     Run(cmd::run::RunArgs),
+    /// Run a scenario over a grid of parameter values on every core.
+    Sweep(cmd::sweep::SweepArgs),
     /// List the built-in presets.
     Presets,
     /// Draw a chart of a run as SVG or PNG (the site's drawing code), or
@@ -36,6 +39,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => cmd::run::run(&args),
+        Command::Sweep(args) => cmd::sweep::run(&args),
         Command::Presets => cmd::presets::run(),
         Command::Export(args) => cmd::export::run(&args),
     };

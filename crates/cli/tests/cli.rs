@@ -277,3 +277,56 @@ fn an_unknown_policy_in_a_file_names_its_field_and_line() {
         "{err}"
     );
 }
+
+#[test]
+fn sweep_runs_the_product_grid_and_prints_one_row_per_point() {
+    let o = brownout(&[
+        "sweep",
+        "--preset",
+        "retry-storm",
+        "--param",
+        "traffic.rate_rps=10..30:20",
+        "--param",
+        "traffic.changes[0].rate_rps=60..180:120",
+        "--metric",
+        "recovered_after_s",
+        "--csv",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Piped: no progress bar on stderr.
+    assert_eq!(stderr(&o), "");
+    let text = stdout(&o);
+    let rows: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        rows[0],
+        "traffic.rate_rps,traffic.changes[0].rate_rps,recovered_after_s"
+    );
+    assert_eq!(rows.len(), 1 + 4);
+    // Light load with a small spike recovers; 30 req/s with a big one is stuck.
+    assert!(
+        rows[1].starts_with("10,60,") && !rows[1].ends_with(','),
+        "{}",
+        rows[1]
+    );
+    assert_eq!(rows[4], "30,180,");
+    let o = brownout(&[
+        "sweep",
+        "--preset",
+        "mm1",
+        "--param",
+        "traffic.rate_rps=1..2:1",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(v.as_array().map(Vec::len), Some(2));
+    assert_eq!(v[1]["params"]["traffic.rate_rps"], 2);
+    assert!(v[1]["summary"]["latency_ms"]["p99"].is_number());
+    let o = brownout(&[
+        "sweep",
+        "--preset",
+        "mm1",
+        "--param",
+        "servers[0].workers=0..1:1",
+    ]);
+    assert!(stderr(&o).contains("servers[0].workers"), "{}", stderr(&o));
+}

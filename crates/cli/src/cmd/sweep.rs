@@ -1,0 +1,259 @@
+//! `brownout sweep`: run a scenario over a grid of parameter values, on
+//! every core, and print one row (or JSON object) per grid point.
+//!
+//! ```text
+//! brownout sweep --preset retry-storm --param traffic.rate_rps=30..70:10 \
+//!     --param 'traffic.changes[0].rate_rps=100..400:100' --metric recovered_after_s
+//! ```
+
+use std::io::IsTerminal;
+
+use brownout_sim::scenario::{FieldStep, field_steps};
+use brownout_sim::{Limits, ValidScenario, simulate};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use serde_json::{Value, json};
+
+use super::source::Source;
+
+/// Most grid points one sweep runs.
+const MAX_POINTS: usize = 10_000;
+
+/// Arguments of `brownout sweep`.
+#[derive(Debug, Args)]
+pub(crate) struct SweepArgs {
+    #[command(flatten)]
+    source: Source,
+    /// A parameter and its values, `PATH=FROM..TO:STEP` (both ends included).
+    /// Several make the product grid.
+    #[arg(long = "param", value_name = "PATH=FROM..TO:STEP", required = true)]
+    params: Vec<String>,
+    /// Summary paths to report (default: goodput_rps, within_slo,
+    /// amplification, recovered_after_s). Repeatable.
+    #[arg(long = "metric", value_name = "PATH")]
+    metrics: Vec<String>,
+    /// Print a JSON list, one object per grid point with its parameter
+    /// values and its whole summary.
+    #[arg(long, conflicts_with = "csv")]
+    json: bool,
+    /// Print CSV: the parameters, then the metrics.
+    #[arg(long)]
+    csv: bool,
+}
+
+/// One swept parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Param {
+    pub(crate) path: String,
+    pub(crate) values: Vec<f64>,
+}
+
+/// Reads `PATH=FROM..TO:STEP`.
+pub(crate) fn parse_param(arg: &str) -> Result<Param, String> {
+    let usage =
+        || format!("--param {arg}: expected PATH=FROM..TO:STEP, e.g. traffic.rate_rps=10..100:10");
+    let (path, range) = arg.split_once('=').ok_or_else(usage)?;
+    let (span, step) = range.split_once(':').ok_or_else(usage)?;
+    let (from, to) = span.split_once("..").ok_or_else(usage)?;
+    let num = |s: &str| s.trim().parse::<f64>().ok().filter(|v| v.is_finite());
+    let (Some(from), Some(to), Some(step)) = (num(from), num(to), num(step)) else {
+        return Err(usage());
+    };
+    if step <= 0.0 || to < from {
+        return Err(format!(
+            "--param {arg}: needs FROM <= TO and a STEP above 0"
+        ));
+    }
+    let n = ((to - from) / step + 1e-9).floor() as usize + 1;
+    if n > MAX_POINTS {
+        return Err(format!("--param {arg}: {n} values, more than {MAX_POINTS}"));
+    }
+    // Computed from the index, not accumulated, so 0.1 steps stay exact-ish.
+    let values = (0..n).map(|i| from + i as f64 * step).collect();
+    Ok(Param {
+        path: path.trim().to_string(),
+        values,
+    })
+}
+
+/// A JSON number, an integer when the value is whole (for integer fields).
+fn number(v: f64) -> Value {
+    if v.fract() == 0.0 && v.abs() < 9e15 {
+        json!(v as i64)
+    } else {
+        json!(v)
+    }
+}
+
+/// Every combination of the parameters' values, the last varying fastest.
+pub(crate) fn grid(params: &[Param]) -> Vec<Vec<f64>> {
+    params.iter().fold(vec![Vec::new()], |points, p| {
+        points
+            .iter()
+            .flat_map(|point| {
+                p.values.iter().map(move |&v| {
+                    let mut next = point.clone();
+                    next.push(v);
+                    next
+                })
+            })
+            .collect()
+    })
+}
+
+/// The value at a dotted path of a JSON summary.
+fn lookup<'v>(mut v: &'v Value, path: &str) -> Option<&'v Value> {
+    for step in field_steps(path) {
+        v = match step {
+            FieldStep::Key(k) => v.get(k)?,
+            FieldStep::Index(i) => v.get(i)?,
+        };
+    }
+    Some(v)
+}
+
+/// The scenario at one grid point.
+fn at_point(
+    base: &ValidScenario,
+    params: &[Param],
+    point: &[f64],
+) -> Result<ValidScenario, String> {
+    let mut s = base.clone();
+    for (p, &v) in params.iter().zip(point) {
+        s = s
+            .scenario()
+            .with_value(&p.path, number(v))
+            .map_err(|e| format!("--param {}={v}: {e}", p.path))?;
+    }
+    Ok(s)
+}
+
+/// Runs the sweep and formats it.
+pub(crate) fn run(args: &SweepArgs) -> Result<String, String> {
+    let base = args.source.load()?;
+    let params: Vec<Param> = args
+        .params
+        .iter()
+        .map(|p| parse_param(p))
+        .collect::<Result<_, _>>()?;
+    let points = grid(&params);
+    if points.len() > MAX_POINTS {
+        return Err(format!(
+            "the grid has {} points, more than {MAX_POINTS}",
+            points.len()
+        ));
+    }
+    // Every point is checked before any runs, so a bad value fails fast.
+    let scenarios: Vec<ValidScenario> = points
+        .iter()
+        .map(|p| at_point(&base, &params, p))
+        .collect::<Result<_, _>>()?;
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = ProgressBar::new(points.len() as u64);
+        if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} points, {eta} left") {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let summaries: Vec<Value> = scenarios
+        .par_iter()
+        .map(|s| {
+            let r = simulate(s, Limits::default());
+            bar.inc(1);
+            serde_json::to_value(&r.summary).unwrap_or(Value::Null)
+        })
+        .collect();
+    bar.finish_and_clear();
+    if args.json {
+        let list: Vec<Value> = points
+            .iter()
+            .zip(summaries)
+            .map(|(point, summary)| {
+                let values: serde_json::Map<String, Value> = params
+                    .iter()
+                    .zip(point)
+                    .map(|(p, &v)| (p.path.clone(), number(v)))
+                    .collect();
+                json!({ "params": values, "summary": summary })
+            })
+            .collect();
+        let mut text = serde_json::to_string_pretty(&list).map_err(|e| e.to_string())?;
+        text.push('\n');
+        return Ok(text);
+    }
+    let metrics: Vec<String> = if args.metrics.is_empty() {
+        [
+            "goodput_rps",
+            "within_slo",
+            "amplification",
+            "recovered_after_s",
+        ]
+        .map(String::from)
+        .to_vec()
+    } else {
+        args.metrics.clone()
+    };
+    for m in &metrics {
+        if summaries.first().is_some_and(|s| lookup(s, m).is_none()) {
+            return Err(format!("--metric {m}: no such value in the run summary"));
+        }
+    }
+    let cell = |v: Option<&Value>| match v {
+        Some(Value::Null) | None => String::new(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(other) => other.to_string(),
+    };
+    let sep = if args.csv { "," } else { "\t" };
+    let mut out = params
+        .iter()
+        .map(|p| p.path.as_str())
+        .chain(metrics.iter().map(String::as_str))
+        .collect::<Vec<_>>()
+        .join(sep);
+    out.push('\n');
+    for (point, summary) in points.iter().zip(&summaries) {
+        let row: Vec<String> = point
+            .iter()
+            .map(|&v| number(v).to_string())
+            .chain(metrics.iter().map(|m| cell(lookup(summary, m))))
+            .collect();
+        out.push_str(&row.join(sep));
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_range_includes_both_ends() {
+        let p = parse_param("traffic.rate_rps=30..70:10").expect("valid");
+        assert_eq!(p.path, "traffic.rate_rps");
+        assert_eq!(p.values, vec![30.0, 40.0, 50.0, 60.0, 70.0]);
+        let p = parse_param("x=0..1:0.25").expect("valid");
+        assert_eq!(p.values, vec![0.0, 0.25, 0.5, 0.75, 1.0]);
+    }
+
+    #[test]
+    fn bad_ranges_say_what_is_expected() {
+        for bad in ["x", "x=1..2", "x=a..2:1", "x=2..1:1", "x=0..1:0"] {
+            let e = parse_param(bad).expect_err("refused");
+            assert!(e.contains("--param"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn several_parameters_make_the_product_grid() {
+        let a = parse_param("a=1..2:1").expect("valid");
+        let b = parse_param("b=10..30:10").expect("valid");
+        let g = grid(&[a, b]);
+        assert_eq!(g.len(), 6);
+        assert_eq!(g[0], vec![1.0, 10.0]);
+        assert_eq!(g[5], vec![2.0, 30.0]);
+    }
+}
