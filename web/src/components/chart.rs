@@ -2,8 +2,8 @@
 //! PNG / SVG / CSV downloads. It redraws only when its data, cursor, size
 //! or theme change, never per animation frame.
 
+use brownout_charts::ChartKind;
 use brownout_charts::{ChartData, ChartOptions, Run, Theme};
-use brownout_content::widget::ChartKind;
 use gloo::events::EventListener;
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;

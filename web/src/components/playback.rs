@@ -24,6 +24,8 @@ pub struct PlaybackProps {
     pub labels: (String, String),
     /// Bucket width in seconds: one step.
     pub step: f64,
+    /// Metric paths of the stat rows.
+    pub stats: Vec<String>,
     /// The time to mark on the charts: `Some` when paused mid-run, `None`
     /// while playing or at the end.
     pub oncursor: Callback<Option<f64>>,
@@ -124,7 +126,7 @@ pub fn Playback(p: &PlaybackProps) -> Html {
             <div class={classes!("sides", (sides == 2).then_some("compare"))}>
                 { for (0..sides).map(|side| html! {
                     <div class="side">
-                        <Stats label={label(side)} runs={p.runs.clone()} {side} />
+                        <Stats label={label(side)} runs={p.runs.clone()} {side} stats={p.stats.clone()} />
                         <div class="flow-wrap" tabindex="0" role="group" aria-label="Flow diagram; scrolls sideways on narrow screens">
                             <Flow runs={p.runs.clone()} {side} cursor={now} reduced_motion={reduced} />
                         </div>

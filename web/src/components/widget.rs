@@ -54,6 +54,7 @@ pub fn WidgetView(p: &WidgetProps) -> Html {
         WidgetSpec::from_json(s)
             .and_then(|w| w.resolve())
             .map(Rc::new)
+            .map_err(|e| e.to_string())
     });
     match &*resolved {
         Ok(w) => html! { <LiveWidget widget={WidgetRef(w.clone())} props={p.clone()} /> },
@@ -227,9 +228,9 @@ fn LiveWidget(lp: &LiveProps) -> Html {
                 <>
                     <Notice kind="info" messages={r.notices.clone()} />
                     <Playback id={id.clone()} runs={(*runs).clone()} labels={(a_label.clone(), b_label.clone())}
-                        step={w.base.scenario().metrics.bucket_s} oncursor={on_cursor} />
+                        step={w.base.scenario().metrics.bucket_s} stats={w.spec.stats.clone()} oncursor={on_cursor} />
                     <div class="charts">
-                        { for w.spec.charts.iter().map(|&kind| html! {
+                        { for w.charts.iter().map(|&kind| html! {
                             <ChartView {kind} runs={(*runs).clone()} labels={(a_label.clone(), b_label.clone())}
                                 cursor={*chart_cursor} file_stem={file_stem.clone()} />
                         }) }
@@ -240,7 +241,7 @@ fn LiveWidget(lp: &LiveProps) -> Html {
     };
     html! {
         <section class="widget" id={format!("widget-{}", p.index)} aria-label={format!("Simulation {}: {}", p.index + 1, w.preset.name)}>
-            <Notice kind="warning" messages={init.1.clone()} />
+            <Notice kind="warning" messages={init.1.iter().map(ToString::to_string).collect::<Vec<_>>()} />
             <div class="widget-controls">
                 <Knobs id={id.clone()} knobs={shown} {values} onchange={on_knob} />
                 if let Some((k, _)) = &w.compare {

@@ -56,7 +56,7 @@ pub fn ArticlePage(props: &ArticleProps) -> Html {
     let specs = article.widget_json.clone();
     let document = match article.document() {
         Ok(d) => d,
-        Err(e) => return html! { <Notice kind="error" messages={vec![e]} /> },
+        Err(e) => return html! { <Notice kind="error" messages={vec![e.to_string()]} /> },
     };
     let body = markdown::render(&document, &article.slug, &mut |index| {
         html! {

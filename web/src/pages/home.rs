@@ -14,7 +14,7 @@ pub fn HomePage() -> Html {
     });
     let list = match brownout_content::articles() {
         Ok(list) => list,
-        Err(e) => return html! { <Notice kind="error" messages={vec![e]} /> },
+        Err(e) => return html! { <Notice kind="error" messages={vec![e.to_string()]} /> },
     };
     html! {
         <section class="home">

@@ -2,6 +2,8 @@
 
 use std::fmt::Write as _;
 
+use brownout_charts::format::ms;
+use brownout_charts::series_csv;
 use brownout_sim::{Limits, RunResult, simulate};
 use clap::Args;
 
@@ -33,36 +35,6 @@ pub(crate) fn run(args: &RunArgs) -> Result<String, String> {
     } else {
         Ok(readable(&result))
     }
-}
-
-/// The time series as CSV: one row per bucket, one queue column per server.
-pub(crate) fn series_csv(r: &RunResult) -> String {
-    let s = &r.series;
-    let mut out =
-        String::from("t_s,arrivals_rps,throughput_rps,rejected_rps,failed_rps,p50_ms,p99_ms");
-    for server in &r.summary.servers {
-        let _ = write!(out, ",queue_{}_{}", server.name, server.index);
-    }
-    out.push('\n');
-    let opt = |v: Option<f64>| v.map_or_else(String::new, |x| x.to_string());
-    for i in 0..s.t_s.len() {
-        let _ = write!(
-            out,
-            "{},{},{},{},{},{},{}",
-            s.t_s[i],
-            s.arrivals_rps[i],
-            s.throughput_rps[i],
-            s.rejected_rps[i],
-            s.failed_rps[i],
-            opt(s.p50_ms[i]),
-            opt(s.p99_ms[i])
-        );
-        for q in &s.queue {
-            let _ = write!(out, ",{}", q[i]);
-        }
-        out.push('\n');
-    }
-    out
 }
 
 fn readable(r: &RunResult) -> String {
@@ -111,13 +83,4 @@ fn readable(r: &RunResult) -> String {
         );
     }
     out
-}
-
-/// Milliseconds as a person reads them: 12.3 ms, 4.56 s.
-fn ms(v: f64) -> String {
-    if v >= 1000.0 {
-        format!("{:.2} s", v / 1000.0)
-    } else {
-        format!("{v:.1} ms")
-    }
 }
