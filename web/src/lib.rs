@@ -7,13 +7,17 @@
 //! ```
 //! Components render; the engine and all logic that can be tested natively
 //! live in brownout-sim, brownout-content and the pure modules here
-//! (`route`, `runs`, `markdown`).
+//! (`route`, `params`, `links`, `hooks::widget_model`, `runs`, `markdown`);
+//! `hooks::use_widget` holds a widget's state for its component.
 
 pub mod browser;
 pub mod components;
+pub mod hooks;
+pub mod links;
 pub mod markdown;
 pub mod pages;
 pub mod panic;
+pub mod params;
 pub mod route;
 pub mod runs;
 

@@ -228,7 +228,6 @@ impl Widget {
                     },
                     None => errors.push(ContentError::NoCompare),
                 },
-                "show" | "height" | "embed" => {}
                 path => match self.knobs.iter().find(|k| k.path == path) {
                     Some(k) => match k.parse_value(raw) {
                         Ok(v) => {

@@ -7,6 +7,8 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::browser;
+use crate::links::iframe_snippet;
+use crate::params::HEIGHTS;
 
 /// Properties of [`SharePanel`].
 #[derive(Properties, PartialEq)]
@@ -25,27 +27,6 @@ pub struct ShareProps {
     pub file_stem: String,
     /// Title for the iframe.
     pub title: String,
-}
-
-/// The snippet for an iframe showing `src` with the chosen knobs.
-pub(crate) fn iframe_snippet(
-    src: &str,
-    shown: &[String],
-    all: usize,
-    height: u32,
-    title: &str,
-) -> String {
-    let mut url = src.to_string();
-    let sep = if url.contains('?') { '&' } else { '?' };
-    url.push_str(&format!("{sep}height={height}"));
-    if shown.len() < all {
-        url.push_str(&format!("&show={}", shown.join(",")));
-    }
-    let title = title.replace('"', "&quot;").replace('<', "&lt;");
-    format!(
-        "<iframe src=\"{}\" title=\"{title}\" width=\"100%\" height=\"{height}\" style=\"border:0\" loading=\"lazy\"></iframe>",
-        url.replace('"', "%22")
-    )
 }
 
 /// Share, embed and export buttons.
@@ -90,7 +71,7 @@ pub fn SharePanel(p: &ShareProps) -> Html {
         Callback::from(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
             if let Ok(h) = input.value().parse::<u32>() {
-                height.set(h.clamp(200, 4000));
+                height.set(h.clamp(*HEIGHTS.start(), *HEIGHTS.end()));
             }
         })
     };
