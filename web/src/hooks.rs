@@ -3,6 +3,6 @@
 //! them for a component (`use_widget`).
 
 mod use_widget;
-pub mod widget_model;
+pub(crate) mod widget_model;
 
-pub use use_widget::{WidgetHandle, use_widget};
+pub(crate) use use_widget::use_widget;

@@ -10,16 +10,16 @@
 //! (`route`, `params`, `links`, `hooks::widget_model`, `runs`, `markdown`);
 //! `hooks::use_widget` holds a widget's state for its component.
 
-pub mod browser;
+mod browser;
 pub mod components;
-pub mod hooks;
-pub mod links;
-pub mod markdown;
-pub mod pages;
-pub mod panic;
-pub mod params;
-pub mod route;
-pub mod runs;
+mod hooks;
+mod links;
+mod markdown;
+mod pages;
+mod panic;
+mod params;
+mod route;
+mod runs;
 
 mod app;
 

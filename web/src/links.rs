@@ -16,25 +16,25 @@ use crate::route::{Route, href};
 /// Where a widget stands: its article, its index there, and whether it is
 /// shown alone in an iframe.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Place {
+pub(crate) struct Place {
     /// File stem of the article.
-    pub slug: String,
+    pub(crate) slug: String,
     /// Index of the widget in the article, from 0.
-    pub index: usize,
+    pub(crate) index: usize,
     /// Shown alone on the embed route.
-    pub embed: bool,
+    pub(crate) embed: bool,
 }
 
 impl Place {
     /// The prefix of this widget's parameters on an article page: `w0.`.
-    pub fn prefix(&self) -> String {
+    pub(crate) fn prefix(&self) -> String {
         format!("w{}.", self.index)
     }
 }
 
 /// The article scrolled to this widget, with `state` (the widget's own
 /// query pairs, unprefixed); `base` is the page URL before the hash.
-pub fn share_link(base: &str, place: &Place, state: &[(String, String)]) -> String {
+pub(crate) fn share_link(base: &str, place: &Place, state: &[(String, String)]) -> String {
     let prefixed: Vec<(String, String)> = state
         .iter()
         .map(|(k, v)| (format!("{}{k}", place.prefix()), v.clone()))
@@ -47,7 +47,7 @@ pub fn share_link(base: &str, place: &Place, state: &[(String, String)]) -> Stri
 }
 
 /// The embed route of this widget with `state`.
-pub fn embed_src(base: &str, place: &Place, state: &[(String, String)]) -> String {
+pub(crate) fn embed_src(base: &str, place: &Place, state: &[(String, String)]) -> String {
     let route = Route::Embed {
         slug: place.slug.clone(),
         widget: place.index,
@@ -57,7 +57,13 @@ pub fn embed_src(base: &str, place: &Place, state: &[(String, String)]) -> Strin
 
 /// The snippet for an iframe showing `src` with the knobs `shown` (of
 /// `all`), `height` CSS pixels high. Attribute values are escaped.
-pub fn iframe_snippet(src: &str, shown: &[String], all: usize, height: u32, title: &str) -> String {
+pub(crate) fn iframe_snippet(
+    src: &str,
+    shown: &[String],
+    all: usize,
+    height: u32,
+    title: &str,
+) -> String {
     let mut url = src.to_string();
     let sep = if url.contains('?') { '&' } else { '?' };
     url.push_str(&format!("{sep}height={height}"));
@@ -72,18 +78,18 @@ pub fn iframe_snippet(src: &str, shown: &[String], all: usize, height: u32, titl
 }
 
 /// Base of the file names a widget downloads: `brownout-round-robin-2am`.
-pub fn file_stem(preset: &str) -> String {
+pub(crate) fn file_stem(preset: &str) -> String {
     format!("brownout-{preset}")
 }
 
 /// The command that reruns an exported scenario file.
-pub fn cli_command(file_stem: &str) -> String {
+pub(crate) fn cli_command(file_stem: &str) -> String {
     format!("brownout run {file_stem}.toml")
 }
 
 /// The scenario as a TOML file for the CLI, headed by where it came from
 /// and the command that reproduces it.
-pub fn scenario_toml(preset: &str, scenario: &Scenario) -> String {
+pub(crate) fn scenario_toml(preset: &str, scenario: &Scenario) -> String {
     format!(
         "# Exported from Brownout ({preset}); reproduce with: {}\n{}",
         cli_command(&file_stem(preset)),

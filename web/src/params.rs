@@ -9,22 +9,22 @@
 //! ```
 
 /// Parameters of an embed that are not widget state.
-pub const EMBED_KEYS: [&str; 2] = ["show", "height"];
+pub(crate) const EMBED_KEYS: [&str; 2] = ["show", "height"];
 
 /// Smallest and largest embed height, in CSS pixels.
-pub const HEIGHTS: std::ops::RangeInclusive<u32> = 200..=4000;
+pub(crate) const HEIGHTS: std::ops::RangeInclusive<u32> = 200..=4000;
 
 /// How an embedded widget is framed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct EmbedOptions {
+pub(crate) struct EmbedOptions {
     /// The knobs to show, in the order asked (all of them when `None`).
-    pub show: Option<Vec<String>>,
+    pub(crate) show: Option<Vec<String>>,
     /// Height of the frame in CSS pixels.
-    pub height: Option<u32>,
+    pub(crate) height: Option<u32>,
 }
 
 /// The widget-state pairs of `query`: everything but the embed options.
-pub fn state_pairs(query: &[(String, String)]) -> Vec<(String, String)> {
+pub(crate) fn state_pairs(query: &[(String, String)]) -> Vec<(String, String)> {
     query
         .iter()
         .filter(|(k, _)| !EMBED_KEYS.contains(&k.as_str()))
@@ -35,7 +35,10 @@ pub fn state_pairs(query: &[(String, String)]) -> Vec<(String, String)> {
 /// The embed options of `query` for a widget with knobs `knobs`, and a
 /// note for each bad one (an unknown knob in `show`, a height out of range).
 /// Only knobs the widget has are shown; none of them valid means all.
-pub fn embed_options(query: &[(String, String)], knobs: &[String]) -> (EmbedOptions, Vec<String>) {
+pub(crate) fn embed_options(
+    query: &[(String, String)],
+    knobs: &[String],
+) -> (EmbedOptions, Vec<String>) {
     let param = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v);
     let mut notes = Vec::new();
     let show = param("show").and_then(|raw| {

@@ -15,35 +15,35 @@ use brownout_sim::{Limits, RunResult, ValidScenario, simulate};
 
 /// Most events one side may simulate per interaction (about 100 ms of work
 /// in the browser); beyond it the run stops and says so.
-pub const EVENT_BUDGET: u64 = 1_500_000;
+pub(crate) const EVENT_BUDGET: u64 = 1_500_000;
 
 /// The results a widget draws.
 #[derive(Debug, PartialEq)]
-pub struct Runs {
+pub(crate) struct Runs {
     /// The reader's configuration.
-    pub a: RunResult,
+    pub(crate) a: RunResult,
     /// Compare mode's second configuration.
-    pub b: Option<RunResult>,
+    pub(crate) b: Option<RunResult>,
     /// Notices for the reader (a run cut short).
-    pub notices: Vec<String>,
+    pub(crate) notices: Vec<String>,
 }
 
 /// The simulations of one interaction: the scenario of each side and the
 /// budget.
 #[derive(Clone, Debug)]
-pub struct Job {
+pub(crate) struct Job {
     /// Side A's scenario.
-    pub a: ValidScenario,
+    pub(crate) a: ValidScenario,
     /// Side B's, in compare mode.
-    pub b: Option<ValidScenario>,
+    pub(crate) b: Option<ValidScenario>,
     /// The event budget of each side.
-    pub limits: Limits,
+    pub(crate) limits: Limits,
 }
 
 impl Job {
     /// The job for `state` of `widget`; an error says why the scenario
     /// cannot run.
-    pub fn new(widget: &Widget, state: &WidgetState) -> Result<Job, String> {
+    pub(crate) fn new(widget: &Widget, state: &WidgetState) -> Result<Job, String> {
         let a = widget.scenario(state, Side::A).map_err(|e| e.to_string())?;
         let b = match state.compare {
             Some(_) => Some(widget.scenario(state, Side::B).map_err(|e| e.to_string())?),
@@ -60,7 +60,7 @@ impl Job {
 }
 
 /// Simulates both sides of `job`.
-pub fn run_job(job: &Job) -> Runs {
+pub(crate) fn run_job(job: &Job) -> Runs {
     let a = simulate(&job.a, job.limits);
     let b = job.b.as_ref().map(|b| simulate(b, job.limits));
     let mut notices = Vec::new();
@@ -77,7 +77,7 @@ pub fn run_job(job: &Job) -> Runs {
 }
 
 /// Somewhere to run jobs.
-pub trait Runner {
+pub(crate) trait Runner {
     /// Runs `job` and calls `done` with its results: before returning
     /// ([`InlineRunner`]) or later (a runner in a Web Worker).
     fn start(&self, job: Job, done: Box<dyn FnOnce(Runs)>);
@@ -85,7 +85,7 @@ pub trait Runner {
 
 /// Runs jobs at once, on the calling thread.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct InlineRunner;
+pub(crate) struct InlineRunner;
 
 impl Runner for InlineRunner {
     fn start(&self, job: Job, done: Box<dyn FnOnce(Runs)>) {
@@ -95,14 +95,15 @@ impl Runner for InlineRunner {
 
 /// Runs both sides of `state` now; an error says why the scenario cannot
 /// run.
-pub fn run(widget: &Widget, state: &WidgetState) -> Result<Runs, String> {
+#[cfg(test)]
+fn run(widget: &Widget, state: &WidgetState) -> Result<Runs, String> {
     Job::new(widget, state).map(|job| run_job(&job))
 }
 
 /// Shared runs, compared by identity: props holding it do not compare
 /// whole time series on every render.
 #[derive(Clone, Debug)]
-pub struct RunsRef(pub std::rc::Rc<Result<Runs, String>>);
+pub(crate) struct RunsRef(pub std::rc::Rc<Result<Runs, String>>);
 
 impl PartialEq for RunsRef {
     fn eq(&self, other: &Self) -> bool {
@@ -112,7 +113,7 @@ impl PartialEq for RunsRef {
 
 impl Runs {
     /// Side `i` of the runs: 0 is A, 1 is B in compare mode.
-    pub fn side(&self, i: usize) -> Option<&RunResult> {
+    pub(crate) fn side(&self, i: usize) -> Option<&RunResult> {
         match i {
             0 => Some(&self.a),
             1 => self.b.as_ref(),

@@ -82,7 +82,7 @@ pub enum KnobKind {
 }
 
 /// Human labels of the balancer policies.
-pub fn policy_label(p: Policy) -> &'static str {
+fn policy_label(p: Policy) -> &'static str {
     match p {
         Policy::RoundRobin => "Round robin",
         Policy::WeightedRoundRobin => "Weighted round robin",

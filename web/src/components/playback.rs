@@ -15,20 +15,20 @@ use crate::runs::RunsRef;
 
 /// Properties of [`Playback`].
 #[derive(Properties, PartialEq)]
-pub struct PlaybackProps {
+pub(crate) struct PlaybackProps {
     /// Id prefix, unique on the page.
-    pub id: String,
+    pub(crate) id: String,
     /// The runs shown.
-    pub runs: RunsRef,
+    pub(crate) runs: RunsRef,
     /// Names of side A and side B.
-    pub labels: (String, String),
+    pub(crate) labels: (String, String),
     /// Bucket width in seconds: one step.
-    pub step: f64,
+    pub(crate) step: f64,
     /// Metric paths of the stat rows.
-    pub stats: Vec<String>,
+    pub(crate) stats: Vec<String>,
     /// The time to mark on the charts: `Some` when paused mid-run, `None`
     /// while playing or at the end.
-    pub oncursor: Callback<Option<f64>>,
+    pub(crate) oncursor: Callback<Option<f64>>,
 }
 
 /// The player's clock: last frame time, position, and the pending frame
@@ -41,7 +41,7 @@ struct Clock {
 
 /// Player, numbers and flow diagrams.
 #[component]
-pub fn Playback(p: &PlaybackProps) -> Html {
+pub(crate) fn Playback(p: &PlaybackProps) -> Html {
     let Ok(runs) = p.runs.0.as_ref() else {
         return Html::default();
     };

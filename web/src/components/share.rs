@@ -12,26 +12,26 @@ use crate::params::HEIGHTS;
 
 /// Properties of [`SharePanel`].
 #[derive(Properties, PartialEq)]
-pub struct ShareProps {
+pub(crate) struct ShareProps {
     /// Id prefix, unique on the page.
-    pub id: String,
+    pub(crate) id: String,
     /// Full URL of the article with this widget's state.
-    pub link: String,
+    pub(crate) link: String,
     /// Full URL of the embed route with this widget's state.
-    pub embed_src: String,
+    pub(crate) embed_src: String,
     /// `(path, label)` of the widget's knobs.
-    pub knobs: Vec<(String, String)>,
+    pub(crate) knobs: Vec<(String, String)>,
     /// The scenario being run, as TOML.
-    pub toml: String,
+    pub(crate) toml: String,
     /// Base of download file names.
-    pub file_stem: String,
+    pub(crate) file_stem: String,
     /// Title for the iframe.
-    pub title: String,
+    pub(crate) title: String,
 }
 
 /// Share, embed and export buttons.
 #[component]
-pub fn SharePanel(p: &ShareProps) -> Html {
+pub(crate) fn SharePanel(p: &ShareProps) -> Html {
     let status = use_state(String::new);
     let open = use_state(|| false);
     let shown = use_state(|| p.knobs.iter().map(|k| k.0.clone()).collect::<BTreeSet<_>>());

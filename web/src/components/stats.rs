@@ -8,20 +8,20 @@ use crate::runs::RunsRef;
 
 /// Properties of [`Stats`].
 #[derive(Properties, PartialEq)]
-pub struct StatsProps {
+pub(crate) struct StatsProps {
     /// Heading of the column (the configuration's name).
-    pub label: String,
+    pub(crate) label: String,
     /// The runs, shared with the rest of the widget.
-    pub runs: RunsRef,
+    pub(crate) runs: RunsRef,
     /// Which side's totals: 0 for A, 1 for B.
-    pub side: usize,
+    pub(crate) side: usize,
     /// Metric paths of the rows, in order (checked when the widget resolved).
-    pub stats: Vec<String>,
+    pub(crate) stats: Vec<String>,
 }
 
 /// One row per metric.
 #[component]
-pub fn Stats(props: &StatsProps) -> Html {
+pub(crate) fn Stats(props: &StatsProps) -> Html {
     let Some(run) = props
         .runs
         .0

@@ -17,17 +17,17 @@ use crate::route::{href, parse_hash};
 use crate::runs::{InlineRunner, Job, Runner, Runs, RunsRef};
 
 /// What [`use_widget`] gives the component.
-pub struct WidgetHandle {
+pub(crate) struct WidgetHandle {
     /// The current state.
-    pub state: WidgetState,
+    pub(crate) state: WidgetState,
     /// Why link parameters were ignored, for a note.
-    pub notes: Rc<Vec<String>>,
+    pub(crate) notes: Rc<Vec<String>>,
     /// The runs of the current state.
-    pub runs: RunsRef,
+    pub(crate) runs: RunsRef,
     /// Applies an action to the state.
-    pub dispatch: Callback<Action>,
+    pub(crate) dispatch: Callback<Action>,
     /// Draws a new seed and applies it.
-    pub new_seed: Callback<()>,
+    pub(crate) new_seed: Callback<()>,
 }
 
 /// Runs `job` on `runner`; with [`InlineRunner`] the results are there when
@@ -44,7 +44,11 @@ fn start(runner: &impl Runner, job: Result<Job, String>) -> Result<Runs, String>
 /// State, runs and URL sync of `widget` standing at `place`, started from
 /// its link parameters `query` (unprefixed; embed options are skipped).
 #[hook]
-pub fn use_widget(widget: Rc<Widget>, place: Place, query: Vec<(String, String)>) -> WidgetHandle {
+pub(crate) fn use_widget(
+    widget: Rc<Widget>,
+    place: Place,
+    query: Vec<(String, String)>,
+) -> WidgetHandle {
     let init = {
         let w = widget.clone();
         use_memo((), move |_| {

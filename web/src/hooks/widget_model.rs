@@ -15,7 +15,7 @@ use crate::params::EMBED_KEYS;
 
 /// What a reader does to a widget.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Action {
+pub(crate) enum Action {
     /// Moves the knob at a path to a value.
     SetKnob(String, Value),
     /// Sets compare mode's side-B value.
@@ -29,7 +29,7 @@ pub enum Action {
 }
 
 /// `state` after `action`.
-pub fn apply(widget: &Widget, state: &WidgetState, action: Action) -> WidgetState {
+pub(crate) fn apply(widget: &Widget, state: &WidgetState, action: Action) -> WidgetState {
     let mut next = state.clone();
     match action {
         Action::SetKnob(path, v) => {
@@ -50,7 +50,7 @@ pub fn apply(widget: &Widget, state: &WidgetState, action: Action) -> WidgetStat
 
 /// A seed for "New seed" from the browser's (or the OS's) random source,
 /// below a billion so it reads easily; `current + 1` if there is none.
-pub fn fresh_seed(current: u64) -> u64 {
+pub(crate) fn fresh_seed(current: u64) -> u64 {
     getrandom::u64().map_or(current.wrapping_add(1), |r| r % 1_000_000_000)
 }
 
@@ -82,7 +82,7 @@ fn value_label(widget: &Widget, v: &Value) -> String {
 }
 
 /// Names of side A and side B (empty without compare mode).
-pub fn side_labels(widget: &Widget, state: &WidgetState) -> (String, String) {
+pub(crate) fn side_labels(widget: &Widget, state: &WidgetState) -> (String, String) {
     let a = widget.compare.as_ref().map_or_else(String::new, |(k, _)| {
         value_label(widget, &widget.value(state, &k.path))
     });
@@ -94,7 +94,7 @@ pub fn side_labels(widget: &Widget, state: &WidgetState) -> (String, String) {
 }
 
 /// The knobs shown (those in `show`, or all) with their values in `state`.
-pub fn controls(
+pub(crate) fn controls(
     widget: &Widget,
     state: &WidgetState,
     show: Option<&[String]>,
@@ -108,7 +108,7 @@ pub fn controls(
 }
 
 /// Compare mode's side-B control: the compare knob, labelled as side B.
-pub fn compare_control(widget: &Widget) -> Option<Knob> {
+pub(crate) fn compare_control(widget: &Widget) -> Option<Knob> {
     widget.compare.as_ref().map(|(k, _)| Knob {
         label: format!("{} (side B)", k.label),
         ..k.clone()
@@ -117,7 +117,7 @@ pub fn compare_control(widget: &Widget) -> Option<Knob> {
 
 /// The URL query with this widget's parameters replaced by `state`'s: on
 /// an article page its `wN.` keys, on an embed all but the frame options.
-pub fn synced_query(
+pub(crate) fn synced_query(
     widget: &Widget,
     place: &Place,
     mut query: Vec<(String, String)>,
@@ -137,19 +137,24 @@ pub fn synced_query(
 
 /// What the share panel offers for `state`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Links {
+pub(crate) struct Links {
     /// The article at this widget, with its state.
-    pub share: String,
+    pub(crate) share: String,
     /// The embed route with its state.
-    pub embed_src: String,
+    pub(crate) embed_src: String,
     /// Side A's scenario as TOML for the CLI (empty if it cannot run).
-    pub toml: String,
+    pub(crate) toml: String,
     /// Base of download file names.
-    pub file_stem: String,
+    pub(crate) file_stem: String,
 }
 
 /// The links for `state`; `base` is the page URL before the hash.
-pub fn widget_links(widget: &Widget, place: &Place, state: &WidgetState, base: &str) -> Links {
+pub(crate) fn widget_links(
+    widget: &Widget,
+    place: &Place,
+    state: &WidgetState,
+    base: &str,
+) -> Links {
     let own = widget.state_to_query(state);
     let toml = widget
         .scenario(state, Side::A)

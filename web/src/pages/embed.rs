@@ -12,18 +12,18 @@ use crate::route::{Route, href};
 
 /// Properties of [`EmbedPage`].
 #[derive(Properties, PartialEq)]
-pub struct EmbedProps {
+pub(crate) struct EmbedProps {
     /// The article's file stem.
-    pub slug: String,
+    pub(crate) slug: String,
     /// Index of the widget in the article.
-    pub widget: usize,
+    pub(crate) widget: usize,
     /// The widget's state, plus `show` (knobs to show) and `height`.
-    pub query: Vec<(String, String)>,
+    pub(crate) query: Vec<(String, String)>,
 }
 
 /// One widget of an article, sized to its frame.
 #[component]
-pub fn EmbedPage(props: &EmbedProps) -> Html {
+pub(crate) fn EmbedPage(props: &EmbedProps) -> Html {
     let articles = brownout_content::articles().unwrap_or_default();
     let Some(article) = articles.iter().find(|a| a.slug == props.slug) else {
         let names: Vec<String> = articles.iter().map(|a| a.slug.clone()).collect();

@@ -8,7 +8,7 @@ use crate::route::{Route, href};
 
 /// Lists the articles.
 #[component]
-pub fn HomePage() -> Html {
+pub(crate) fn HomePage() -> Html {
     use_effect_with((), |_| {
         browser::set_title("Brownout: how distributed systems fail")
     });
