@@ -61,6 +61,11 @@ pub fn amount(v: f64) -> String {
     }
 }
 
+/// A rate of requests per second with one decimal: `127.9 req/s`.
+pub fn rate(rps: f64) -> String {
+    format!("{rps:.1} req/s")
+}
+
 /// A fraction from 0 to 1 as a whole percentage: `93%`.
 pub fn pct(fraction: f64) -> String {
     format!("{:.0}%", fraction * 100.0)
@@ -115,6 +120,13 @@ mod tests {
         assert_eq!(ms(1500.0), "1.5 s");
         assert_eq!(ms(31_000.0), "31 s");
         assert_eq!(ms(720_000.0), "12 min");
+    }
+
+    #[test]
+    fn fifteen_thousand_milliseconds_read_15_s_and_rates_keep_one_decimal() {
+        assert_eq!(ms(15_000.0), "15 s");
+        assert_eq!(rate(127.94), "127.9 req/s");
+        assert_eq!(trim(0.8, 4), "0.8");
     }
 
     #[test]

@@ -171,10 +171,9 @@ pub fn number(v: f64) -> Value {
     }
 }
 
-/// A number without trailing zeros.
+/// A number without trailing zeros (at most 4 decimals).
 pub fn fmt_num(v: f64) -> String {
-    let s = format!("{v:.4}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
+    brownout_charts::format::trim(v, 4)
 }
 
 fn default_knob(s: &Scenario, path: &str, current: &Value) -> Result<Knob, ContentError> {

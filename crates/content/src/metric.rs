@@ -36,7 +36,7 @@ impl Format {
     pub fn text(self, value: f64) -> String {
         match self {
             Format::Latency => format::ms(value),
-            Format::Rate => format!("{value:.1} req/s"),
+            Format::Rate => format::rate(value),
             Format::Count => format::count(value.round().max(0.0) as u64),
             Format::Amount => format::amount(value),
             Format::Percent => format::pct(value),
@@ -397,6 +397,20 @@ mod tests {
     fn an_unknown_path_is_no_metric() {
         assert_eq!(metric("latency_ms.p42"), None);
         assert_eq!(metric("servers[x].utilization"), None);
+    }
+
+    #[test]
+    fn every_metric_reads_a_number_from_a_real_run() {
+        let preset = crate::preset("mm1").expect("mm1");
+        let run = brownout_sim::simulate(
+            &preset.scenario().expect("valid"),
+            brownout_sim::Limits::default(),
+        );
+        let summary = serde_json::to_value(&run.summary).expect("JSON");
+        for m in METRICS {
+            let path = m.path.replace("servers[]", "servers[0]");
+            assert!(read(&summary, &path).is_some(), "{path}");
+        }
     }
 
     #[test]

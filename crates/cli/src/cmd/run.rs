@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use brownout_charts::format::ms;
+use brownout_charts::format::{ms, rate};
 use brownout_charts::series_csv;
 use brownout_sim::{Limits, RunResult, simulate};
 use clap::Args;
@@ -54,7 +54,7 @@ fn readable(r: &RunResult) -> String {
         "requests   {} arrived, {} completed, {} rejected, {} failed, {} in flight at the end",
         s.arrivals, s.completed, s.rejected, s.failed, s.in_flight
     );
-    let _ = writeln!(out, "throughput {:.1} req/s", s.throughput_rps);
+    let _ = writeln!(out, "throughput {}", rate(s.throughput_rps));
     let _ = writeln!(
         out,
         "latency    mean {} | p50 {} | p90 {} | p99 {} | p99.9 {} | max {}",
