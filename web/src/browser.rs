@@ -8,21 +8,21 @@ fn window() -> Option<web_sys::Window> {
 }
 
 /// The URL hash, with its `#`.
-pub fn hash() -> String {
+pub(crate) fn hash() -> String {
     window()
         .and_then(|w| w.location().hash().ok())
         .unwrap_or_default()
 }
 
 /// Replaces the hash without a navigation or a history entry.
-pub fn replace_hash(hash: &str) {
+pub(crate) fn replace_hash(hash: &str) {
     if let Some(history) = window().and_then(|w| w.history().ok()) {
         let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(hash));
     }
 }
 
 /// The page's URL up to (not including) the hash: where share links point.
-pub fn base_url() -> String {
+pub(crate) fn base_url() -> String {
     let Some(location) = window().map(|w| w.location()) else {
         return String::new();
     };
@@ -32,12 +32,12 @@ pub fn base_url() -> String {
 }
 
 /// Whether the reader asked for less motion.
-pub fn prefers_reduced_motion() -> bool {
+pub(crate) fn prefers_reduced_motion() -> bool {
     media_matches("(prefers-reduced-motion: reduce)")
 }
 
 /// Whether the page is in dark mode.
-pub fn prefers_dark() -> bool {
+pub(crate) fn prefers_dark() -> bool {
     media_matches("(prefers-color-scheme: dark)")
 }
 
@@ -48,14 +48,14 @@ fn media_matches(query: &str) -> bool {
 }
 
 /// Device pixels per CSS pixel (1 when unknown).
-pub fn device_pixel_ratio() -> f64 {
+pub(crate) fn device_pixel_ratio() -> f64 {
     window()
         .map_or(1.0, |w| w.device_pixel_ratio())
         .clamp(1.0, 4.0)
 }
 
 /// Copies `text` to the clipboard; `done(true)` once copied.
-pub fn copy(text: &str, done: impl FnOnce(bool) + 'static) {
+pub(crate) fn copy(text: &str, done: impl FnOnce(bool) + 'static) {
     let Some(clipboard) = window().map(|w| w.navigator().clipboard()) else {
         done(false);
         return;
@@ -67,7 +67,7 @@ pub fn copy(text: &str, done: impl FnOnce(bool) + 'static) {
 }
 
 /// Offers `bytes` as a file download named `name`.
-pub fn download(name: &str, mime: &str, bytes: &[u8]) {
+pub(crate) fn download(name: &str, mime: &str, bytes: &[u8]) {
     let array = js_sys::Uint8Array::from(bytes);
     let parts = js_sys::Array::of1(&array);
     let options = web_sys::BlobPropertyBag::new();
@@ -83,7 +83,7 @@ pub fn download(name: &str, mime: &str, bytes: &[u8]) {
 }
 
 /// Offers the resource at `url` (an object or data URL) as a download.
-pub fn download_url(name: &str, url: &str, revoke: bool) {
+pub(crate) fn download_url(name: &str, url: &str, revoke: bool) {
     let Some(document) = window().and_then(|w| w.document()) else {
         return;
     };
@@ -102,14 +102,14 @@ pub fn download_url(name: &str, url: &str, revoke: bool) {
 }
 
 /// Marks a point in the performance timeline.
-pub fn mark(name: &str) {
+pub(crate) fn mark(name: &str) {
     if let Some(p) = window().and_then(|w| w.performance()) {
         let _ = p.mark(name);
     }
 }
 
 /// Measures from mark `start` to now, when `start` was marked.
-pub fn measure(name: &str, start: &str) {
+pub(crate) fn measure(name: &str, start: &str) {
     if let Some(p) = window().and_then(|w| w.performance())
         && p.get_entries_by_name_with_entry_type(start, "mark")
             .length()
@@ -121,7 +121,7 @@ pub fn measure(name: &str, start: &str) {
 }
 
 /// Scrolls the element with `id` into view.
-pub fn scroll_to(id: &str) {
+pub(crate) fn scroll_to(id: &str) {
     if let Some(el) = window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id(id))
@@ -131,14 +131,14 @@ pub fn scroll_to(id: &str) {
 }
 
 /// Sets the document title.
-pub fn set_title(title: &str) {
+pub(crate) fn set_title(title: &str) {
     if let Some(d) = window().and_then(|w| w.document()) {
         d.set_title(title);
     }
 }
 
 /// Moves keyboard focus to the element with `id` (it needs a tabindex).
-pub fn focus(id: &str) {
+pub(crate) fn focus(id: &str) {
     use wasm_bindgen::JsCast;
     if let Some(el) = window()
         .and_then(|w| w.document())

@@ -1,4 +1,5 @@
 //! Reusable pieces of pages. Components render; they do not simulate.
+//! Only the widget is public, for the browser tests.
 
 mod chart;
 mod flow;
@@ -10,12 +11,11 @@ mod share;
 mod stats;
 mod widget;
 
-pub use chart::ChartView;
-pub use flow::Flow;
-pub use knobs::Knobs;
-pub use notice::Notice;
-pub use playback::Playback;
-pub use player::Player;
-pub use share::SharePanel;
-pub use stats::Stats;
+pub(crate) use chart::ChartView;
+pub(crate) use flow::Flow;
+pub(crate) use knobs::Knobs;
+pub(crate) use notice::Notice;
+pub(crate) use playback::Playback;
+pub(crate) use share::SharePanel;
+pub(crate) use stats::Stats;
 pub use widget::{WidgetProps, WidgetView};

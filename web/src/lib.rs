@@ -7,15 +7,19 @@
 //! ```
 //! Components render; the engine and all logic that can be tested natively
 //! live in brownout-sim, brownout-content and the pure modules here
-//! (`route`, `runs`, `markdown`).
+//! (`route`, `params`, `links`, `hooks::widget_model`, `runs`, `markdown`);
+//! `hooks::use_widget` holds a widget's state for its component.
 
-pub mod browser;
+mod browser;
 pub mod components;
-pub mod markdown;
-pub mod pages;
-pub mod panic;
-pub mod route;
-pub mod runs;
+mod hooks;
+mod links;
+mod markdown;
+mod pages;
+mod panic;
+mod params;
+mod route;
+mod runs;
 
 mod app;
 

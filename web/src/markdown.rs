@@ -10,7 +10,7 @@ use crate::route::{Route, href};
 
 /// Renders the document of the article `slug`; `widget(index)` renders its
 /// widget blocks, numbered from 0.
-pub fn render(nodes: &[Node], slug: &str, widget: &mut dyn FnMut(usize) -> Html) -> Html {
+pub(crate) fn render(nodes: &[Node], slug: &str, widget: &mut dyn FnMut(usize) -> Html) -> Html {
     html! { <>{ for nodes.iter().map(|n| node(n, slug, widget)) }</> }
 }
 

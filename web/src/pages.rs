@@ -5,7 +5,7 @@ mod embed;
 mod home;
 mod not_found;
 
-pub use article::ArticlePage;
-pub use embed::EmbedPage;
-pub use home::HomePage;
-pub use not_found::NotFoundPage;
+pub(crate) use article::ArticlePage;
+pub(crate) use embed::EmbedPage;
+pub(crate) use home::HomePage;
+pub(crate) use not_found::NotFoundPage;

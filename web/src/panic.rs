@@ -4,7 +4,7 @@ use wasm_bindgen::JsCast;
 
 /// Installs the hook: the message goes to the console and into a box at
 /// the top of the page (as text, never as HTML).
-pub fn install() {
+pub(crate) fn install() {
     std::panic::set_hook(Box::new(|info| {
         let message = info.to_string();
         web_sys::console::error_1(&message.clone().into());

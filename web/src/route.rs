@@ -4,7 +4,7 @@
 
 /// A page of the site.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Route {
+pub(crate) enum Route {
     /// The list of articles.
     Home,
     /// An article, scrolled to `section` (a heading id) when given.
@@ -27,15 +27,15 @@ pub enum Route {
 
 /// A route and its query parameters.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Location {
+pub(crate) struct Location {
     /// The page.
-    pub route: Route,
+    pub(crate) route: Route,
     /// Query parameters in order, decoded.
-    pub query: Vec<(String, String)>,
+    pub(crate) query: Vec<(String, String)>,
 }
 
 /// Reads a URL hash (with or without its leading `#`).
-pub fn parse_hash(hash: &str) -> Location {
+pub(crate) fn parse_hash(hash: &str) -> Location {
     let hash = hash.strip_prefix('#').unwrap_or(hash);
     let (path, query) = hash.split_once('?').unwrap_or((hash, ""));
     let query = form_urlencoded::parse(query.as_bytes())
@@ -65,7 +65,7 @@ pub fn parse_hash(hash: &str) -> Location {
 }
 
 /// The hash (with `#`) of a route and query.
-pub fn href(route: &Route, query: &[(String, String)]) -> String {
+pub(crate) fn href(route: &Route, query: &[(String, String)]) -> String {
     let path = match route {
         Route::Home => "/".to_string(),
         Route::Article {
@@ -91,7 +91,7 @@ pub fn href(route: &Route, query: &[(String, String)]) -> String {
 
 /// The query pairs of widget `index` on an article page (`w0.seed=3` gives
 /// `seed=3` for widget 0).
-pub fn widget_query(query: &[(String, String)], index: usize) -> Vec<(String, String)> {
+pub(crate) fn widget_query(query: &[(String, String)], index: usize) -> Vec<(String, String)> {
     let prefix = format!("w{index}.");
     query
         .iter()
@@ -100,7 +100,7 @@ pub fn widget_query(query: &[(String, String)], index: usize) -> Vec<(String, St
 }
 
 /// Query keys on an article page that belong to no widget.
-pub fn stray_keys(query: &[(String, String)], widgets: usize) -> Vec<String> {
+pub(crate) fn stray_keys(query: &[(String, String)], widgets: usize) -> Vec<String> {
     query
         .iter()
         .filter(|(k, _)| {

@@ -127,6 +127,28 @@ async fn a_range_knob_takes_the_typed_value() {
 }
 
 #[wasm_bindgen_test]
+async fn a_widget_block_with_stats_shows_exactly_those_rows_in_order() {
+    set_hash("#/articles/round-robin");
+    let root = root();
+    let props = brownout_web::components::WidgetProps {
+        slug: "round-robin".into(),
+        index: 0,
+        spec: spec(r#"{"preset": "mm1", "stats": ["latency_ms.p90", "completed"], "charts": []}"#),
+        query: vec![],
+        embed: false,
+        show: None,
+    };
+    yew::Renderer::<WidgetView>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    let rows = root.query_selector_all(".stat dt").expect("rows");
+    let labels: Vec<String> = (0..rows.length())
+        .filter_map(|i| rows.item(i).and_then(|n| n.text_content()))
+        .collect();
+    assert_eq!(labels, ["90th percentile latency", "Requests completed"]);
+    assert!(stat(&root, "completed") > 0.0);
+}
+
+#[wasm_bindgen_test]
 async fn a_bad_url_parameter_shows_a_specific_message_and_the_preset_runs() {
     set_hash("#/articles/round-robin?w0.traffic.rate_rps=lots&w0.colour=red");
     let root = root();

@@ -1,8 +1,10 @@
-//! Numbers as people read them on axes, in summaries and in CSV headers.
+//! Numbers as people read them, the same on the site, in the CLI and on
+//! chart axes and summaries: `15 s`, never `15.00 s` in one place and
+//! `15 s` in another.
 
 /// A latency in milliseconds, with the unit that reads best:
 /// `0.4 ms`, `12 ms`, `120 ms`, `1.5 s`, `31 s`, `12 min`.
-pub(crate) fn ms(v: f64) -> String {
+pub fn ms(v: f64) -> String {
     if !v.is_finite() {
         return "–".to_string();
     }
@@ -22,7 +24,7 @@ pub(crate) fn ms(v: f64) -> String {
 }
 
 /// A count or rate on an axis: `0.5`, `12`, `950`, `1.5k`, `20k`.
-pub(crate) fn num(v: f64) -> String {
+pub fn num(v: f64) -> String {
     let a = v.abs();
     if a >= 10_000.0 {
         format!("{:.0}k", v / 1000.0)
@@ -36,7 +38,7 @@ pub(crate) fn num(v: f64) -> String {
 }
 
 /// A count in a sentence: `1,234,567`.
-pub(crate) fn count(v: u64) -> String {
+pub fn count(v: u64) -> String {
     let digits = v.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
@@ -49,7 +51,7 @@ pub(crate) fn count(v: u64) -> String {
 }
 
 /// A mean queue depth or rate in a sentence: `0.42`, `3.1`, `1,200`.
-pub(crate) fn amount(v: f64) -> String {
+pub fn amount(v: f64) -> String {
     if v.abs() >= 100.0 {
         count(v.round().max(0.0) as u64)
     } else if v.abs() >= 10.0 {
@@ -59,13 +61,18 @@ pub(crate) fn amount(v: f64) -> String {
     }
 }
 
+/// A rate of requests per second with one decimal: `127.9 req/s`.
+pub fn rate(rps: f64) -> String {
+    format!("{rps:.1} req/s")
+}
+
 /// A fraction from 0 to 1 as a whole percentage: `93%`.
-pub(crate) fn pct(fraction: f64) -> String {
+pub fn pct(fraction: f64) -> String {
     format!("{:.0}%", fraction * 100.0)
 }
 
 /// `v` with at most `decimals` decimals, trailing zeros removed.
-pub(crate) fn trim(v: f64, decimals: usize) -> String {
+pub fn trim(v: f64, decimals: usize) -> String {
     let s = format!("{v:.decimals$}");
     let s = if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.')
@@ -101,20 +108,6 @@ pub(crate) fn slug(label: &str) -> String {
     out.trim_end_matches('_').to_string()
 }
 
-/// One CSV field, quoted when it holds a comma, quote or line break.
-pub(crate) fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-/// A CSV cell for a value that may be missing (an empty bucket).
-pub(crate) fn csv_opt(v: Option<f64>) -> String {
-    v.map_or_else(String::new, |x| x.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,6 +123,13 @@ mod tests {
     }
 
     #[test]
+    fn fifteen_thousand_milliseconds_read_15_s_and_rates_keep_one_decimal() {
+        assert_eq!(ms(15_000.0), "15 s");
+        assert_eq!(rate(127.94), "127.9 req/s");
+        assert_eq!(trim(0.8, 4), "0.8");
+    }
+
+    #[test]
     fn axis_numbers_are_short() {
         assert_eq!(num(0.5), "0.5");
         assert_eq!(num(950.0), "950");
@@ -142,6 +142,5 @@ mod tests {
     fn labels_become_column_suffixes() {
         assert_eq!(slug("Round robin"), "round_robin");
         assert_eq!(slug("  p2c (k=2)!"), "p2c_k_2");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
     }
 }

@@ -7,7 +7,7 @@ use plotters::style::RGBAColor;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::ChartError;
-use crate::frame::path;
+use crate::marks::{bar, path};
 use crate::style::{LineLook, Look};
 
 /// What a legend entry's sample looks like.
@@ -89,7 +89,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
             Swatch::Bar { color, filled } => {
                 let h = look.px(5.0);
                 let corners = [(sx0 + look.px(3.0), cy - h), (sx1 - look.px(3.0), cy + h)];
-                crate::utilization::bar(area, corners, color, filled, look)?;
+                bar(area, corners, color, filled, look)?;
             }
             Swatch::Area(color) => {
                 let h = look.px(5.0);

@@ -7,6 +7,7 @@
 //!        │  ChartData { a, b }         ChartOptions { scale, theme, cursor_s }
 //!        ▼                                  │
 //!  draw(area, ChartKind, ..) ◄──────────────┘   any plotters DrawingBackend
+//!    │  (ChartKind: the registry in chart.rs, one file per chart)
 //!    ├─ svg(..)  -> String                      (canvas, SVG, bitmap)
 //!    └─ png(..)  -> Vec<u8>   (feature "png")
 //!  csv(ChartKind, ..)          -> the numbers behind the chart
@@ -19,17 +20,17 @@
 
 #[cfg(all(feature = "png", not(target_arch = "wasm32")))]
 mod bitmap;
+mod chart;
+mod csv;
 mod error;
-mod format;
+pub mod format;
 mod frame;
-mod latency;
+mod groups;
 mod legend;
+mod marks;
 mod output;
-mod queues;
 mod record;
 mod style;
-mod throughput;
-mod utilization;
 
 use std::cell::RefCell;
 
@@ -37,7 +38,8 @@ use brownout_sim::RunResult;
 use plotters::coord::Shift;
 use plotters::prelude::{DrawingArea, DrawingBackend, IntoDrawingArea};
 
-pub use brownout_content::widget::ChartKind;
+pub use chart::ChartKind;
+pub use csv::series_csv;
 pub use error::ChartError;
 #[cfg(all(feature = "png", not(target_arch = "wasm32")))]
 pub use output::png;
@@ -207,33 +209,18 @@ fn record(
 ) -> Result<(), ChartError> {
     let look = style::Look::new(opts, render, size)?;
     let area = record::Recorder::new(size, ops, measure).into_drawing_area();
-    match chart {
-        ChartKind::Latency => latency::draw(&area, data, &look),
-        ChartKind::Throughput => throughput::draw(&area, data, &look),
-        ChartKind::Queues => queues::draw(&area, data, &look),
-        ChartKind::Utilization => utilization::draw(&area, data, &look),
-    }
+    (chart.chart().draw)(&area, data, &look)
 }
 
 /// The numbers behind `chart` as CSV with a header row: one row per time
 /// bucket, or per server for the utilization chart. Compare mode adds a
 /// column per side, named after the run labels.
 pub fn csv(chart: ChartKind, data: &ChartData) -> String {
-    match chart {
-        ChartKind::Latency => latency::csv(data),
-        ChartKind::Throughput => throughput::csv(data),
-        ChartKind::Queues => queues::csv(data),
-        ChartKind::Utilization => utilization::csv(data),
-    }
+    (chart.chart().csv)(data)
 }
 
 /// The key numbers of `chart` in a sentence or two of plain text, for
 /// screen readers (the canvas's `aria-label` or a caption).
 pub fn summary_text(chart: ChartKind, data: &ChartData) -> String {
-    match chart {
-        ChartKind::Latency => latency::summary(data),
-        ChartKind::Throughput => throughput::summary(data),
-        ChartKind::Queues => queues::summary(data),
-        ChartKind::Utilization => utilization::summary(data),
-    }
+    (chart.chart().summary)(data)
 }

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::embedded::ARTICLE_FILES;
-use crate::widget::WidgetSpec;
+use crate::error::ContentError;
+use crate::widget::{Widget, WidgetSpec};
 
 /// An article's front matter.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -75,9 +76,12 @@ impl Article {
         body: &str,
         widgets: &[&str],
         doc_json: &'static str,
-    ) -> Result<Article, String> {
+    ) -> Result<Article, ContentError> {
         let meta: FrontMatter =
-            serde_json::from_str(front).map_err(|e| format!("{slug}: front matter: {e}"))?;
+            serde_json::from_str(front).map_err(|e| ContentError::FrontMatter {
+                slug: slug.to_string(),
+                message: e.to_string(),
+            })?;
         let widget_json = widgets.iter().map(|w| (*w).to_string()).collect();
         Ok(Article {
             slug: slug.to_string(),
@@ -89,22 +93,38 @@ impl Article {
     }
 
     /// The body as a document tree, made from Markdown at build time.
-    pub fn document(&self) -> Result<Vec<crate::doc::Node>, String> {
-        serde_json::from_str(self.doc_json).map_err(|e| format!("{}: document: {e}", self.slug))
+    pub fn document(&self) -> Result<Vec<crate::doc::Node>, ContentError> {
+        serde_json::from_str(self.doc_json).map_err(|e| ContentError::Document {
+            slug: self.slug.clone(),
+            message: e.to_string(),
+        })
     }
 
     /// The widget blocks of the body, in order.
-    pub fn widgets(&self) -> Vec<Result<WidgetSpec, String>> {
+    pub fn widgets(&self) -> Vec<Result<WidgetSpec, ContentError>> {
         self.widget_json
             .iter()
             .map(|json| WidgetSpec::from_json(json))
             .collect()
     }
+
+    /// Widget `index` (from 0) resolved; the error names the article and
+    /// the widget (from 1, as a reader counts).
+    pub fn widget(&self, index: usize) -> Result<Widget, ContentError> {
+        let json = self.widget_json.get(index).map_or("", String::as_str);
+        WidgetSpec::from_json(json)
+            .and_then(|spec| spec.resolve())
+            .map_err(|e| ContentError::Widget {
+                slug: self.slug.clone(),
+                number: index + 1,
+                error: Box::new(e),
+            })
+    }
 }
 
 /// Every article, by `order`; an article that does not parse is an error
 /// naming it (tests keep the shipped ones valid).
-pub fn articles() -> Result<Vec<Article>, String> {
+pub fn articles() -> Result<Vec<Article>, ContentError> {
     let mut list = ARTICLE_FILES
         .iter()
         .map(|(slug, front, body, widgets, doc)| {
@@ -115,10 +135,10 @@ pub fn articles() -> Result<Vec<Article>, String> {
     Ok(list)
 }
 
-/// The number at `path` (`latency_ms.p99`, `servers[7].mean_queue`) in a
-/// run summary's JSON form.
+/// The number at `path` (`latency_ms.p99`, `servers[7].mean_queue`, or a
+/// derived metric of [`crate::metric`]) in a run summary's JSON form.
 pub fn metric(summary: &Value, path: &str) -> Option<f64> {
-    crate::knob::lookup(summary, path)?.as_f64()
+    crate::metric::read(summary, path).map(|r| r.value)
 }
 
 #[cfg(test)]
@@ -140,7 +160,8 @@ mod tests {
     #[test]
     fn a_front_matter_without_a_title_is_named() {
         let e = Article::from_embedded("x", r#"{"summary": "S"}"#, "", &[], "[]")
-            .expect_err("no title");
+            .expect_err("no title")
+            .to_string();
         assert!(
             e.starts_with("x: front matter") && e.contains("title"),
             "{e}"
@@ -165,6 +186,41 @@ mod tests {
                 _ => 0,
             })
             .sum()
+    }
+
+    #[test]
+    fn a_widget_with_an_unknown_stat_path_is_an_error_naming_the_article_widget_and_path() {
+        let front = r#"{"title": "T", "summary": "S", "order": 2, "date": "2026-11-24"}"#;
+        let blocks = [
+            r#"{"preset": "mm1"}"#,
+            r#"{"preset": "mm1", "stats": ["latency_ms.p50", "latency_ms.p42"]}"#,
+        ];
+        let a = Article::from_embedded("t", front, "", &blocks, "[]").expect("valid");
+        assert_eq!(a.widget(0).map(|w| w.spec.stats.len()), Ok(5));
+        let e = a.widget(1).expect_err("p42").to_string();
+        assert!(
+            e.starts_with(
+                "t widget 2: no metric \"latency_ms.p42\" for stats; metrics are: latency_ms.mean, "
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_widget_with_an_unknown_chart_lists_the_charts() {
+        let front = r#"{"title": "T", "summary": "S", "order": 2, "date": "2026-11-24"}"#;
+        let a = Article::from_embedded(
+            "t",
+            front,
+            "",
+            &[r#"{"preset": "mm1", "charts": ["pie"]}"#],
+            "[]",
+        )
+        .expect("valid");
+        assert_eq!(
+            a.widget(0).expect_err("pie").to_string(),
+            "t widget 1: no chart \"pie\"; charts are: latency, throughput, queues, utilization"
+        );
     }
 
     #[test]

@@ -7,6 +7,8 @@
 
 use brownout_sim::scenario::{FieldStep, field_steps};
 use brownout_sim::{Policy, Scenario, ScenarioError, ValidScenario};
+
+use crate::error::ContentError;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -80,7 +82,7 @@ pub enum KnobKind {
 }
 
 /// Human labels of the balancer policies.
-pub fn policy_label(p: Policy) -> &'static str {
+fn policy_label(p: Policy) -> &'static str {
     match p {
         Policy::RoundRobin => "Round robin",
         Policy::WeightedRoundRobin => "Weighted round robin",
@@ -94,10 +96,9 @@ pub fn policy_label(p: Policy) -> &'static str {
 impl Knob {
     /// The knob for `r` on `scenario`, with its default presentation and
     /// the overrides applied; an error names a path no knob can control.
-    pub fn describe(scenario: &Scenario, r: &KnobRef) -> Result<Knob, String> {
+    pub fn describe(scenario: &Scenario, r: &KnobRef) -> Result<Knob, ContentError> {
         let path = r.path();
-        let current =
-            get(scenario, path).ok_or_else(|| format!("no field {path} in the scenario"))?;
+        let current = get(scenario, path).ok_or_else(|| ContentError::NoField(path.to_string()))?;
         let mut knob = default_knob(scenario, path, &current)?;
         if let KnobRef::Custom(o) = r {
             if let Some(l) = &o.label {
@@ -123,17 +124,20 @@ impl Knob {
 
     /// Reads a value typed by a person (a URL parameter); the error says
     /// what would be accepted.
-    pub fn parse_value(&self, text: &str) -> Result<Value, String> {
+    pub fn parse_value(&self, text: &str) -> Result<Value, ContentError> {
+        let refuse = |expected: String| ContentError::BadValue {
+            label: self.label.clone(),
+            expected,
+            got: clip(text),
+        };
         match &self.kind {
             KnobKind::Range { min, max, unit, .. } => match text.trim().parse::<f64>() {
                 Ok(v) if v.is_finite() && v >= *min && v <= *max => Ok(number(v)),
-                _ => Err(format!(
-                    "{} must be a number from {} to {} {unit}, got \"{}\"",
-                    self.label,
+                _ => Err(refuse(format!(
+                    "a number from {} to {} {unit}",
                     fmt_num(*min),
-                    fmt_num(*max),
-                    clip(text)
-                )),
+                    fmt_num(*max)
+                ))),
             },
             KnobKind::Select(options) => options
                 .iter()
@@ -141,28 +145,19 @@ impl Knob {
                 .map(|(v, _)| Value::String(v.clone()))
                 .ok_or_else(|| {
                     let names: Vec<&str> = options.iter().map(|(v, _)| v.as_str()).collect();
-                    format!(
-                        "{} must be one of {}, got \"{}\"",
-                        self.label,
-                        names.join(", "),
-                        clip(text)
-                    )
+                    refuse(format!("one of {}", names.join(", ")))
                 }),
             KnobKind::Toggle => match text {
                 "true" | "1" | "on" => Ok(Value::Bool(true)),
                 "false" | "0" | "off" => Ok(Value::Bool(false)),
-                _ => Err(format!(
-                    "{} must be true or false, got \"{}\"",
-                    self.label,
-                    clip(text)
-                )),
+                _ => Err(refuse("true or false".to_string())),
             },
         }
     }
 }
 
 /// At most 40 characters of untrusted text, for messages.
-fn clip(text: &str) -> String {
+pub(crate) fn clip(text: &str) -> String {
     text.chars().take(40).collect()
 }
 
@@ -176,13 +171,12 @@ pub fn number(v: f64) -> Value {
     }
 }
 
-/// A number without trailing zeros.
+/// A number without trailing zeros (at most 4 decimals).
 pub fn fmt_num(v: f64) -> String {
-    let s = format!("{v:.4}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
+    brownout_charts::format::trim(v, 4)
 }
 
-fn default_knob(s: &Scenario, path: &str, current: &Value) -> Result<Knob, String> {
+fn default_knob(s: &Scenario, path: &str, current: &Value) -> Result<Knob, ContentError> {
     let group_name = |i: usize| {
         s.servers
             .get(i)
@@ -276,7 +270,7 @@ fn default_knob(s: &Scenario, path: &str, current: &Value) -> Result<Knob, Strin
         (_, "at_s") => range("Starts at".into(), 0.0, s.duration_s, 1.0, "s"),
         (_, "for_s") => range("Lasts".into(), 1.0, s.duration_s, 1.0, "s"),
         ("duration_s", _) => range("Simulated time".into(), 10.0, (now * 4.0).ceil(), 10.0, "s"),
-        _ => return Err(format!("{path} cannot be a knob")),
+        _ => return Err(ContentError::NotAKnob(path.to_string())),
     })
 }
 
@@ -402,7 +396,7 @@ mod tests {
         let s = scenario();
         let k = Knob::describe(&s, &KnobRef::Path("traffic.rate_rps".into())).expect("knob");
         assert_eq!(k.parse_value("80"), Ok(number(80.0)));
-        let e = k.parse_value("9999").expect_err("too high");
+        let e = k.parse_value("9999").expect_err("too high").to_string();
         assert_eq!(
             e,
             "Arrival rate must be a number from 1 to 140 req/s, got \"9999\""
@@ -411,6 +405,7 @@ mod tests {
         assert!(
             k.parse_value("<script>")
                 .expect_err("unknown")
+                .to_string()
                 .contains("round_robin")
         );
     }

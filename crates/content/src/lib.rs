@@ -6,12 +6,15 @@
 //!  content/articles/x.md ──> Article { front matter, body with ```widget blocks }
 //!  content/scenarios/y.toml ──> Preset ──> brownout_sim::ValidScenario
 //!  widget block + URL params ──> WidgetState ──> the scenario to run
+//!  run summary + metric path ──> metric::read ──> stat rows, facts
 //! ```
 //! Pure: no I/O at run time, so the CLI, the site and tests see the same files.
 
 pub mod article;
 pub mod doc;
+mod error;
 pub mod knob;
+pub mod metric;
 pub mod preset;
 pub mod widget;
 
@@ -20,4 +23,5 @@ mod embedded {
 }
 
 pub use article::{Article, articles};
+pub use error::ContentError;
 pub use preset::{Preset, preset, presets};

@@ -1,14 +1,17 @@
-//! Widgets: a preset plus the knobs and charts an article shows, and the
-//! state a reader gives it (knob values, seed, compare), which a share link
-//! carries in its query string.
+//! Widgets: a preset plus the knobs, stat rows and charts an article shows,
+//! and the state a reader gives it (knob values, seed, compare), which a
+//! share link carries in its query string.
 
 use std::collections::BTreeMap;
 
+use brownout_charts::ChartKind;
 use brownout_sim::{ScenarioError, ValidScenario};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::error::ContentError;
 use crate::knob::{self, Knob, KnobRef};
+use crate::metric::{DEFAULT_STATS, metric, metric_paths};
 use crate::preset::{Preset, preset, preset_names};
 
 /// A ```` ```widget ```` block as written in an article.
@@ -20,9 +23,13 @@ pub struct WidgetSpec {
     /// The knobs shown, in order.
     #[serde(default)]
     pub knobs: Vec<KnobRef>,
-    /// The charts shown, in order.
+    /// The stat rows shown, in order: metric paths into the run summary
+    /// (see [`crate::metric`]).
+    #[serde(default = "default_stats")]
+    pub stats: Vec<String>,
+    /// The charts shown, in order, by name (see [`ChartKind::name`]).
     #[serde(default = "default_charts")]
-    pub charts: Vec<ChartKind>,
+    pub charts: Vec<String>,
     /// Compare mode: the knob that differs between the two sides, and its
     /// value on side B.
     #[serde(default)]
@@ -32,8 +39,12 @@ pub struct WidgetSpec {
     pub compare_on: bool,
 }
 
-fn default_charts() -> Vec<ChartKind> {
-    vec![ChartKind::Latency, ChartKind::Queues]
+fn default_stats() -> Vec<String> {
+    DEFAULT_STATS.map(String::from).to_vec()
+}
+
+fn default_charts() -> Vec<String> {
+    vec!["latency".to_string(), "queues".to_string()]
 }
 
 /// Compare mode's second configuration.
@@ -46,69 +57,45 @@ pub struct CompareSpec {
     pub value: Value,
 }
 
-/// The charts a widget can show.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ChartKind {
-    /// p50 and p99 latency over time.
-    Latency,
-    /// Throughput (and arrivals) over time.
-    Throughput,
-    /// Queue depth per server over time.
-    Queues,
-    /// Utilisation per server.
-    Utilization,
-}
-
-impl ChartKind {
-    /// Every chart kind.
-    pub const ALL: [ChartKind; 4] = [
-        ChartKind::Latency,
-        ChartKind::Throughput,
-        ChartKind::Queues,
-        ChartKind::Utilization,
-    ];
-
-    /// The name used in widget blocks and file names.
-    pub fn name(self) -> &'static str {
-        match self {
-            ChartKind::Latency => "latency",
-            ChartKind::Throughput => "throughput",
-            ChartKind::Queues => "queues",
-            ChartKind::Utilization => "utilization",
-        }
-    }
-
-    /// The chart called `name`.
-    pub fn from_name(name: &str) -> Option<ChartKind> {
-        ChartKind::ALL.into_iter().find(|c| c.name() == name)
-    }
-}
-
 impl WidgetSpec {
     /// Parses the TOML body of a widget block.
     #[cfg(feature = "toml")]
-    pub fn parse(text: &str) -> Result<WidgetSpec, String> {
-        toml::from_str(text).map_err(|e| format!("widget block: {}", e.message().trim()))
+    pub fn parse(text: &str) -> Result<WidgetSpec, ContentError> {
+        toml::from_str(text).map_err(|e| ContentError::WidgetBlock(e.message().trim().to_string()))
     }
 
     /// Reads a widget block converted to JSON at build time.
-    pub fn from_json(json: &str) -> Result<WidgetSpec, String> {
-        serde_json::from_str(json).map_err(|e| format!("widget block: {e}"))
+    pub fn from_json(json: &str) -> Result<WidgetSpec, ContentError> {
+        serde_json::from_str(json).map_err(|e| ContentError::WidgetBlock(e.to_string()))
     }
 
-    /// Resolves the preset and knobs; the error says which is missing.
-    pub fn resolve(&self) -> Result<Widget, String> {
-        let preset = preset(&self.preset).ok_or_else(|| {
-            format!(
-                "no preset \"{}\"; presets are: {}",
-                self.preset,
-                preset_names()
-            )
+    /// Resolves the preset, knobs, stat rows and charts; the error says
+    /// which is missing.
+    pub fn resolve(&self) -> Result<Widget, ContentError> {
+        let preset = preset(&self.preset).ok_or_else(|| ContentError::UnknownPreset {
+            name: self.preset.clone(),
+            known: preset_names(),
         })?;
-        let base = preset
-            .scenario()
-            .map_err(|e| format!("preset {}: {e}", preset.name))?;
+        let base = preset.scenario().map_err(|error| ContentError::Preset {
+            name: preset.name.to_string(),
+            error,
+        })?;
+        if let Some(path) = self.stats.iter().find(|p| metric(p).is_none()) {
+            return Err(ContentError::UnknownMetric {
+                path: path.clone(),
+                known: metric_paths(),
+            });
+        }
+        let charts = self
+            .charts
+            .iter()
+            .map(|name| {
+                ChartKind::from_name(name).ok_or_else(|| ContentError::UnknownChart {
+                    name: name.clone(),
+                    known: ChartKind::names(),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let mut knobs = Vec::with_capacity(self.knobs.len());
         for r in &self.knobs {
             knobs.push(Knob::describe(base.scenario(), r)?);
@@ -124,7 +111,7 @@ impl WidgetSpec {
                         Ok,
                     )?;
                 knob::set(base.scenario(), &c.knob, &c.value)
-                    .map_err(|e| format!("compare value: {e}"))?;
+                    .map_err(ContentError::CompareValue)?;
                 Some((k, c.value.clone()))
             }
             None => None,
@@ -134,6 +121,7 @@ impl WidgetSpec {
             preset,
             base,
             knobs,
+            charts,
             compare,
         })
     }
@@ -150,6 +138,8 @@ pub struct Widget {
     pub base: ValidScenario,
     /// The knobs, in order.
     pub knobs: Vec<Knob>,
+    /// The charts, in order.
+    pub charts: Vec<ChartKind>,
     /// The compare knob and its default B value.
     pub compare: Option<(Knob, Value)>,
 }
@@ -217,28 +207,27 @@ impl Widget {
 
     /// Reads a share link's query parameters. Bad parameters are skipped,
     /// each with a message saying what would be accepted.
-    pub fn state_from_query(&self, pairs: &[(String, String)]) -> (WidgetState, Vec<String>) {
+    pub fn state_from_query(&self, pairs: &[(String, String)]) -> (WidgetState, Vec<ContentError>) {
         let mut state = self.initial_state();
         let mut errors = Vec::new();
         for (key, raw) in pairs {
             match key.as_str() {
                 "seed" => match raw.parse::<u64>() {
                     Ok(seed) => state.seed = seed,
-                    Err(_) => errors.push(format!(
-                        "seed must be a whole number from 0 to {}, got \"{}\"",
-                        u64::MAX,
-                        raw.chars().take(40).collect::<String>()
-                    )),
+                    Err(_) => errors.push(ContentError::BadValue {
+                        label: "seed".to_string(),
+                        expected: format!("a whole number from 0 to {}", u64::MAX),
+                        got: knob::clip(raw),
+                    }),
                 },
                 "compare" => match &self.compare {
                     Some(_) if raw == "off" => state.compare = None,
                     Some((k, _)) => match k.parse_value(raw) {
                         Ok(v) => state.compare = Some(v),
-                        Err(e) => errors.push(format!("compare: {e}")),
+                        Err(e) => errors.push(ContentError::BadCompare(Box::new(e))),
                     },
-                    None => errors.push("this widget has no compare mode".to_string()),
+                    None => errors.push(ContentError::NoCompare),
                 },
-                "show" | "height" | "embed" => {}
                 path => match self.knobs.iter().find(|k| k.path == path) {
                     Some(k) => match k.parse_value(raw) {
                         Ok(v) => {
@@ -246,17 +235,16 @@ impl Widget {
                         }
                         Err(e) => errors.push(e),
                     },
-                    None => errors.push(format!(
-                        "unknown parameter \"{}\"; this widget takes: {}",
-                        path.chars().take(40).collect::<String>(),
-                        self.parameter_names()
-                    )),
+                    None => errors.push(ContentError::UnknownParameter {
+                        key: knob::clip(path),
+                        known: self.parameter_names(),
+                    }),
                 },
             }
         }
         // Values that pass their knob's range may still combine badly.
         if let Err(e) = self.scenario(&state, Side::A) {
-            errors.push(format!("{e}; showing the preset instead"));
+            errors.push(ContentError::Combination(e));
             state.values.clear();
         }
         (state, errors)
@@ -373,6 +361,7 @@ mod tests {
         assert_eq!(errors.len(), 4, "{errors:?}");
         assert!(
             errors[1]
+                .to_string()
                 .contains("this widget takes: traffic.rate_rps, balancer.policy, seed, compare")
         );
     }
@@ -383,6 +372,6 @@ mod tests {
             .expect("parses")
             .resolve()
             .expect_err("unknown");
-        assert!(e.contains("mm1"), "{e}");
+        assert!(e.to_string().contains("mm1"), "{e}");
     }
 }

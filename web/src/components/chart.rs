@@ -2,8 +2,8 @@
 //! PNG / SVG / CSV downloads. It redraws only when its data, cursor, size
 //! or theme change, never per animation frame.
 
+use brownout_charts::ChartKind;
 use brownout_charts::{ChartData, ChartOptions, Run, Theme};
-use brownout_content::widget::ChartKind;
 use gloo::events::EventListener;
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
@@ -15,17 +15,17 @@ use crate::runs::RunsRef;
 
 /// Properties of [`ChartView`].
 #[derive(Properties, PartialEq)]
-pub struct ChartProps {
+pub(crate) struct ChartProps {
     /// Which chart.
-    pub kind: ChartKind,
+    pub(crate) kind: ChartKind,
     /// The runs to draw (both sides in compare mode).
-    pub runs: RunsRef,
+    pub(crate) runs: RunsRef,
     /// Names of side A and side B.
-    pub labels: (String, String),
+    pub(crate) labels: (String, String),
     /// Time marker, when the player is paused mid-run.
-    pub cursor: Option<f64>,
+    pub(crate) cursor: Option<f64>,
     /// Base of download file names.
-    pub file_stem: String,
+    pub(crate) file_stem: String,
 }
 
 const CSS_HEIGHT: f64 = 260.0;
@@ -80,7 +80,7 @@ fn draw(
 
 /// A chart with its caption and download buttons.
 #[component]
-pub fn ChartView(p: &ChartProps) -> Html {
+pub(crate) fn ChartView(p: &ChartProps) -> Html {
     let canvas = use_node_ref();
     let resized = use_state(|| 0u32);
     {

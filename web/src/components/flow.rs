@@ -7,15 +7,15 @@ use crate::runs::RunsRef;
 
 /// Properties of [`Flow`].
 #[derive(Properties, PartialEq)]
-pub struct FlowProps {
+pub(crate) struct FlowProps {
     /// The runs, shared with the rest of the widget.
-    pub runs: RunsRef,
+    pub(crate) runs: RunsRef,
     /// Which side to show: 0 for A, 1 for B.
-    pub side: usize,
+    pub(crate) side: usize,
     /// Simulated time shown, seconds after warm-up.
-    pub cursor: f64,
+    pub(crate) cursor: f64,
     /// Draw still dots instead of moving ones.
-    pub reduced_motion: bool,
+    pub(crate) reduced_motion: bool,
 }
 
 const ROW: f64 = 26.0;
@@ -32,7 +32,7 @@ fn queue_width(q: f64) -> f64 {
 /// Servers in rows; dots move along the lines at a density that follows
 /// each server's utilisation; queues are bars with their length in text.
 #[component]
-pub fn Flow(p: &FlowProps) -> Html {
+pub(crate) fn Flow(p: &FlowProps) -> Html {
     let Some(run) = p.runs.0.as_ref().as_ref().ok().and_then(|r| r.side(p.side)) else {
         return Html::default();
     };

@@ -7,20 +7,20 @@ use yew::prelude::*;
 
 /// Properties of [`Knobs`].
 #[derive(Properties, PartialEq)]
-pub struct KnobsProps {
+pub(crate) struct KnobsProps {
     /// Id prefix, unique on the page.
-    pub id: String,
+    pub(crate) id: String,
     /// The knobs to show.
-    pub knobs: Vec<Knob>,
+    pub(crate) knobs: Vec<Knob>,
     /// The current value of each knob, in the same order.
-    pub values: Vec<Value>,
+    pub(crate) values: Vec<Value>,
     /// Called with `(path, value)` when a control moves.
-    pub onchange: Callback<(String, Value)>,
+    pub(crate) onchange: Callback<(String, Value)>,
 }
 
 /// One labelled control per knob.
 #[component]
-pub fn Knobs(props: &KnobsProps) -> Html {
+pub(crate) fn Knobs(props: &KnobsProps) -> Html {
     html! {
         <div class="knobs">
             { for props.knobs.iter().zip(&props.values).enumerate().map(|(i, (k, v))| {

@@ -4,17 +4,17 @@ use yew::prelude::*;
 
 /// Properties of [`Notice`].
 #[derive(Properties, PartialEq)]
-pub struct NoticeProps {
+pub(crate) struct NoticeProps {
     /// `error`, `warning` or `info`.
-    pub kind: AttrValue,
+    pub(crate) kind: AttrValue,
     /// One paragraph each.
-    pub messages: Vec<String>,
+    pub(crate) messages: Vec<String>,
 }
 
 /// Shows messages, announced to screen readers; never only by colour: each
 /// box starts with a word saying what it is.
 #[component]
-pub fn Notice(props: &NoticeProps) -> Html {
+pub(crate) fn Notice(props: &NoticeProps) -> Html {
     if props.messages.is_empty() {
         return Html::default();
     }

@@ -15,18 +15,20 @@ use crate::runs::RunsRef;
 
 /// Properties of [`Playback`].
 #[derive(Properties, PartialEq)]
-pub struct PlaybackProps {
+pub(crate) struct PlaybackProps {
     /// Id prefix, unique on the page.
-    pub id: String,
+    pub(crate) id: String,
     /// The runs shown.
-    pub runs: RunsRef,
+    pub(crate) runs: RunsRef,
     /// Names of side A and side B.
-    pub labels: (String, String),
+    pub(crate) labels: (String, String),
     /// Bucket width in seconds: one step.
-    pub step: f64,
+    pub(crate) step: f64,
+    /// Metric paths of the stat rows.
+    pub(crate) stats: Vec<String>,
     /// The time to mark on the charts: `Some` when paused mid-run, `None`
     /// while playing or at the end.
-    pub oncursor: Callback<Option<f64>>,
+    pub(crate) oncursor: Callback<Option<f64>>,
 }
 
 /// The player's clock: last frame time, position, and the pending frame
@@ -39,7 +41,7 @@ struct Clock {
 
 /// Player, numbers and flow diagrams.
 #[component]
-pub fn Playback(p: &PlaybackProps) -> Html {
+pub(crate) fn Playback(p: &PlaybackProps) -> Html {
     let Ok(runs) = p.runs.0.as_ref() else {
         return Html::default();
     };
@@ -124,7 +126,7 @@ pub fn Playback(p: &PlaybackProps) -> Html {
             <div class={classes!("sides", (sides == 2).then_some("compare"))}>
                 { for (0..sides).map(|side| html! {
                     <div class="side">
-                        <Stats label={label(side)} runs={p.runs.clone()} {side} />
+                        <Stats label={label(side)} runs={p.runs.clone()} {side} stats={p.stats.clone()} />
                         <div class="flow-wrap" tabindex="0" role="group" aria-label="Flow diagram; scrolls sideways on narrow screens">
                             <Flow runs={p.runs.clone()} {side} cursor={now} reduced_motion={reduced} />
                         </div>

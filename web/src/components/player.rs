@@ -8,30 +8,30 @@ pub(crate) const SPEEDS: [f64; 4] = [10.0, 30.0, 60.0, 120.0];
 
 /// Properties of [`Player`].
 #[derive(Properties, PartialEq)]
-pub struct PlayerProps {
+pub(crate) struct PlayerProps {
     /// Id prefix, unique on the page.
-    pub id: String,
+    pub(crate) id: String,
     /// Simulated seconds shown now.
-    pub cursor: f64,
+    pub(crate) cursor: f64,
     /// Length of the run in seconds.
-    pub duration: f64,
+    pub(crate) duration: f64,
     /// Bucket width: one step.
-    pub step: f64,
+    pub(crate) step: f64,
     /// Whether time is moving.
-    pub playing: bool,
+    pub(crate) playing: bool,
     /// Simulated seconds per real second.
-    pub speed: f64,
+    pub(crate) speed: f64,
     /// Play or pause.
-    pub ontoggle: Callback<()>,
+    pub(crate) ontoggle: Callback<()>,
     /// Jump to a time.
-    pub onseek: Callback<f64>,
+    pub(crate) onseek: Callback<f64>,
     /// Change the speed.
-    pub onspeed: Callback<f64>,
+    pub(crate) onspeed: Callback<f64>,
 }
 
 /// The transport controls.
 #[component]
-pub fn Player(p: &PlayerProps) -> Html {
+pub(crate) fn Player(p: &PlayerProps) -> Html {
     let toggle = p.ontoggle.reform(|_: MouseEvent| ());
     let (cursor, step, duration) = (p.cursor, p.step, p.duration);
     let step_back = p

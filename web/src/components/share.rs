@@ -7,50 +7,31 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::browser;
+use crate::links::iframe_snippet;
+use crate::params::HEIGHTS;
 
 /// Properties of [`SharePanel`].
 #[derive(Properties, PartialEq)]
-pub struct ShareProps {
+pub(crate) struct ShareProps {
     /// Id prefix, unique on the page.
-    pub id: String,
+    pub(crate) id: String,
     /// Full URL of the article with this widget's state.
-    pub link: String,
+    pub(crate) link: String,
     /// Full URL of the embed route with this widget's state.
-    pub embed_src: String,
+    pub(crate) embed_src: String,
     /// `(path, label)` of the widget's knobs.
-    pub knobs: Vec<(String, String)>,
+    pub(crate) knobs: Vec<(String, String)>,
     /// The scenario being run, as TOML.
-    pub toml: String,
+    pub(crate) toml: String,
     /// Base of download file names.
-    pub file_stem: String,
+    pub(crate) file_stem: String,
     /// Title for the iframe.
-    pub title: String,
-}
-
-/// The snippet for an iframe showing `src` with the chosen knobs.
-pub(crate) fn iframe_snippet(
-    src: &str,
-    shown: &[String],
-    all: usize,
-    height: u32,
-    title: &str,
-) -> String {
-    let mut url = src.to_string();
-    let sep = if url.contains('?') { '&' } else { '?' };
-    url.push_str(&format!("{sep}height={height}"));
-    if shown.len() < all {
-        url.push_str(&format!("&show={}", shown.join(",")));
-    }
-    let title = title.replace('"', "&quot;").replace('<', "&lt;");
-    format!(
-        "<iframe src=\"{}\" title=\"{title}\" width=\"100%\" height=\"{height}\" style=\"border:0\" loading=\"lazy\"></iframe>",
-        url.replace('"', "%22")
-    )
+    pub(crate) title: String,
 }
 
 /// Share, embed and export buttons.
 #[component]
-pub fn SharePanel(p: &ShareProps) -> Html {
+pub(crate) fn SharePanel(p: &ShareProps) -> Html {
     let status = use_state(String::new);
     let open = use_state(|| false);
     let shown = use_state(|| p.knobs.iter().map(|k| k.0.clone()).collect::<BTreeSet<_>>());
@@ -90,7 +71,7 @@ pub fn SharePanel(p: &ShareProps) -> Html {
         Callback::from(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
             if let Ok(h) = input.value().parse::<u32>() {
-                height.set(h.clamp(200, 4000));
+                height.set(h.clamp(*HEIGHTS.start(), *HEIGHTS.end()));
             }
         })
     };

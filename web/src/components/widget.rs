@@ -1,19 +1,20 @@
 //! A live widget: knobs, playback (player, numbers, flow animation), charts,
-//! share. It owns the scenario state; the engine runs in `runs.rs`, memoised
-//! on that state, and the playback clock lives in `playback.rs`, so an
-//! animation frame never re-renders the knobs, charts or share panel.
+//! share. It renders what `hooks::use_widget` holds (state, runs, URL sync)
+//! and what `hooks::widget_model` derives from it; the playback clock lives
+//! in `playback.rs`, so an animation frame never re-renders the knobs,
+//! charts or share panel.
 
 use std::rc::Rc;
 
-use brownout_content::knob::{KnobKind, fmt_num};
-use brownout_content::widget::{Side, Widget, WidgetSpec, WidgetState, value_text};
+use brownout_content::widget::{Widget, WidgetSpec};
 use serde_json::Value;
 use yew::prelude::*;
 
 use super::{ChartView, Knobs, Notice, Playback, SharePanel};
 use crate::browser;
-use crate::route::{Route, href, parse_hash};
-use crate::runs::{RunsRef, run};
+use crate::hooks::use_widget;
+use crate::hooks::widget_model::{Action, compare_control, controls, side_labels, widget_links};
+use crate::links::Place;
 
 /// Properties of [`WidgetView`].
 #[derive(Properties, PartialEq, Clone)]
@@ -34,9 +35,6 @@ pub struct WidgetProps {
     pub show: Option<Vec<String>>,
 }
 
-/// An edit of the widget state by a `(path, value)` from a control.
-type StateChange = dyn Fn(&mut WidgetState, (String, Value));
-
 /// A resolved widget compared by identity.
 #[derive(Clone)]
 struct WidgetRef(Rc<Widget>);
@@ -54,6 +52,7 @@ pub fn WidgetView(p: &WidgetProps) -> Html {
         WidgetSpec::from_json(s)
             .and_then(|w| w.resolve())
             .map(Rc::new)
+            .map_err(|e| e.to_string())
     });
     match &*resolved {
         Ok(w) => html! { <LiveWidget widget={WidgetRef(w.clone())} props={p.clone()} /> },
@@ -69,169 +68,46 @@ struct LiveProps {
     props: WidgetProps,
 }
 
-/// The label of a knob's value, for naming compare sides.
-fn value_label(w: &Widget, v: &Value) -> String {
-    match &w.compare {
-        Some((k, _)) => match &k.kind {
-            KnobKind::Select(options) => {
-                let text = value_text(v);
-                options
-                    .iter()
-                    .find(|o| o.0 == text)
-                    .map_or(text, |o| o.1.clone())
-            }
-            KnobKind::Range { unit, .. } => {
-                format!("{} {} {unit}", k.label, fmt_num(v.as_f64().unwrap_or(0.0)))
-            }
-            KnobKind::Toggle => format!(
-                "{}: {}",
-                k.label,
-                if v.as_bool() == Some(true) {
-                    "on"
-                } else {
-                    "off"
-                }
-            ),
-        },
-        None => String::new(),
-    }
-}
-
-fn sync_url(w: &Widget, p: &WidgetProps, state: &WidgetState) {
-    let mut location = parse_hash(&browser::hash());
-    let own = w.state_to_query(state);
-    if p.embed {
-        location.query.retain(|(k, _)| k == "show" || k == "height");
-        location.query.extend(own);
-    } else {
-        let prefix = format!("w{}.", p.index);
-        location.query.retain(|(k, _)| !k.starts_with(&prefix));
-        location
-            .query
-            .extend(own.into_iter().map(|(k, v)| (format!("{prefix}{k}"), v)));
-    }
-    browser::replace_hash(&href(&location.route, &location.query));
-}
-
 #[component]
 fn LiveWidget(lp: &LiveProps) -> Html {
     let w = lp.widget.0.clone();
     let p = &lp.props;
-    let init = {
-        let (w, query) = (w.clone(), p.query.clone());
-        use_memo((), move |_| w.state_from_query(&query))
+    let place = Place {
+        slug: p.slug.clone(),
+        index: p.index,
+        embed: p.embed,
     };
-    let state = use_state(|| init.0.clone());
-    let runs = {
-        let w = w.clone();
-        use_memo((*state).clone(), move |s| RunsRef(Rc::new(run(&w, s))))
-    };
-    {
-        let (w, p) = (w.clone(), p.clone());
-        use_effect_with((*state).clone(), move |s| sync_url(&w, &p, s));
-    }
-    use_effect_with((*runs).clone(), |_| {
-        browser::measure("brownout-redraw", "brownout-input")
-    });
+    let h = use_widget(w.clone(), place.clone(), p.query.clone());
     // Where the charts mark time: set when the player stops mid-run.
     let chart_cursor = use_state(|| None::<f64>);
     let on_cursor = {
         let chart_cursor = chart_cursor.clone();
         Callback::from(move |t: Option<f64>| chart_cursor.set(t))
     };
-    let set_state = |f: Box<StateChange>| {
-        let state = state.clone();
-        Callback::from(move |change: (String, Value)| {
-            let mut next = (*state).clone();
-            f(&mut next, change);
-            state.set(next);
-        })
-    };
-    let on_knob = set_state(Box::new(|s, (path, v)| {
-        s.values.insert(path, v);
-    }));
-    let on_compare_value = set_state(Box::new(|s, (_, v)| s.compare = Some(v)));
-    let new_seed = {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| {
-            let mut next = (*state).clone();
-            next.seed = (js_sys::Math::random() * 1e9) as u64;
-            state.set(next);
-        })
-    };
-    let reset = {
-        let (state, w) = (state.clone(), w.clone());
-        Callback::from(move |_: MouseEvent| state.set(w.initial_state()))
-    };
-    let toggle_compare = {
-        let (state, w) = (state.clone(), w.clone());
-        Callback::from(move |_: Event| {
-            let mut next = (*state).clone();
-            next.compare = match next.compare {
-                Some(_) => None,
-                None => w.compare.as_ref().map(|c| c.1.clone()),
-            };
-            state.set(next);
-        })
-    };
+    let act = |f: fn(Value) -> Action| h.dispatch.reform(move |(_, v): (String, Value)| f(v));
+    let on_knob = h.dispatch.reform(|(path, v)| Action::SetKnob(path, v));
+    let on_compare_value = act(Action::SetCompare);
+    let new_seed = h.new_seed.reform(|_: MouseEvent| ());
+    let reset = h.dispatch.reform(|_: MouseEvent| Action::Reset);
+    let toggle_compare = h.dispatch.reform(|_: Event| Action::ToggleCompare);
 
     let id = format!("w{}", p.index);
-    let shown: Vec<_> = w
-        .knobs
-        .iter()
-        .filter(|k| p.show.as_ref().is_none_or(|s| s.contains(&k.path)))
-        .cloned()
-        .collect();
-    let values: Vec<Value> = shown.iter().map(|k| w.value(&state, &k.path)).collect();
-    let a_label = w.compare.as_ref().map_or_else(String::new, |(k, _)| {
-        value_label(&w, &w.value(&state, &k.path))
-    });
-    let b_label = state
-        .compare
-        .as_ref()
-        .map_or_else(String::new, |v| value_label(&w, v));
-    let file_stem = format!("brownout-{}", w.preset.name);
-    let location = |route: Route, query: Vec<(String, String)>| {
-        format!("{}{}", browser::base_url(), href(&route, &query))
-    };
-    let own = w.state_to_query(&state);
-    let prefixed = own
-        .iter()
-        .map(|(k, v)| (format!("w{}.{k}", p.index), v.clone()))
-        .collect();
-    let link = location(
-        Route::Article {
-            slug: p.slug.clone(),
-            section: Some(format!("widget-{}", p.index)),
-        },
-        prefixed,
-    );
-    let embed_src = location(
-        Route::Embed {
-            slug: p.slug.clone(),
-            widget: p.index,
-        },
-        own,
-    );
-    let toml = w.scenario(&state, Side::A).map(|s| {
-        format!(
-            "# Exported from Brownout ({}); reproduce with: brownout run {file_stem}.toml\n{}",
-            w.preset.name,
-            s.scenario().to_toml()
-        )
-    });
+    let (shown, values) = controls(&w, &h.state, p.show.as_deref());
+    let labels = side_labels(&w, &h.state);
+    let links = widget_links(&w, &place, &h.state, &browser::base_url());
+    let runs = h.runs.clone();
     let body = match runs.0.as_ref() {
         Err(e) => html! { <Notice kind="error" messages={vec![e.clone()]} /> },
         Ok(r) => {
             html! {
                 <>
                     <Notice kind="info" messages={r.notices.clone()} />
-                    <Playback id={id.clone()} runs={(*runs).clone()} labels={(a_label.clone(), b_label.clone())}
-                        step={w.base.scenario().metrics.bucket_s} oncursor={on_cursor} />
+                    <Playback id={id.clone()} runs={runs.clone()} labels={labels.clone()}
+                        step={w.base.scenario().metrics.bucket_s} stats={w.spec.stats.clone()} oncursor={on_cursor} />
                     <div class="charts">
-                        { for w.spec.charts.iter().map(|&kind| html! {
-                            <ChartView {kind} runs={(*runs).clone()} labels={(a_label.clone(), b_label.clone())}
-                                cursor={*chart_cursor} file_stem={file_stem.clone()} />
+                        { for w.charts.iter().map(|&kind| html! {
+                            <ChartView {kind} runs={runs.clone()} labels={labels.clone()}
+                                cursor={*chart_cursor} file_stem={links.file_stem.clone()} />
                         }) }
                     </div>
                 </>
@@ -240,32 +116,31 @@ fn LiveWidget(lp: &LiveProps) -> Html {
     };
     html! {
         <section class="widget" id={format!("widget-{}", p.index)} aria-label={format!("Simulation {}: {}", p.index + 1, w.preset.name)}>
-            <Notice kind="warning" messages={init.1.clone()} />
+            <Notice kind="warning" messages={(*h.notes).clone()} />
             <div class="widget-controls">
                 <Knobs id={id.clone()} knobs={shown} {values} onchange={on_knob} />
-                if let Some((k, _)) = &w.compare {
+                if let Some(k) = compare_control(&w) {
                     <div class="compare">
                         <div class="knob-toggle">
-                            <input type="checkbox" id={format!("{id}-compare")} checked={state.compare.is_some()} onchange={toggle_compare} />
+                            <input type="checkbox" id={format!("{id}-compare")} checked={h.state.compare.is_some()} onchange={toggle_compare} />
                             <label for={format!("{id}-compare")}>{"Compare side by side"}</label>
                         </div>
-                        if let Some(b) = &state.compare {
-                            <Knobs id={format!("{id}-b")} knobs={vec![brownout_content::knob::Knob { label: format!("{} (side B)", k.label), ..k.clone() }]}
-                                values={vec![b.clone()]} onchange={on_compare_value} />
+                        if let Some(b) = &h.state.compare {
+                            <Knobs id={format!("{id}-b")} knobs={vec![k]} values={vec![b.clone()]} onchange={on_compare_value} />
                         }
                     </div>
                 }
                 <div class="widget-buttons">
                     <button type="button" onclick={new_seed}>{"New seed"}</button>
                     <button type="button" onclick={reset}>{"Reset to preset"}</button>
-                    <span class="seed">{ format!("seed {}", state.seed) }</span>
+                    <span class="seed">{ format!("seed {}", h.state.seed) }</span>
                 </div>
             </div>
             { body }
             if !p.embed {
-                <SharePanel id={id.clone()} {link} {embed_src}
+                <SharePanel id={id.clone()} link={links.share} embed_src={links.embed_src}
                     knobs={w.knobs.iter().map(|k| (k.path.clone(), k.label.clone())).collect::<Vec<_>>()}
-                    toml={toml.unwrap_or_default()} {file_stem} title={format!("Brownout: {}", w.preset.name)} />
+                    toml={links.toml} file_stem={links.file_stem} title={format!("Brownout: {}", w.preset.name)} />
             }
         </section>
     }

@@ -9,18 +9,18 @@ use crate::route::{Route, href, stray_keys, widget_query};
 
 /// Properties of [`ArticlePage`].
 #[derive(Properties, PartialEq)]
-pub struct ArticleProps {
+pub(crate) struct ArticleProps {
     /// The article's file stem.
-    pub slug: String,
+    pub(crate) slug: String,
     /// A heading or widget id to scroll to.
-    pub section: Option<String>,
+    pub(crate) section: Option<String>,
     /// The URL's query: `w0.seed=3` and so on.
-    pub query: Vec<(String, String)>,
+    pub(crate) query: Vec<(String, String)>,
 }
 
 /// Renders one article, or a message naming the articles there are.
 #[component]
-pub fn ArticlePage(props: &ArticleProps) -> Html {
+pub(crate) fn ArticlePage(props: &ArticleProps) -> Html {
     let articles = brownout_content::articles().unwrap_or_default();
     let article = articles.iter().find(|a| a.slug == props.slug).cloned();
     {
@@ -56,7 +56,7 @@ pub fn ArticlePage(props: &ArticleProps) -> Html {
     let specs = article.widget_json.clone();
     let document = match article.document() {
         Ok(d) => d,
-        Err(e) => return html! { <Notice kind="error" messages={vec![e]} /> },
+        Err(e) => return html! { <Notice kind="error" messages={vec![e.to_string()]} /> },
     };
     let body = markdown::render(&document, &article.slug, &mut |index| {
         html! {

@@ -1,24 +1,29 @@
-//! The chrome-less route an `<iframe>` shows: one widget, a link back.
+//! The chrome-less route an `<iframe>` shows: one widget, a link back. Its
+//! frame options (`show`, `height`) are read by `params`, the one reader of
+//! widget link parameters.
 
 use yew::prelude::*;
 
+use brownout_content::widget::WidgetSpec;
+
 use crate::components::{Notice, WidgetView};
+use crate::params::{EmbedOptions, embed_options};
 use crate::route::{Route, href};
 
 /// Properties of [`EmbedPage`].
 #[derive(Properties, PartialEq)]
-pub struct EmbedProps {
+pub(crate) struct EmbedProps {
     /// The article's file stem.
-    pub slug: String,
+    pub(crate) slug: String,
     /// Index of the widget in the article.
-    pub widget: usize,
+    pub(crate) widget: usize,
     /// The widget's state, plus `show` (knobs to show) and `height`.
-    pub query: Vec<(String, String)>,
+    pub(crate) query: Vec<(String, String)>,
 }
 
 /// One widget of an article, sized to its frame.
 #[component]
-pub fn EmbedPage(props: &EmbedProps) -> Html {
+pub(crate) fn EmbedPage(props: &EmbedProps) -> Html {
     let articles = brownout_content::articles().unwrap_or_default();
     let Some(article) = articles.iter().find(|a| a.slug == props.slug) else {
         let names: Vec<String> = articles.iter().map(|a| a.slug.clone()).collect();
@@ -34,47 +39,10 @@ pub fn EmbedPage(props: &EmbedProps) -> Html {
             article.meta.title, blocks.len().saturating_sub(1), props.widget
         )]} /> };
     };
-    let param = |name: &str| {
-        props
-            .query
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
-    let mut notes = Vec::new();
-    let knobs: Vec<String> = brownout_content::widget::WidgetSpec::from_json(spec)
+    let knobs: Vec<String> = WidgetSpec::from_json(spec)
         .map(|s| s.knobs.iter().map(|k| k.path().to_string()).collect())
         .unwrap_or_default();
-    let asked: Vec<String> = param("show")
-        .map(|s| s.split(',').map(str::to_string).collect())
-        .unwrap_or_default();
-    for path in asked.iter().filter(|p| !knobs.contains(p)) {
-        notes.push(format!(
-            "show: this widget has no knob \u{201c}{}\u{201d}; its knobs are: {}",
-            path.chars().take(40).collect::<String>(),
-            knobs.join(", ")
-        ));
-    }
-    // Only knobs the widget has; none of them valid means all of them.
-    let show = param("show")
-        .map(|_| {
-            asked
-                .iter()
-                .filter(|p| knobs.contains(p))
-                .cloned()
-                .collect::<Vec<_>>()
-        })
-        .filter(|s| !s.is_empty());
-    let height = param("height").and_then(|raw| match raw.parse::<u32>() {
-        Ok(h) if (200..=4000).contains(&h) => Some(h),
-        _ => {
-            notes.push(format!(
-                "height must be a whole number of pixels from 200 to 4000, got \u{201c}{}\u{201d}",
-                raw.chars().take(40).collect::<String>()
-            ));
-            None
-        }
-    });
+    let (EmbedOptions { show, height }, notes) = embed_options(&props.query, &knobs);
     let style = height.map(|h| format!("height: {h}px; overflow: auto"));
     let back = href(
         &Route::Article {

@@ -8,13 +8,13 @@ use crate::route::{Route, href};
 
 /// Lists the articles.
 #[component]
-pub fn HomePage() -> Html {
+pub(crate) fn HomePage() -> Html {
     use_effect_with((), |_| {
         browser::set_title("Brownout: how distributed systems fail")
     });
     let list = match brownout_content::articles() {
         Ok(list) => list,
-        Err(e) => return html! { <Notice kind="error" messages={vec![e]} /> },
+        Err(e) => return html! { <Notice kind="error" messages={vec![e.to_string()]} /> },
     };
     html! {
         <section class="home">

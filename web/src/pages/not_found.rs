@@ -6,14 +6,14 @@ use crate::route::{Route, href};
 
 /// Properties of [`NotFoundPage`].
 #[derive(Properties, PartialEq)]
-pub struct NotFoundProps {
+pub(crate) struct NotFoundProps {
     /// The path that was asked for.
-    pub path: String,
+    pub(crate) path: String,
 }
 
 /// Says which page was not found and where to go instead.
 #[component]
-pub fn NotFoundPage(props: &NotFoundProps) -> Html {
+pub(crate) fn NotFoundPage(props: &NotFoundProps) -> Html {
     let path: String = props.path.chars().take(80).collect();
     html! {
         <section class="not-found" role="alert">

@@ -45,11 +45,10 @@ pub(crate) struct ExportArgs {
 /// Runs the scenario (and its compare side) and writes the files.
 pub(crate) fn run(args: &ExportArgs) -> Result<String, String> {
     let chart = ChartKind::from_name(&args.chart).ok_or_else(|| {
-        let names: Vec<&str> = ChartKind::ALL.iter().map(|c| c.name()).collect();
         format!(
             "no chart \"{}\"; charts are: {}",
             args.chart,
-            names.join(", ")
+            ChartKind::names()
         )
     })?;
     if args.svg.is_none() && args.png.is_none() && args.csv.is_none() {
@@ -96,12 +95,12 @@ pub(crate) fn run(args: &ExportArgs) -> Result<String, String> {
     let mut written = String::new();
     if let Some(path) = &args.svg {
         let svg = brownout_charts::svg(chart, &data, &opts, args.width, args.height)
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| format!("drawing the {} chart as SVG: {e}", chart.name()))?;
         write(path, svg.as_bytes(), &mut written)?;
     }
     if let Some(path) = &args.png {
         let png = brownout_charts::png(chart, &data, &opts, args.width, args.height)
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| format!("drawing the {} chart as PNG: {e}", chart.name()))?;
         write(path, &png, &mut written)?;
     }
     if let Some(path) = &args.csv {

@@ -2,6 +2,8 @@
 
 use std::fmt::Write as _;
 
+use brownout_charts::format::{ms, rate};
+use brownout_charts::series_csv;
 use brownout_sim::{Limits, RunResult, simulate};
 use clap::Args;
 
@@ -35,53 +37,6 @@ pub(crate) fn run(args: &RunArgs) -> Result<String, String> {
     }
 }
 
-/// The time series as CSV: one row per bucket, one queue column per server.
-pub(crate) fn series_csv(r: &RunResult) -> String {
-    let s = &r.series;
-    let mut out =
-        String::from("t_s,arrivals_rps,throughput_rps,rejected_rps,failed_rps,p50_ms,p99_ms");
-    for server in &r.summary.servers {
-        let _ = write!(out, ",queue_{}_{}", server.name, server.index);
-    }
-    out.push_str(
-        ",offered_rps,goodput_rps,logical_failed_rps,attempts_rps,retries_rps,timeouts_rps,\
-         throttled_rps,logical_p50_ms,logical_p99_ms",
-    );
-    out.push('\n');
-    let opt = |v: Option<f64>| v.map_or_else(String::new, |x| x.to_string());
-    for i in 0..s.t_s.len() {
-        let _ = write!(
-            out,
-            "{},{},{},{},{},{},{}",
-            s.t_s[i],
-            s.arrivals_rps[i],
-            s.throughput_rps[i],
-            s.rejected_rps[i],
-            s.failed_rps[i],
-            opt(s.p50_ms[i]),
-            opt(s.p99_ms[i])
-        );
-        for q in &s.queue {
-            let _ = write!(out, ",{}", q[i]);
-        }
-        let _ = write!(
-            out,
-            ",{},{},{},{},{},{},{},{},{}",
-            s.offered_rps[i],
-            s.goodput_rps[i],
-            s.logical_failed_rps[i],
-            s.attempts_rps[i],
-            s.retries_rps[i],
-            s.timeouts_rps[i],
-            s.throttled_rps[i],
-            opt(s.logical_p50_ms[i]),
-            opt(s.logical_p99_ms[i])
-        );
-        out.push('\n');
-    }
-    out
-}
-
 fn readable(r: &RunResult) -> String {
     let s = &r.summary;
     let l = &s.latency_ms;
@@ -99,7 +54,7 @@ fn readable(r: &RunResult) -> String {
         "requests   {} arrived, {} completed, {} rejected, {} failed, {} in flight at the end",
         s.arrivals, s.completed, s.rejected, s.failed, s.in_flight
     );
-    let _ = writeln!(out, "throughput {:.1} req/s", s.throughput_rps);
+    let _ = writeln!(out, "throughput {}", rate(s.throughput_rps));
     let _ = writeln!(
         out,
         "latency    mean {} | p50 {} | p90 {} | p99 {} | p99.9 {} | max {}",
@@ -165,13 +120,4 @@ fn readable(r: &RunResult) -> String {
         );
     }
     out
-}
-
-/// Milliseconds as a person reads them: 12.3 ms, 4.56 s.
-fn ms(v: f64) -> String {
-    if v >= 1000.0 {
-        format!("{:.2} s", v / 1000.0)
-    } else {
-        format!("{v:.1} ms")
-    }
 }

@@ -9,11 +9,13 @@
 
 use std::fmt::Write;
 
-use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::frame::{self, builder, path, points};
+use super::{Canvas, Chart};
+use crate::csv;
+use crate::frame::{self, builder, points};
 use crate::legend::{LegendEntry, Swatch};
+use crate::marks::path;
 use crate::style::{Dash, LineLook, Look};
 use crate::{ChartData, ChartError, Run, format};
 
@@ -23,6 +25,14 @@ const TITLES: [&str; 2] = [
 ];
 const Y_CAPTION: &str = "Requests per second";
 const X_CAPTION: &str = "Simulated time (s)";
+
+/// The throughput chart, as the registry knows it.
+pub(crate) const CHART: Chart = Chart {
+    name: "throughput",
+    draw,
+    csv: csv_of,
+    summary,
+};
 
 /// One line to draw: its legend label, look and values.
 struct Line<'a> {
@@ -100,11 +110,7 @@ fn lines<'a>(data: &'a ChartData, look: &Look) -> Vec<Line<'a>> {
     out
 }
 
-pub(crate) fn draw<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    data: &ChartData,
-    look: &Look,
-) -> Result<(), ChartError> {
+fn draw(root: &Canvas<'_>, data: &ChartData, look: &Look) -> Result<(), ChartError> {
     let lines = lines(data, look);
     let entries: Vec<LegendEntry> = lines
         .iter()
@@ -176,35 +182,17 @@ pub(crate) fn draw<DB: DrawingBackend>(
     frame::cursor(&chart, look)
 }
 
-pub(crate) fn csv(data: &ChartData) -> String {
+fn csv_of(data: &ChartData) -> String {
     let suffixes = data.column_suffixes();
-    let mut out = String::from("t_s");
-    for sfx in &suffixes {
-        let _ = write!(
-            out,
-            ",arrivals_rps{sfx},throughput_rps{sfx},rejected_rps{sfx},failed_rps{sfx}"
-        );
-    }
-    out.push('\n');
-    for (row, t) in data.bucket_starts().iter().enumerate() {
-        out.push_str(&t.to_string());
-        for run in data.runs() {
-            let s = &run.result.series;
-            for col in [
-                &s.arrivals_rps,
-                &s.throughput_rps,
-                &s.rejected_rps,
-                &s.failed_rps,
-            ] {
-                let _ = write!(out, ",{}", format::csv_opt(col.get(row).copied()));
-            }
-        }
-        out.push('\n');
-    }
-    out
+    let columns: Vec<_> = data
+        .runs()
+        .zip(&suffixes)
+        .flat_map(|(run, sfx)| csv::rate_columns(&run.result.series, sfx))
+        .collect();
+    csv::per_bucket(data.bucket_starts(), &columns)
 }
 
-pub(crate) fn summary(data: &ChartData) -> String {
+fn summary(data: &ChartData) -> String {
     let a = &data.a.result.summary;
     let arrivals = if a.duration_s > 0.0 {
         a.arrivals as f64 / a.duration_s

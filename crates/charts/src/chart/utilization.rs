@@ -6,15 +6,15 @@
 //! server gets two bars, side A filled and side B outlined; when there are
 //! too many servers for that, side A's bar with side B as a tick across it.
 
-use std::fmt::Write;
-
-use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::{Canvas, Chart};
+use crate::csv;
 use crate::frame::{self, builder};
+use crate::groups::{Group, group_of, groups};
 use crate::legend::{LegendEntry, Swatch};
-use crate::queues::{Group, group_of, groups};
+use crate::marks::{bar, path};
 use crate::style::{Dash, LineLook, Look};
 use crate::{ChartData, ChartError, Run, format};
 
@@ -25,28 +25,13 @@ const GROUP_GAP: f64 = 0.6;
 /// Room above 100 % for value labels.
 const Y_TOP: f64 = 112.0;
 
-/// Draws a bar between two corners: filled (side A) or outlined with a
-/// faint fill (side B). Also the legend's swatch.
-pub(crate) fn bar<DB, CT>(
-    area: &DrawingArea<DB, CT>,
-    corners: [CT::From; 2],
-    color: RGBColor,
-    filled: bool,
-    look: &Look,
-) -> Result<(), ChartError>
-where
-    DB: DrawingBackend,
-    CT: CoordTranslate,
-    CT::From: Clone,
-{
-    if filled {
-        area.draw(&Rectangle::new(corners, color.filled()))?;
-    } else {
-        area.draw(&Rectangle::new(corners.clone(), color.mix(0.18).filled()))?;
-        area.draw(&Rectangle::new(corners, color.stroke_width(look.upx(1.25))))?;
-    }
-    Ok(())
-}
+/// The utilization chart, as the registry knows it.
+pub(crate) const CHART: Chart = Chart {
+    name: "utilization",
+    draw,
+    csv: csv_of,
+    summary,
+};
 
 /// Each run's utilization per server (0–1): the whole run, or the bucket
 /// at the cursor.
@@ -160,11 +145,7 @@ fn titles(look: &Look) -> Vec<String> {
     }
 }
 
-pub(crate) fn draw<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    data: &ChartData,
-    look: &Look,
-) -> Result<(), ChartError> {
+fn draw(root: &Canvas<'_>, data: &ChartData, look: &Look) -> Result<(), ChartError> {
     let groups = groups(data);
     // Slots follow the run with more servers; compare runs share the layout.
     let layout_run = match data.b {
@@ -223,7 +204,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
             let x0 = x + 0.1 + if paired { bar_w * side as f64 } else { 0.0 };
             let pct = (u * 100.0).clamp(0.0, 100.0);
             if side == 1 && !paired {
-                frame::path(plot, vec![(x0, pct), (x0 + bar_w, pct)], &tick(look), look)?;
+                path(plot, vec![(x0, pct), (x0 + bar_w, pct)], &tick(look), look)?;
                 continue;
             }
             let color = look.group_color(group_of(&groups, server));
@@ -261,36 +242,29 @@ pub(crate) fn draw<DB: DrawingBackend>(
     Ok(())
 }
 
-pub(crate) fn csv(data: &ChartData) -> String {
-    let suffixes = data.column_suffixes();
-    let mut out = String::from("group,index");
-    for sfx in &suffixes {
-        let _ = write!(out, ",utilization{sfx}");
-    }
-    out.push('\n');
+fn csv_of(data: &ChartData) -> String {
+    let headers: Vec<String> = data
+        .column_suffixes()
+        .iter()
+        .map(|sfx| format!("utilization{sfx}"))
+        .collect();
     let rows = data
         .runs()
         .map(|r| r.result.summary.servers.len())
         .max()
         .unwrap_or(0);
-    for k in 0..rows {
-        let Some(server) = data.runs().find_map(|r| r.result.summary.servers.get(k)) else {
-            continue;
-        };
-        let _ = write!(out, "{},{}", format::csv_field(&server.name), server.index);
-        for run in data.runs() {
-            let _ = write!(
-                out,
-                ",{}",
-                format::csv_opt(run.result.summary.servers.get(k).map(|s| s.utilization))
-            );
-        }
-        out.push('\n');
-    }
-    out
+    let servers: Vec<_> = (0..rows)
+        .filter_map(|k| data.runs().find_map(|r| r.result.summary.servers.get(k)))
+        .collect();
+    let runs: Vec<_> = data.runs().collect();
+    csv::per_server(&servers, &headers, |k, side| {
+        runs.get(side)
+            .and_then(|r| r.result.summary.servers.get(k))
+            .map(|s| s.utilization)
+    })
 }
 
-pub(crate) fn summary(data: &ChartData) -> String {
+fn summary(data: &ChartData) -> String {
     let groups = groups(data);
     let parts: Vec<String> = data
         .runs()

@@ -4,14 +4,15 @@
 //! stacked on a narrow screen) on the same y scale, so a growing queue on
 //! one side is not hidden in a tangle of 200 lines.
 
-use std::fmt::Write;
-
-use brownout_sim::ServerSummary;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::frame::{self, builder, path, points};
+use super::{Canvas, Chart};
+use crate::csv;
+use crate::frame::{self, builder, points};
+use crate::groups::{Group, group_of, groups};
 use crate::legend::LegendEntry;
+use crate::marks::path;
 use crate::style::{Dash, LineLook, Look};
 use crate::{ChartData, ChartError, Run, format};
 
@@ -19,41 +20,13 @@ const TITLE: &str = "Queue length per server";
 const Y_CAPTION: &str = "Requests waiting";
 const X_CAPTION: &str = "Simulated time (s)";
 
-/// A server group as the legend shows it.
-pub(crate) struct Group {
-    pub(crate) name: String,
-    /// Servers in it, on the run with the most.
-    pub(crate) count: usize,
-}
-
-/// The server groups of both runs, by name, in scenario order.
-pub(crate) fn groups(data: &ChartData) -> Vec<Group> {
-    let mut out: Vec<Group> = Vec::new();
-    for run in data.runs() {
-        let mut counts: Vec<(String, usize)> = Vec::new();
-        for s in &run.result.summary.servers {
-            match counts.iter_mut().find(|(n, _)| *n == s.name) {
-                Some((_, c)) => *c += 1,
-                None => counts.push((s.name.clone(), 1)),
-            }
-        }
-        for (name, count) in counts {
-            match out.iter_mut().find(|g| g.name == name) {
-                Some(g) => g.count = g.count.max(count),
-                None => out.push(Group { name, count }),
-            }
-        }
-    }
-    out
-}
-
-/// Index of `server`'s group in [`groups`].
-pub(crate) fn group_of(groups: &[Group], server: &ServerSummary) -> usize {
-    groups
-        .iter()
-        .position(|g| g.name == server.name)
-        .unwrap_or(0)
-}
+/// The queues chart, as the registry knows it.
+pub(crate) const CHART: Chart = Chart {
+    name: "queues",
+    draw,
+    csv: csv_of,
+    summary,
+};
 
 fn line_look(look: &Look, group: usize, servers: usize) -> LineLook {
     let (width, alpha) = if servers > 30 { (1.0, 0.7) } else { (1.5, 0.9) };
@@ -64,11 +37,7 @@ fn line_look(look: &Look, group: usize, servers: usize) -> LineLook {
     }
 }
 
-pub(crate) fn draw<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    data: &ChartData,
-    look: &Look,
-) -> Result<(), ChartError> {
+fn draw(root: &Canvas<'_>, data: &ChartData, look: &Look) -> Result<(), ChartError> {
     let groups = groups(data);
     let entries: Vec<LegendEntry> = groups
         .iter()
@@ -166,38 +135,17 @@ fn draw_panel<DB: DrawingBackend>(
     frame::cursor(&chart, look)
 }
 
-pub(crate) fn csv(data: &ChartData) -> String {
+fn csv_of(data: &ChartData) -> String {
     let suffixes = data.column_suffixes();
-    let mut out = String::from("t_s");
-    for (run, sfx) in data.runs().zip(&suffixes) {
-        for s in &run.result.summary.servers {
-            out.push(',');
-            out.push_str(&format::csv_field(&format!(
-                "queue_{}_{}{sfx}",
-                s.name, s.index
-            )));
-        }
-    }
-    out.push('\n');
-    for (row, t) in data.bucket_starts().iter().enumerate() {
-        out.push_str(&t.to_string());
-        for run in data.runs() {
-            for q in run
-                .result
-                .series
-                .queue
-                .iter()
-                .take(run.result.summary.servers.len())
-            {
-                let _ = write!(out, ",{}", format::csv_opt(q.get(row).copied()));
-            }
-        }
-        out.push('\n');
-    }
-    out
+    let columns: Vec<_> = data
+        .runs()
+        .zip(&suffixes)
+        .flat_map(|(run, sfx)| csv::queue_columns(run.result, sfx))
+        .collect();
+    csv::per_bucket(data.bucket_starts(), &columns)
 }
 
-pub(crate) fn summary(data: &ChartData) -> String {
+fn summary(data: &ChartData) -> String {
     let groups = groups(data);
     let parts: Vec<String> = data
         .runs()

@@ -5,13 +5,13 @@
 //! p99 is the thick line, p50 the thin lighter one below it; in compare mode
 //! side A is solid and side B dashed. Empty buckets are gaps.
 
-use std::fmt::Write;
-
-use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::frame::{self, builder, draw_segments, segments};
+use super::{Canvas, Chart};
+use crate::csv;
+use crate::frame::{self, builder, segments};
 use crate::legend::LegendEntry;
+use crate::marks::draw_segments;
 use crate::style::{LineLook, Look};
 use crate::{ChartData, ChartError, Run, format};
 
@@ -20,6 +20,14 @@ const TITLES: [&str; 2] = [
     "Latency: p50 and p99",
 ];
 const X_CAPTION: &str = "Simulated time (s)";
+
+/// The latency chart, as the registry knows it.
+pub(crate) const CHART: Chart = Chart {
+    name: "latency",
+    draw,
+    csv: csv_of,
+    summary,
+};
 
 /// The two lines of side `i`: p99 then p50.
 fn lines(look: &Look, i: usize) -> [LineLook; 2] {
@@ -39,11 +47,7 @@ fn lines(look: &Look, i: usize) -> [LineLook; 2] {
     ]
 }
 
-pub(crate) fn draw<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    data: &ChartData,
-    look: &Look,
-) -> Result<(), ChartError> {
+fn draw(root: &Canvas<'_>, data: &ChartData, look: &Look) -> Result<(), ChartError> {
     let mut entries = Vec::new();
     for (i, run) in data.runs().enumerate() {
         let [p99, p50] = lines(look, i);
@@ -133,26 +137,17 @@ fn log_ticks(lo: f64, hi: f64, max: usize) -> Vec<f64> {
     candidates(&[1.0], 4)
 }
 
-pub(crate) fn csv(data: &ChartData) -> String {
+fn csv_of(data: &ChartData) -> String {
     let suffixes = data.column_suffixes();
-    let mut out = String::from("t_s");
-    for sfx in &suffixes {
-        let _ = write!(out, ",p50_ms{sfx},p99_ms{sfx}");
-    }
-    out.push('\n');
-    for (row, t) in data.bucket_starts().iter().enumerate() {
-        out.push_str(&t.to_string());
-        for run in data.runs() {
-            let s = &run.result.series;
-            let cell = |v: &[Option<f64>]| format::csv_opt(v.get(row).copied().flatten());
-            let _ = write!(out, ",{},{}", cell(&s.p50_ms), cell(&s.p99_ms));
-        }
-        out.push('\n');
-    }
-    out
+    let columns: Vec<_> = data
+        .runs()
+        .zip(&suffixes)
+        .flat_map(|(run, sfx)| csv::latency_columns(&run.result.series, sfx))
+        .collect();
+    csv::per_bucket(data.bucket_starts(), &columns)
 }
 
-pub(crate) fn summary(data: &ChartData) -> String {
+fn summary(data: &ChartData) -> String {
     let parts: Vec<String> = data.runs().map(|run| describe(data, run)).collect();
     parts.join(" ")
 }

@@ -1,0 +1,424 @@
+//! Metrics: numbers of a run's summary by path (`latency_ms.p99`,
+//! `servers[7].mean_queue`), the same paths article `[[facts]]` use, with
+//! the label, unit and format a widget's stat rows show them with.
+//!
+//! ```text
+//!  widget block: stats = ["latency_ms.p50", "throughput_rps"]
+//!        │ metric(path) ──> METRICS { path, key, label, unit, format }
+//!        ▼
+//!  read(summary JSON, path) ──> Reading { value, detail } ──> StatRow { label, text }
+//! ```
+//! A few metrics are derived from several fields (`failed_or_rejected`,
+//! `max_mean_queue`); facts can use them too.
+
+use brownout_charts::format;
+use serde_json::Value;
+
+use crate::knob::lookup;
+
+/// How a metric's value is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Milliseconds in the unit that reads best: `73 ms`, `1.5 s`, `31 s`.
+    Latency,
+    /// Requests per second with one decimal: `127.9 req/s`.
+    Rate,
+    /// A whole count with thousands separators: `7,731`.
+    Count,
+    /// A mean amount, two significant decimals at most: `0.42`, `1,362`.
+    Amount,
+    /// A fraction from 0 to 1 as a percentage: `93%`.
+    Percent,
+}
+
+impl Format {
+    /// `value` written in this format.
+    pub fn text(self, value: f64) -> String {
+        match self {
+            Format::Latency => format::ms(value),
+            Format::Rate => format::rate(value),
+            Format::Count => format::count(value.round().max(0.0) as u64),
+            Format::Amount => format::amount(value),
+            Format::Percent => format::pct(value),
+        }
+    }
+}
+
+/// A metric a widget can show and a fact can state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Metric {
+    /// Path into the summary; `servers[]` stands for any server index.
+    pub path: &'static str,
+    /// Short name for scripts and tests (the row's `data-stat`).
+    pub key: &'static str,
+    /// Label shown beside the number.
+    pub label: &'static str,
+    /// Unit of the value as the summary holds it.
+    pub unit: &'static str,
+    /// How the value is written.
+    pub format: Format,
+}
+
+const fn m(
+    path: &'static str,
+    key: &'static str,
+    label: &'static str,
+    unit: &'static str,
+    format: Format,
+) -> Metric {
+    Metric {
+        path,
+        key,
+        label,
+        unit,
+        format,
+    }
+}
+
+/// Every metric, by path.
+pub const METRICS: &[Metric] = &[
+    m(
+        "latency_ms.mean",
+        "mean",
+        "Mean latency",
+        "ms",
+        Format::Latency,
+    ),
+    m(
+        "latency_ms.p50",
+        "p50",
+        "Median latency",
+        "ms",
+        Format::Latency,
+    ),
+    m(
+        "latency_ms.p90",
+        "p90",
+        "90th percentile latency",
+        "ms",
+        Format::Latency,
+    ),
+    m(
+        "latency_ms.p99",
+        "p99",
+        "99th percentile latency",
+        "ms",
+        Format::Latency,
+    ),
+    m(
+        "latency_ms.p999",
+        "p999",
+        "99.9th percentile latency",
+        "ms",
+        Format::Latency,
+    ),
+    m(
+        "latency_ms.max",
+        "max",
+        "Slowest request",
+        "ms",
+        Format::Latency,
+    ),
+    m(
+        "throughput_rps",
+        "throughput",
+        "Throughput",
+        "req/s",
+        Format::Rate,
+    ),
+    m(
+        "arrivals",
+        "arrivals",
+        "Requests arrived",
+        "requests",
+        Format::Count,
+    ),
+    m(
+        "completed",
+        "completed",
+        "Requests completed",
+        "requests",
+        Format::Count,
+    ),
+    m(
+        "rejected",
+        "rejected",
+        "Rejected (queue full)",
+        "requests",
+        Format::Count,
+    ),
+    m("failed", "failed_only", "Failed", "requests", Format::Count),
+    m(
+        "failed_or_rejected",
+        "failed",
+        "Failed or rejected",
+        "requests",
+        Format::Count,
+    ),
+    m(
+        "in_flight",
+        "in_flight",
+        "Still in flight at the end",
+        "requests",
+        Format::Count,
+    ),
+    m(
+        "mean_wait_ms",
+        "wait",
+        "Mean wait in a queue",
+        "ms",
+        Format::Latency,
+    ),
+    m(
+        "waited_fraction",
+        "waited",
+        "Requests that waited",
+        "",
+        Format::Percent,
+    ),
+    m(
+        "mean_in_system",
+        "in_system",
+        "Mean requests in the system",
+        "requests",
+        Format::Amount,
+    ),
+    m(
+        "max_mean_queue",
+        "queue",
+        "Longest mean queue",
+        "requests",
+        Format::Amount,
+    ),
+    m(
+        "servers[].utilization",
+        "utilization",
+        "Time busy",
+        "",
+        Format::Percent,
+    ),
+    m(
+        "servers[].mean_queue",
+        "server_queue",
+        "Mean queue",
+        "requests",
+        Format::Amount,
+    ),
+    m(
+        "servers[].max_queue",
+        "server_max_queue",
+        "Longest queue",
+        "requests",
+        Format::Count,
+    ),
+    m(
+        "servers[].completed",
+        "server_completed",
+        "Completed",
+        "requests",
+        Format::Count,
+    ),
+];
+
+/// The stat rows of a widget block without `stats`.
+pub const DEFAULT_STATS: [&str; 5] = [
+    "latency_ms.p50",
+    "latency_ms.p99",
+    "throughput_rps",
+    "failed_or_rejected",
+    "max_mean_queue",
+];
+
+/// `path` with every server index replaced by `[]`, and the index.
+fn pattern(path: &str) -> (String, Option<usize>) {
+    let Some(rest) = path.strip_prefix("servers[") else {
+        return (path.to_string(), None);
+    };
+    match rest.split_once(']') {
+        Some((digits, tail)) => match digits.parse::<usize>() {
+            Ok(i) => (format!("servers[]{tail}"), Some(i)),
+            Err(_) => (path.to_string(), None),
+        },
+        None => (path.to_string(), None),
+    }
+}
+
+/// The metric at `path`.
+pub fn metric(path: &str) -> Option<&'static Metric> {
+    let (pattern, _) = pattern(path);
+    METRICS.iter().find(|m| m.path == pattern)
+}
+
+/// Every metric path, comma-separated, for error messages.
+pub fn metric_paths() -> String {
+    METRICS
+        .iter()
+        .map(|m| m.path)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A metric's value in one run, and which server it belongs to, if any.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reading {
+    /// The number, in the metric's unit.
+    pub value: f64,
+    /// The server it was measured at, e.g. `legacy 0`.
+    pub server: Option<String>,
+}
+
+/// The number at `path` in a run summary's JSON form: a field, or a
+/// derived metric of [`METRICS`].
+pub fn read(summary: &Value, path: &str) -> Option<Reading> {
+    let plain = |value| Reading {
+        value,
+        server: None,
+    };
+    let server_name = |s: &Value| {
+        Some(format!(
+            "{} {}",
+            s.get("name")?.as_str()?,
+            s.get("index")?.as_u64()?
+        ))
+    };
+    match path {
+        "failed_or_rejected" => {
+            let n = |k: &str| summary.get(k).and_then(Value::as_f64);
+            Some(plain(n("failed")? + n("rejected")?))
+        }
+        "max_mean_queue" => {
+            let servers = summary.get("servers")?.as_array()?;
+            let worst = servers.iter().max_by(|a, b| {
+                let q = |s: &Value| s.get("mean_queue").and_then(Value::as_f64).unwrap_or(0.0);
+                q(a).total_cmp(&q(b))
+            });
+            Some(match worst {
+                Some(s) => Reading {
+                    value: s.get("mean_queue")?.as_f64()?,
+                    server: server_name(s),
+                },
+                None => plain(0.0),
+            })
+        }
+        _ => {
+            let value = lookup(summary, path)?.as_f64()?;
+            let server = match pattern(path) {
+                (_, Some(i)) => summary.get("servers")?.get(i).and_then(server_name),
+                _ => None,
+            };
+            Some(Reading { value, server })
+        }
+    }
+}
+
+/// One stat row as a widget shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StatRow {
+    /// Short name for scripts and tests.
+    pub key: &'static str,
+    /// Label.
+    pub label: &'static str,
+    /// The value as text, with the server in parentheses when there is one.
+    pub text: String,
+    /// The exact value.
+    pub value: f64,
+}
+
+/// The rows for `paths` (checked by [`metric`]) in a run summary's JSON
+/// form; a metric the run lacks (a server index past the end) is skipped.
+pub fn stat_rows(summary: &Value, paths: &[String]) -> Vec<StatRow> {
+    paths
+        .iter()
+        .filter_map(|path| {
+            let m = metric(path)?;
+            let r = read(summary, path)?;
+            let text = match &r.server {
+                Some(s) => format!("{} ({s})", m.format.text(r.value)),
+                None => m.format.text(r.value),
+            };
+            Some(StatRow {
+                key: m.key,
+                label: m.label,
+                text,
+                value: r.value,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary() -> Value {
+        serde_json::json!({
+            "failed": 2, "rejected": 5, "throughput_rps": 127.94,
+            "latency_ms": {"p50": 72.6, "p99": 15000.0},
+            "servers": [
+                {"name": "fast", "index": 0, "mean_queue": 0.13, "utilization": 0.471},
+                {"name": "legacy", "index": 0, "mean_queue": 1361.78, "utilization": 1.0}
+            ]
+        })
+    }
+
+    #[test]
+    fn the_default_rows_are_todays_five_numbers_formatted_as_the_site_shows_them() {
+        let paths: Vec<String> = DEFAULT_STATS.map(String::from).to_vec();
+        let rows = stat_rows(&summary(), &paths);
+        let shown: Vec<(&str, &str, &str)> = rows
+            .iter()
+            .map(|r| (r.key, r.label, r.text.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                ("p50", "Median latency", "73 ms"),
+                ("p99", "99th percentile latency", "15 s"),
+                ("throughput", "Throughput", "127.9 req/s"),
+                ("failed", "Failed or rejected", "7"),
+                ("queue", "Longest mean queue", "1,362 (legacy 0)"),
+            ]
+        );
+        assert_eq!(rows[4].value, 1361.78);
+    }
+
+    #[test]
+    fn a_server_metric_is_found_by_any_index_and_names_its_server() {
+        assert_eq!(
+            metric("servers[7].utilization").map(|m| m.label),
+            Some("Time busy")
+        );
+        let rows = stat_rows(&summary(), &["servers[1].utilization".to_string()]);
+        assert_eq!(rows[0].text, "100% (legacy 0)");
+        assert!(stat_rows(&summary(), &["servers[9].utilization".to_string()]).is_empty());
+    }
+
+    #[test]
+    fn an_unknown_path_is_no_metric() {
+        assert_eq!(metric("latency_ms.p42"), None);
+        assert_eq!(metric("servers[x].utilization"), None);
+    }
+
+    #[test]
+    fn every_metric_reads_a_number_from_a_real_run() {
+        let preset = crate::preset("mm1").expect("mm1");
+        let run = brownout_sim::simulate(
+            &preset.scenario().expect("valid"),
+            brownout_sim::Limits::default(),
+        );
+        let summary = serde_json::to_value(&run.summary).expect("JSON");
+        for m in METRICS {
+            let path = m.path.replace("servers[]", "servers[0]");
+            assert!(read(&summary, &path).is_some(), "{path}");
+        }
+    }
+
+    #[test]
+    fn every_metric_path_and_key_is_unique() {
+        for (i, a) in METRICS.iter().enumerate() {
+            for b in &METRICS[i + 1..] {
+                assert!(a.path != b.path && a.key != b.key, "{a:?} and {b:?}");
+            }
+        }
+    }
+}

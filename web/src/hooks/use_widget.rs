@@ -1,0 +1,95 @@
+//! The hook behind a live widget: its state (from the link, then the
+//! reader's actions), its runs (memoised on the state, through a
+//! [`Runner`]) and the URL kept in step. The component only renders what
+//! this returns.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use brownout_content::widget::{Widget, WidgetState};
+use yew::prelude::*;
+
+use super::widget_model::{Action, apply, fresh_seed, synced_query};
+use crate::browser;
+use crate::links::Place;
+use crate::params::state_pairs;
+use crate::route::{href, parse_hash};
+use crate::runs::{InlineRunner, Job, Runner, Runs, RunsRef};
+
+/// What [`use_widget`] gives the component.
+pub(crate) struct WidgetHandle {
+    /// The current state.
+    pub(crate) state: WidgetState,
+    /// Why link parameters were ignored, for a note.
+    pub(crate) notes: Rc<Vec<String>>,
+    /// The runs of the current state.
+    pub(crate) runs: RunsRef,
+    /// Applies an action to the state.
+    pub(crate) dispatch: Callback<Action>,
+    /// Draws a new seed and applies it.
+    pub(crate) new_seed: Callback<()>,
+}
+
+/// Runs `job` on `runner`; with [`InlineRunner`] the results are there when
+/// this returns (a worker runner will need the hook to hold them in state).
+fn start(runner: &impl Runner, job: Result<Job, String>) -> Result<Runs, String> {
+    let job = job?;
+    let slot = Rc::new(RefCell::new(None));
+    let sink = slot.clone();
+    runner.start(job, Box::new(move |r| *sink.borrow_mut() = Some(r)));
+    let runs = slot.borrow_mut().take();
+    runs.ok_or_else(|| "the simulation did not finish".to_string())
+}
+
+/// State, runs and URL sync of `widget` standing at `place`, started from
+/// its link parameters `query` (unprefixed; embed options are skipped).
+#[hook]
+pub(crate) fn use_widget(
+    widget: Rc<Widget>,
+    place: Place,
+    query: Vec<(String, String)>,
+) -> WidgetHandle {
+    let init = {
+        let w = widget.clone();
+        use_memo((), move |_| {
+            let (state, errors) = w.state_from_query(&state_pairs(&query));
+            (
+                state,
+                errors.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            )
+        })
+    };
+    let state = use_state(|| init.0.clone());
+    let runs = {
+        let w = widget.clone();
+        use_memo((*state).clone(), move |s| {
+            RunsRef(Rc::new(start(&InlineRunner, Job::new(&w, s))))
+        })
+    };
+    {
+        let w = widget.clone();
+        use_effect_with((*state).clone(), move |s| {
+            let location = parse_hash(&browser::hash());
+            let query = synced_query(&w, &place, location.query, s);
+            browser::replace_hash(&href(&location.route, &query));
+        });
+    }
+    use_effect_with((*runs).clone(), |_| {
+        browser::measure("brownout-redraw", "brownout-input")
+    });
+    let dispatch = {
+        let state = state.clone();
+        Callback::from(move |action: Action| state.set(apply(&widget, &state, action)))
+    };
+    let new_seed = {
+        let (dispatch, seed) = (dispatch.clone(), state.seed);
+        Callback::from(move |()| dispatch.emit(Action::NewSeed(fresh_seed(seed))))
+    };
+    WidgetHandle {
+        state: (*state).clone(),
+        notes: Rc::new(init.1.clone()),
+        runs: (*runs).clone(),
+        dispatch,
+        new_seed,
+    }
+}
