@@ -43,10 +43,22 @@ pub struct Fact {
     /// `servers[7].mean_queue`.
     pub metric: String,
     /// The value the text states, in the metric's unit.
-    pub value: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
     /// Accepted relative difference between the run and `value`.
     #[serde(default = "default_tolerance")]
     pub tolerance: f64,
+    /// Instead of `value`: the run's metric lies in `[lo, hi]` (for a fact
+    /// stated as a range, "recovers within 25 to 40 seconds").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<[f64; 2]>,
+    /// Instead of `value`: the metric is null ("did not recover").
+    #[serde(default)]
+    pub null: bool,
+    /// Seeds the fact must hold for, each run separately; empty means the
+    /// preset's own seed. A stochastic outcome lists at least five.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seeds: Vec<u64>,
 }
 
 fn default_tolerance() -> f64 {

@@ -308,6 +308,12 @@ fn toggle_label(s: &Scenario, path: &str) -> String {
 }
 
 /// The value at a field path in a JSON value (a scenario or a run summary).
+/// The value at a field path of a JSON value (a run summary's
+/// `recovered_after_s`, null included); `None` when the path is absent.
+pub fn lookup_value<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
+    lookup(v, path)
+}
+
 pub(crate) fn lookup<'v>(mut v: &'v Value, path: &str) -> Option<&'v Value> {
     for step in field_steps(path) {
         v = match step {

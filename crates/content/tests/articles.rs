@@ -9,7 +9,6 @@
 
 use std::collections::BTreeMap;
 
-use brownout_content::article::metric;
 use brownout_content::widget::{Side, value_text};
 use brownout_content::{Article, articles, knob, preset};
 use brownout_sim::{Limits, ValidScenario, simulate};
@@ -229,57 +228,90 @@ fn every_fact_comes_from_a_widget_the_reader_can_set_the_same_way() {
     }
 }
 
+/// What one run says about one fact: `None` when it holds.
+fn check_fact(f: &brownout_content::article::Fact, summary: &Value) -> Option<String> {
+    let raw = brownout_content::knob::lookup_value(summary, &f.metric);
+    let Some(raw) = raw else {
+        return Some(format!("no metric {} in the summary", f.metric));
+    };
+    let got = raw.as_f64();
+    match (f.value, f.range, f.null) {
+        (None, None, true) => (!raw.is_null()).then(|| format!("{} is {raw}, not null", f.metric)),
+        (Some(want), None, false) => {
+            let got = got?;
+            let off = (got - want).abs() / want.abs();
+            (off > f.tolerance).then(|| {
+                format!(
+                    "states {want} for {}, the run gives {got} ({:.1}% off, tolerance {:.1}%)",
+                    f.metric,
+                    off * 100.0,
+                    f.tolerance * 100.0
+                )
+            })
+        }
+        (None, Some([lo, hi]), false) => match got {
+            Some(g) if (lo..=hi).contains(&g) => None,
+            _ => Some(format!(
+                "states {lo} to {hi} for {}, the run gives {raw}",
+                f.metric
+            )),
+        },
+        _ => Some("needs exactly one of value, range or null = true".to_string()),
+    }
+}
+
 #[test]
-fn every_fact_matches_its_preset_run_within_tolerance() {
+fn every_fact_matches_its_preset_run_within_tolerance_for_every_seed_it_lists() {
     let mut runs: BTreeMap<String, Value> = BTreeMap::new();
     let mut wrong = Vec::new();
     for a in all() {
         for f in &a.meta.facts {
-            let key = format!("{} {:?}", f.preset, f.set);
-            let summary = match runs.get(&key) {
-                Some(v) => v.clone(),
-                None => {
-                    let s = scenario_with(&f.preset, &f.set)
-                        .unwrap_or_else(|e| panic!("{}: fact \"{}\": {e}", a.slug, f.text));
-                    let run = simulate(&s, Limits::default());
-                    assert!(
-                        run.summary.cut_at_s.is_none(),
-                        "{}: preset {} hit the event budget",
-                        a.slug,
-                        f.preset
-                    );
-                    let v = serde_json::to_value(&run.summary)
-                        .unwrap_or_else(|e| panic!("summary as JSON: {e}"));
-                    runs.insert(key, v.clone());
-                    v
-                }
-            };
-            let Some(got) = metric(&summary, &f.metric) else {
-                wrong.push(format!(
-                    "{}: fact \"{}\": no metric {} in the summary",
-                    a.slug, f.text, f.metric
-                ));
-                continue;
-            };
             assert!(
-                f.tolerance >= 0.0 && f.value != 0.0,
+                f.tolerance >= 0.0 && f.value != Some(0.0),
                 "{}: fact \"{}\" needs a non-zero value",
                 a.slug,
                 f.text
             );
-            let off = (got - f.value).abs() / f.value.abs();
-            if off > f.tolerance {
-                wrong.push(format!(
-                    "{}: fact \"{}\" states {} for {} of {} {:?}, the run gives {got} ({:.1}% off, tolerance {:.1}%)",
-                    a.slug,
-                    f.text,
-                    f.value,
-                    f.metric,
-                    f.preset,
-                    f.set,
-                    off * 100.0,
-                    f.tolerance * 100.0
-                ));
+            let seeds: Vec<Option<u64>> = if f.seeds.is_empty() {
+                vec![None]
+            } else {
+                f.seeds.iter().copied().map(Some).collect()
+            };
+            for seed in seeds {
+                let key = format!("{} {:?} {seed:?}", f.preset, f.set);
+                let summary = match runs.get(&key) {
+                    Some(v) => v.clone(),
+                    None => {
+                        let mut s = scenario_with(&f.preset, &f.set)
+                            .unwrap_or_else(|e| panic!("{}: fact \"{}\": {e}", a.slug, f.text));
+                        if let Some(seed) = seed {
+                            let mut sc = s.scenario().clone();
+                            sc.seed = seed;
+                            s = sc.validate().unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+                        }
+                        let run = simulate(&s, Limits::default());
+                        assert!(
+                            run.summary.cut_at_s.is_none(),
+                            "{}: preset {} hit the event budget",
+                            a.slug,
+                            f.preset
+                        );
+                        let v = serde_json::to_value(&run.summary)
+                            .unwrap_or_else(|e| panic!("summary as JSON: {e}"));
+                        runs.insert(key, v.clone());
+                        v
+                    }
+                };
+                if let Some(why) = check_fact(f, &summary) {
+                    wrong.push(format!(
+                        "{}: fact \"{}\" ({} {:?}, seed {}): {why}",
+                        a.slug,
+                        f.text,
+                        f.preset,
+                        f.set,
+                        seed.map_or("of the preset".to_string(), |s| s.to_string())
+                    ));
+                }
             }
         }
     }
@@ -289,6 +321,25 @@ fn every_fact_matches_its_preset_run_within_tolerance() {
         wrong.len(),
         wrong.join("\n")
     );
+}
+
+#[test]
+fn a_fact_about_a_stochastic_outcome_lists_at_least_five_seeds() {
+    // Ranges and nulls (recovered or stuck, a goodput) are the stochastic
+    // outcomes of the newer articles; they must hold for five seeds.
+    for a in all() {
+        for f in &a.meta.facts {
+            if f.range.is_some() || f.null {
+                assert!(
+                    f.seeds.len() >= 5,
+                    "{}: fact \"{}\" lists {} seeds, at least 5 expected",
+                    a.slug,
+                    f.text,
+                    f.seeds.len()
+                );
+            }
+        }
+    }
 }
 
 #[test]
