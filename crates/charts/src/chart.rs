@@ -8,8 +8,12 @@
 //!  "latency" ──ChartKind::from_name──┘
 //! ```
 
+mod amplification;
+mod goodput;
 mod latency;
 mod queues;
+mod rates;
+mod retries;
 mod throughput;
 mod utilization;
 
@@ -70,6 +74,12 @@ registry! {
     Queues => queues,
     /// Utilisation per server.
     Utilization => utilization,
+    /// Offered load, goodput and attempts of logical requests over time.
+    Goodput => goodput,
+    /// Timeouts, retries and throttled attempts over time.
+    Retries => retries,
+    /// Attempts per logical request over time.
+    Amplification => amplification,
 }
 
 impl ChartKind {
@@ -101,7 +111,7 @@ mod tests {
         }
         assert_eq!(
             ChartKind::names(),
-            "latency, throughput, queues, utilization"
+            "latency, throughput, queues, utilization, goodput, retries, amplification"
         );
         assert_eq!(ChartKind::from_name("pie"), None);
     }

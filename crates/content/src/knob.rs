@@ -6,7 +6,7 @@
 //! produce a scenario that a file could not.
 
 use brownout_sim::scenario::{FieldStep, field_steps};
-use brownout_sim::{Policy, Scenario, ScenarioError, ValidScenario};
+use brownout_sim::{Scenario, ScenarioError, ValidScenario};
 
 use crate::error::ContentError;
 use serde::{Deserialize, Serialize};
@@ -79,18 +79,6 @@ pub enum KnobKind {
     Select(Vec<(String, String)>),
     /// On or off.
     Toggle,
-}
-
-/// Human labels of the balancer policies.
-fn policy_label(p: Policy) -> &'static str {
-    match p {
-        Policy::RoundRobin => "Round robin",
-        Policy::WeightedRoundRobin => "Weighted round robin",
-        Policy::Random => "Random",
-        Policy::LeastConnections => "Least connections",
-        Policy::PowerOfTwo => "Power of two choices",
-        Policy::PeakEwma => "Peak EWMA",
-    }
 }
 
 impl Knob {
@@ -177,100 +165,49 @@ pub fn fmt_num(v: f64) -> String {
 }
 
 fn default_knob(s: &Scenario, path: &str, current: &Value) -> Result<Knob, ContentError> {
-    let group_name = |i: usize| {
-        s.servers
-            .get(i)
-            .and_then(|g| g.name.clone())
-            .unwrap_or_else(|| format!("group {i}"))
+    use brownout_sim::scenario::{Bound, FieldKind};
+    let info = s
+        .field_info(path)
+        .ok_or_else(|| ContentError::NotAKnob(path.to_string()))?;
+    let now = current.as_f64().unwrap_or(1.0);
+    let resolve = |b: Bound| match b {
+        Bound::Fixed(v) => v,
+        Bound::Times(k) => (now * k).ceil().max(1.0),
+        Bound::Duration => s.duration_s,
     };
-    let steps = field_steps(path);
-    let leaf = steps.iter().rev().find_map(|s| match s {
-        FieldStep::Key(k) => Some(*k),
-        FieldStep::Index(_) => None,
-    });
-    let leaf = leaf.unwrap_or_default();
-    let group = match steps.as_slice() {
-        [FieldStep::Key("servers"), FieldStep::Index(g), ..] => Some(*g),
-        _ => None,
-    };
-    let range = |label: String, min: f64, max: f64, step: f64, unit: &str| Knob {
-        path: path.to_string(),
-        label,
-        kind: KnobKind::Range {
+    let kind = match info.kind {
+        FieldKind::Number {
+            unit,
             min,
             max,
             step,
+        } => KnobKind::Range {
+            min: resolve(min),
+            max: resolve(max),
+            step,
             unit: unit.to_string(),
         },
+        FieldKind::Toggle => KnobKind::Toggle,
+        FieldKind::Choice(options) => KnobKind::Select(
+            options
+                .into_iter()
+                .map(|(v, l)| (v.to_string(), l.to_string()))
+                .collect(),
+        ),
     };
-    let now = current.as_f64().unwrap_or(1.0);
-    Ok(match (path, leaf) {
-        ("balancer.policy", _) => Knob {
-            path: path.to_string(),
-            label: "Balancer policy".to_string(),
-            kind: KnobKind::Select(
-                Policy::ALL
-                    .iter()
-                    .map(|p| (p.name().to_string(), policy_label(*p).to_string()))
-                    .collect(),
-            ),
-        },
-        ("traffic.rate_rps", _) => {
-            range("Arrival rate".into(), 1.0, (now * 2.0).ceil(), 1.0, "req/s")
-        }
-        (_, "enabled") => Knob {
-            path: path.to_string(),
-            label: toggle_label(s, path),
-            kind: KnobKind::Toggle,
-        },
-        (_, "rate_rps") => range(
-            "Rate during the change".into(),
-            0.0,
-            (now * 2.0).ceil(),
-            1.0,
-            "req/s",
-        ),
-        (_, "speed") => range(
-            format!("Speed of {} servers", group_name(group.unwrap_or(0))),
-            0.1,
-            3.0,
-            0.05,
-            "×",
-        ),
-        (_, "count") => range(
-            format!("Number of {} servers", group_name(group.unwrap_or(0))),
-            1.0,
-            50.0,
-            1.0,
-            "",
-        ),
-        (_, "workers") => range(
-            format!("Workers per {} server", group_name(group.unwrap_or(0))),
-            1.0,
-            64.0,
-            1.0,
-            "",
-        ),
-        (_, "queue_capacity") => range("Queue capacity".into(), 0.0, 1000.0, 1.0, "requests"),
-        (_, "mean") => range(
-            "Mean service time".into(),
-            1.0,
-            (now * 4.0).ceil(),
-            1.0,
-            "ms",
-        ),
-        (_, "p99") => range(
-            "p99 service time".into(),
-            1.0,
-            (now * 4.0).ceil(),
-            1.0,
-            "ms",
-        ),
-        (_, "factor") => range("Slowdown factor".into(), 1.0, 20.0, 0.5, "×"),
-        (_, "at_s") => range("Starts at".into(), 0.0, s.duration_s, 1.0, "s"),
-        (_, "for_s") => range("Lasts".into(), 1.0, s.duration_s, 1.0, "s"),
-        ("duration_s", _) => range("Simulated time".into(), 10.0, (now * 4.0).ceil(), 10.0, "s"),
-        _ => return Err(ContentError::NotAKnob(path.to_string())),
+    // Faults and traffic changes say what they do and when.
+    let label = match field_steps(path).as_slice() {
+        [
+            FieldStep::Key("faults" | "traffic"),
+            ..,
+            FieldStep::Key("enabled"),
+        ] => toggle_label(s, path),
+        _ => info.label,
+    };
+    Ok(Knob {
+        path: path.to_string(),
+        label,
+        kind,
     })
 }
 

@@ -29,6 +29,10 @@ pub enum Format {
     Amount,
     /// A fraction from 0 to 1 as a percentage: `93%`.
     Percent,
+    /// A multiple: `3.7×`.
+    Factor,
+    /// Seconds until recovery; infinite when the run never recovered.
+    Recovery,
 }
 
 impl Format {
@@ -40,6 +44,9 @@ impl Format {
             Format::Count => format::count(value.round().max(0.0) as u64),
             Format::Amount => format::amount(value),
             Format::Percent => format::pct(value),
+            Format::Factor => format!("{}×", format::amount(value)),
+            Format::Recovery if value.is_finite() => format!("after {} s", format::amount(value)),
+            Format::Recovery => "did not recover".to_string(),
         }
     }
 }
@@ -220,6 +227,124 @@ pub const METRICS: &[Metric] = &[
     ),
 ];
 
+/// Metrics of logical requests, clients and services (article 2 on).
+pub const CLIENT_METRICS: &[Metric] = &[
+    m("goodput_rps", "goodput", "Goodput", "req/s", Format::Rate),
+    m(
+        "within_slo",
+        "within_slo",
+        "Within the SLO",
+        "fraction",
+        Format::Percent,
+    ),
+    m(
+        "amplification",
+        "amplification",
+        "Attempts per request",
+        "×",
+        Format::Factor,
+    ),
+    m(
+        "attempts",
+        "attempts",
+        "Attempts",
+        "attempts",
+        Format::Count,
+    ),
+    m("retries", "retries", "Retries", "attempts", Format::Count),
+    m(
+        "timeouts",
+        "timeouts",
+        "Timeouts",
+        "attempts",
+        Format::Count,
+    ),
+    m(
+        "throttled",
+        "throttled",
+        "Rejected by the throttle",
+        "attempts",
+        Format::Count,
+    ),
+    m(
+        "recovered_after_s",
+        "recovered",
+        "Recovered",
+        "s",
+        Format::Recovery,
+    ),
+    m(
+        "logical.arrived",
+        "logical_arrived",
+        "Requests",
+        "requests",
+        Format::Count,
+    ),
+    m(
+        "logical.succeeded",
+        "logical_succeeded",
+        "Succeeded",
+        "requests",
+        Format::Count,
+    ),
+    m(
+        "logical.failed",
+        "logical_failed",
+        "Failed",
+        "requests",
+        Format::Count,
+    ),
+    m(
+        "logical.in_flight",
+        "logical_in_flight",
+        "Unfinished at the end",
+        "requests",
+        Format::Count,
+    ),
+    m(
+        "logical.latency_ms.p50",
+        "logical_p50",
+        "Median latency of successes",
+        "ms",
+        Format::Latency,
+    ),
+    m(
+        "logical.latency_ms.p90",
+        "logical_p90",
+        "90th percentile of successes",
+        "ms",
+        Format::Latency,
+    ),
+    m(
+        "logical.latency_ms.p99",
+        "logical_p99",
+        "99th percentile of successes",
+        "ms",
+        Format::Latency,
+    ),
+    m(
+        "services[].arrivals",
+        "service_arrivals",
+        "Attempts reaching",
+        "attempts",
+        Format::Count,
+    ),
+    m(
+        "services[].completed",
+        "service_completed",
+        "Served",
+        "attempts",
+        Format::Count,
+    ),
+    m(
+        "services[].failed",
+        "service_failed",
+        "Failed",
+        "attempts",
+        Format::Count,
+    ),
+];
+
 /// The stat rows of a widget block without `stats`.
 pub const DEFAULT_STATS: [&str; 5] = [
     "latency_ms.p50",
@@ -229,30 +354,36 @@ pub const DEFAULT_STATS: [&str; 5] = [
     "max_mean_queue",
 ];
 
-/// `path` with every server index replaced by `[]`, and the index.
-fn pattern(path: &str) -> (String, Option<usize>) {
-    let Some(rest) = path.strip_prefix("servers[") else {
-        return (path.to_string(), None);
-    };
-    match rest.split_once(']') {
-        Some((digits, tail)) => match digits.parse::<usize>() {
-            Ok(i) => (format!("servers[]{tail}"), Some(i)),
-            Err(_) => (path.to_string(), None),
-        },
-        None => (path.to_string(), None),
+/// `path` with its server or service index replaced by `[]`, the list
+/// (`servers` or `services`) and the index.
+fn pattern(path: &str) -> (String, Option<(&'static str, usize)>) {
+    for list in ["servers", "services"] {
+        let Some(rest) = path.strip_prefix(list).and_then(|r| r.strip_prefix('[')) else {
+            continue;
+        };
+        if let Some((digits, tail)) = rest.split_once(']')
+            && let Ok(i) = digits.parse::<usize>()
+        {
+            return (format!("{list}[]{tail}"), Some((list, i)));
+        }
     }
+    (path.to_string(), None)
 }
 
 /// The metric at `path`.
 pub fn metric(path: &str) -> Option<&'static Metric> {
     let (pattern, _) = pattern(path);
-    METRICS.iter().find(|m| m.path == pattern)
+    METRICS
+        .iter()
+        .chain(CLIENT_METRICS)
+        .find(|m| m.path == pattern)
 }
 
 /// Every metric path, comma-separated, for error messages.
 pub fn metric_paths() -> String {
     METRICS
         .iter()
+        .chain(CLIENT_METRICS)
         .map(|m| m.path)
         .collect::<Vec<_>>()
         .join(", ")
@@ -300,10 +431,21 @@ pub fn read(summary: &Value, path: &str) -> Option<Reading> {
                 None => plain(0.0),
             })
         }
+        // `null` means the run never recovered.
+        "recovered_after_s" => Some(plain(
+            summary
+                .get("recovered_after_s")?
+                .as_f64()
+                .unwrap_or(f64::INFINITY),
+        )),
         _ => {
             let value = lookup(summary, path)?.as_f64()?;
             let server = match pattern(path) {
-                (_, Some(i)) => summary.get("servers")?.get(i).and_then(server_name),
+                (_, Some(("servers", i))) => summary.get("servers")?.get(i).and_then(server_name),
+                (_, Some((list, i))) => {
+                    let name = summary.get(list)?.get(i)?.get("name")?.as_str()?;
+                    Some(name.to_string())
+                }
                 _ => None,
             };
             Some(Reading { value, server })

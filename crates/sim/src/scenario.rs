@@ -11,6 +11,7 @@ use crate::dist::Distribution;
 use crate::error::ScenarioError;
 
 mod client;
+mod fields;
 #[cfg(feature = "toml")]
 mod locate;
 mod path;
@@ -18,6 +19,7 @@ mod set;
 mod validate;
 
 pub use client::{Backoff, BackoffKind, Budget, Client, Jitter, RetryOn, Throttle};
+pub use fields::{Bound, FieldInfo, FieldKind, STRUCTURAL};
 pub use path::{FieldStep, field_steps};
 pub use validate::{MAX_REQUESTS, ValidScenario};
 
@@ -199,6 +201,18 @@ impl Policy {
         Policy::PowerOfTwo,
         Policy::PeakEwma,
     ];
+
+    /// The name shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Policy::RoundRobin => "Round robin",
+            Policy::WeightedRoundRobin => "Weighted round robin",
+            Policy::Random => "Random",
+            Policy::LeastConnections => "Least connections",
+            Policy::PowerOfTwo => "Power of two choices",
+            Policy::PeakEwma => "Peak EWMA",
+        }
+    }
 
     /// The name used in scenario files.
     pub fn name(self) -> &'static str {

@@ -14,13 +14,23 @@ use brownout_sim::{
 
 /// A 20-second run of four servers (two fast, two slow) under `policy`.
 pub(crate) fn tiny(policy: &str) -> RunResult {
+    tiny_with(policy, "")
+}
+
+/// The tiny scenario with clients that time out after 400 ms and retry
+/// twice, so the charts of logical requests have something to show.
+pub(crate) fn tiny_retrying(policy: &str) -> RunResult {
+    tiny_with(policy, "[client]\ntimeout_ms = 400\nretries = 2\n")
+}
+
+fn tiny_with(policy: &str, client: &str) -> RunResult {
     let text = format!(
         r#"seed = 7
 duration_s = 20
 warmup_s = 2
 [traffic]
 rate_rps = 30
-[balancer]
+{client}[balancer]
 policy = "{policy}"
 [[servers]]
 name = "fast"

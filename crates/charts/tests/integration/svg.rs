@@ -2,7 +2,7 @@
 
 use brownout_charts::{ChartData, ChartKind, ChartOptions, Run, Theme, svg};
 
-use crate::{synthetic, tiny};
+use crate::{synthetic, tiny, tiny_retrying};
 
 /// Every `<text>` of a well-formed SVG document, in order.
 fn texts(svg: &str) -> Vec<String> {
@@ -52,6 +52,24 @@ fn expected(chart: ChartKind) -> &'static [&'static str] {
             "slow",
             "Round robin",
             "Least connections",
+        ],
+        ChartKind::Goodput => &[
+            "Goodput: offered requests, successes and attempts",
+            "Per second",
+            "Simulated time (s)",
+            "Offered",
+            "Round robin goodput",
+            "Least connections attempts sent",
+        ],
+        ChartKind::Retries => &[
+            "Timeouts, retries and throttled attempts",
+            "Round robin timeouts",
+            "Least connections retries",
+        ],
+        ChartKind::Amplification => &[
+            "Amplification: attempts per request",
+            "Attempts per request (×)",
+            "Round robin attempts per request",
         ],
     }
 }
@@ -106,7 +124,10 @@ fn a_single_run_names_its_lines_without_a_label() {
 
 #[test]
 fn the_svg_changes_when_the_data_changes() {
-    let (a, b) = (tiny("round_robin"), tiny("least_connections"));
+    let (a, b) = (
+        tiny_retrying("round_robin"),
+        tiny_retrying("least_connections"),
+    );
     let opts = ChartOptions::default();
     for chart in ChartKind::ALL {
         let one = svg(chart, &ChartData::single(&a, ""), &opts, 800, 400).expect("draws");

@@ -131,6 +131,26 @@ pub enum BackoffKind {
     Exponential,
 }
 
+impl BackoffKind {
+    /// The name used in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            BackoffKind::None => "none",
+            BackoffKind::Constant => "constant",
+            BackoffKind::Exponential => "exponential",
+        }
+    }
+
+    /// The name shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            BackoffKind::None => "None: retry at once",
+            BackoffKind::Constant => "Constant",
+            BackoffKind::Exponential => "Exponential",
+        }
+    }
+}
+
 /// How a backoff wait is randomised.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -144,6 +164,28 @@ pub enum Jitter {
     Equal,
     /// Uniform between base and three times the previous wait, capped.
     Decorrelated,
+}
+
+impl Jitter {
+    /// The name used in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Jitter::None => "none",
+            Jitter::Full => "full",
+            Jitter::Equal => "equal",
+            Jitter::Decorrelated => "decorrelated",
+        }
+    }
+
+    /// The name shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Jitter::None => "None",
+            Jitter::Full => "Full",
+            Jitter::Equal => "Equal",
+            Jitter::Decorrelated => "Decorrelated",
+        }
+    }
 }
 
 /// A retry budget: a token bucket per client. Each first attempt earns

@@ -1,0 +1,90 @@
+//! The goodput chart: logical requests offered, those that succeeded, and
+//! the attempts sent for them, per second. In a retry storm the attempts
+//! line climbs far above the offered area while goodput falls to the floor.
+
+use std::fmt::Write;
+
+use super::rates::{self, Rate, RatesSpec};
+use super::{Canvas, Chart};
+use crate::style::{Dash, Look};
+use crate::{ChartData, ChartError, format};
+
+/// The goodput chart, as the registry knows it.
+pub(crate) const CHART: Chart = Chart {
+    name: "goodput",
+    draw,
+    csv: |d| rates::csv(d, &SPEC),
+    summary,
+};
+
+const SPEC: RatesSpec = RatesSpec {
+    titles: [
+        "Goodput: offered requests, successes and attempts",
+        "Offered, goodput, attempts",
+    ],
+    y_caption: "Per second",
+    rates: &[
+        Rate {
+            label: "Offered",
+            column: "offered_rps",
+            values: |s| s.offered_rps.clone(),
+            area: true,
+            dash: Dash::Solid,
+            width: 1.0,
+        },
+        Rate {
+            label: "Goodput",
+            column: "goodput_rps",
+            values: |s| s.goodput_rps.clone(),
+            area: false,
+            dash: Dash::Solid,
+            width: 2.5,
+        },
+        Rate {
+            label: "Attempts sent",
+            column: "attempts_rps",
+            values: |s| s.attempts_rps.clone(),
+            area: false,
+            dash: Dash::Dotted,
+            width: 1.5,
+        },
+    ],
+    min_top: 0.0,
+};
+
+fn draw(root: &Canvas<'_>, data: &ChartData, look: &Look) -> Result<(), ChartError> {
+    rates::draw(root, data, look, &SPEC)
+}
+
+fn summary(data: &ChartData) -> String {
+    let mut out = String::new();
+    for run in data.runs() {
+        let s = &run.result.summary;
+        let offered = if s.duration_s > 0.0 {
+            s.logical.arrived as f64 / s.duration_s
+        } else {
+            0.0
+        };
+        let who = if data.is_compare() {
+            run.label.to_string()
+        } else {
+            "The system".to_string()
+        };
+        let recovery = match s.recovered_after_s {
+            Some(t) => format!(
+                "it recovered {} s after the last trigger",
+                format::amount(t)
+            ),
+            None => "it did not recover".to_string(),
+        };
+        let _ = write!(
+            out,
+            "{who}: {} requests per second offered, {} succeeded per second, {} attempts per request, {} within the SLO; {recovery}. ",
+            format::amount(offered),
+            format::amount(s.goodput_rps),
+            format::amount(s.amplification),
+            format::pct(s.within_slo),
+        );
+    }
+    out.trim_end().to_string()
+}

@@ -1,0 +1,173 @@
+//! A chart of per-second rates over time, shared by the charts of logical
+//! requests (goodput, retries, amplification): an optional shaded area
+//! (what was offered) and lines, each a series of the run, per side in
+//! compare mode.
+
+use plotters::prelude::*;
+
+use super::Canvas;
+use crate::csv::{Column, Values};
+use crate::frame::{self, builder, points};
+use crate::legend::{LegendEntry, Swatch};
+use crate::marks::path;
+use crate::style::{Dash, LineLook, Look};
+use crate::{ChartData, ChartError, format};
+use brownout_sim::Series;
+
+/// One series of a rates chart.
+pub(super) struct Rate {
+    /// Legend label and CSV column name.
+    pub(super) label: &'static str,
+    pub(super) column: &'static str,
+    /// The values per bucket.
+    pub(super) values: fn(&Series) -> Vec<f64>,
+    /// Drawn as the shaded reference area instead of a line.
+    pub(super) area: bool,
+    /// Line pattern for side A (side B uses the long dash).
+    pub(super) dash: Dash,
+    /// Line width in CSS pixels.
+    pub(super) width: f64,
+}
+
+/// What a rates chart shows.
+pub(super) struct RatesSpec {
+    /// The full title, then a short one for narrow charts.
+    pub(super) titles: [&'static str; 2],
+    pub(super) y_caption: &'static str,
+    pub(super) rates: &'static [Rate],
+    /// A fixed lower top of the y axis (amplification starts at 1×).
+    pub(super) min_top: f64,
+}
+
+pub(super) fn draw(
+    root: &Canvas<'_>,
+    data: &ChartData,
+    look: &Look,
+    spec: &RatesSpec,
+) -> Result<(), ChartError> {
+    struct Drawn<'a> {
+        label: String,
+        look: LineLook,
+        area: bool,
+        series: &'a Series,
+        values: Vec<f64>,
+    }
+    let mut drawn = Vec::new();
+    for (i, run) in data.runs().enumerate() {
+        let s = &run.result.series;
+        for r in spec.rates {
+            if r.area && i > 0 {
+                continue; // the same traffic: one shaded area
+            }
+            let color = if r.area {
+                look.palette.reference.mix(0.22)
+            } else {
+                look.side_color(i).mix(1.0)
+            };
+            let dash = if i == 0 { r.dash } else { Dash::Long };
+            drawn.push(Drawn {
+                label: if r.area {
+                    r.label.to_string()
+                } else {
+                    data.labelled(run, r.label)
+                },
+                look: LineLook {
+                    color,
+                    width: r.width,
+                    dash,
+                },
+                area: r.area,
+                series: s,
+                values: (r.values)(s),
+            });
+        }
+    }
+    let entries: Vec<LegendEntry> = drawn
+        .iter()
+        .map(|d| LegendEntry {
+            label: d.label.clone(),
+            swatch: if d.area {
+                Swatch::Area(d.look.color)
+            } else {
+                Swatch::Line(d.look)
+            },
+        })
+        .collect();
+    let area = frame::frame(root, look, &spec.titles, &entries)?;
+    let s = &data.a.result.series;
+    let k = frame::buckets_per_point(
+        look,
+        root.dim_in_pixel().0.saturating_sub(look.upx(60.0)),
+        s.t_s.len(),
+    );
+    let area = frame::caption(
+        &area,
+        look,
+        &frame::averaged_caption(spec.y_caption, k, s.bucket_s),
+    )?;
+    if s.t_s.is_empty() {
+        return frame::no_data(&area, look, "No time series in this run");
+    }
+    let top = drawn
+        .iter()
+        .flat_map(|d| d.values.iter().copied())
+        .filter(|v| v.is_finite())
+        .fold(spec.min_top, f64::max);
+    let top = if top > 0.0 { top * 1.08 } else { 1.0 };
+    let y_label_px = frame::label_width(&area, look, [format::num(top), format::num(top / 3.0)])?;
+    let mut chart = builder(&area, look, y_label_px, true)
+        .build_cartesian_2d(frame::time_range(data), 0.0..top)?;
+    let (w, h) = chart.plotting_area().dim_in_pixel();
+    let counts = (
+        frame::x_label_count(look, w),
+        (f64::from(h) / look.scale / 30.0).clamp(2.0, 8.0) as usize,
+    );
+    frame::mesh(
+        &mut chart,
+        look,
+        "Simulated time (s)",
+        counts,
+        &|t| format::num(*t),
+        &|v| format::num(*v),
+    )?;
+    for d in &drawn {
+        let pts = points(&d.series.t_s, d.series.bucket_s, &d.values, k);
+        if d.area {
+            let (Some(first), Some(last)) = (pts.first(), pts.last()) else {
+                continue;
+            };
+            let outline: Vec<(f64, f64)> = std::iter::once((first.0, 0.0))
+                .chain(pts.iter().copied())
+                .chain([(last.0, 0.0)])
+                .collect();
+            chart
+                .plotting_area()
+                .draw(&Polygon::new(outline, d.look.color.filled()))?;
+        } else {
+            path(chart.plotting_area(), pts, &d.look, look)?;
+        }
+    }
+    frame::cursor(&chart, look)
+}
+
+/// The chart's series as CSV, one column per rate and side.
+pub(super) fn csv(data: &ChartData, spec: &RatesSpec) -> String {
+    let suffixes = data.column_suffixes();
+    let owned: Vec<(String, Vec<f64>)> = data
+        .runs()
+        .zip(&suffixes)
+        .flat_map(|(run, sfx)| {
+            spec.rates
+                .iter()
+                .map(move |r| (format!("{}{sfx}", r.column), (r.values)(&run.result.series)))
+        })
+        .collect();
+    let columns: Vec<Column> = owned
+        .iter()
+        .map(|(name, v)| Column {
+            name: name.clone(),
+            values: Values::Numbers(v),
+        })
+        .collect();
+    crate::csv::per_bucket(data.bucket_starts(), &columns)
+}

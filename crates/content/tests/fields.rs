@@ -1,0 +1,70 @@
+//! Every field of every preset is described for people: a label, and a unit
+//! for numbers, from the field table beside the scenario format
+//! (`brownout_sim::scenario::fields`), so any field can become a knob.
+
+use brownout_content::{preset, preset::preset_names};
+use brownout_sim::scenario::{FieldKind, STRUCTURAL};
+use serde_json::Value;
+
+/// Every leaf of `v` with its field path.
+fn leaves(v: &Value, path: String, out: &mut Vec<(String, Value)>) {
+    match v {
+        Value::Object(map) => {
+            for (k, child) in map {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                leaves(child, p, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                leaves(child, format!("{path}[{i}]"), out);
+            }
+        }
+        _ => out.push((path, v.clone())),
+    }
+}
+
+#[test]
+fn every_field_of_every_preset_has_a_label_and_numbers_have_a_unit() {
+    let mut missing = Vec::new();
+    let names = preset_names();
+    let names: Vec<&str> = names.split(", ").collect();
+    assert!(names.len() >= 8, "{names:?}");
+    for name in names {
+        let s = preset(name).expect("preset").scenario().expect("valid");
+        let s = s.scenario();
+        let mut all = Vec::new();
+        leaves(
+            &serde_json::to_value(s).expect("json"),
+            String::new(),
+            &mut all,
+        );
+        for (path, value) in all {
+            let leaf = path.rsplit('.').next().unwrap_or_default();
+            let leaf = leaf.split('[').next().unwrap_or_default();
+            if STRUCTURAL.contains(&leaf) {
+                continue;
+            }
+            match s.field_info(&path) {
+                None => missing.push(format!("{name}: {path} has no label")),
+                Some(info) => {
+                    let numeric = matches!(info.kind, FieldKind::Number { .. });
+                    if info.label.is_empty() || (numeric && info.unit().is_empty()) {
+                        missing.push(format!("{name}: {path} lacks a label or unit"));
+                    }
+                    if value.is_number() != numeric && !value.is_null() {
+                        missing.push(format!(
+                            "{name}: {path} is {value} but described as {:?}",
+                            info.kind
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
