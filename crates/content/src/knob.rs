@@ -289,6 +289,7 @@ pub fn set(s: &Scenario, path: &str, value: &Value) -> Result<ValidScenario, Sce
 #[cfg(all(test, feature = "toml"))]
 mod tests {
     use super::*;
+    use brownout_sim::Policy;
 
     fn scenario() -> Scenario {
         let text = "duration_s = 60\n[traffic]\nrate_rps = 70\n[[servers]]\nname = \"legacy\"\ncount = 3\nworkers = 1\nspeed = 0.5\nservice_ms = { dist = \"exponential\", mean = 100 }\n[[faults]]\ngroup = 0\nkind = \"slow\"\nfactor = 3\nat_s = 20\n";

@@ -172,7 +172,7 @@ fn service_field(path: &str) -> Option<(&'static str, FieldKind)> {
 fn distribution_field(what: &str, param: &str) -> Option<(String, FieldKind)> {
     let ms = |max: f64| num("ms", Fixed(1.0), Times(max), 1.0);
     Some(match param {
-        "value" => (format!("{what}"), ms(4.0)),
+        "value" => (what.to_string(), ms(4.0)),
         "mean" => (format!("Mean {}", lower_first(what)), ms(4.0)),
         "min" => (format!("Shortest {}", lower_first(what)), ms(4.0)),
         "max" => (format!("Longest {}", lower_first(what)), ms(4.0)),
