@@ -52,6 +52,14 @@ describe('accessibility', () => {
     });
   });
 
+  test('article 2 has no serious or critical axe violations', { timeout: 60_000 }, async () => {
+    await withPage(site, '#/articles/retries', async (page) => {
+      await widgetReady(page, 0);
+      await widgetReady(page, 1);
+      assert.deepEqual(await audit(page, 'retries'), []);
+    });
+  });
+
   test('the embed page has no serious or critical axe violations', async () => {
     await withPage(site, '#/embed/round-robin/1?show=balancer.policy', async (page) => {
       await widgetReady(page, 1);

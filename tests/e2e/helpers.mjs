@@ -167,7 +167,7 @@ export const widget = (page, i = 0) => page.locator(`section.widget#widget-${i}`
 /** Waits until widget `i` shows its numbers and its first chart has been drawn. */
 export async function widgetReady(page, i = 0) {
   const w = widget(page, i);
-  await w.locator('.stat[data-stat=p99] dd[data-value]').first().waitFor();
+  await w.locator('.stat[data-stat] dd[data-value]').first().waitFor();
   await page.waitForFunction((sel) => {
     const c = document.querySelector(sel);
     return c && c.width > 0 && canvasDrawn(c);

@@ -18,6 +18,8 @@ const PAGES = [
   { name: 'article-widget-0', hash: '#/articles/round-robin/widget-0', fullPage: false, ready: (p) => widgetReady(p, 0) },
   { name: 'article-widget-1-compare', hash: '#/articles/round-robin/widget-1', fullPage: false, ready: (p) => widgetReady(p, 1) },
   { name: 'embed', hash: '#/embed/round-robin/0?show=traffic.rate_rps', fullPage: true, ready: (p) => widgetReady(p, 0) },
+  { name: 'retries-widget-0-compare', hash: '#/articles/retries/widget-0', fullPage: false, ready: (p) => widgetReady(p, 0) },
+  { name: 'retries-widget-1-layers', hash: '#/articles/retries/widget-1', fullPage: false, ready: (p) => widgetReady(p, 1) },
 ];
 
 let server;

@@ -1,4 +1,5 @@
-//! An animation of requests flowing from the balancer to the servers, with
+//! An animation of requests flowing through the services the run reports
+//! (its topology: each service's balancer and servers, layer by layer), with
 //! each server's busy workers and queue at the player's time.
 
 use yew::prelude::*;
@@ -29,8 +30,14 @@ fn queue_width(q: f64) -> f64 {
     ((1.0 + q).log10() / 4.0 * QUEUE_W).min(QUEUE_W)
 }
 
-/// Servers in rows; dots move along the lines at a density that follows
-/// each server's utilisation; queues are bars with their length in text.
+/// Space above a service's rows for its name, when there are several.
+const HEADER: f64 = 22.0;
+
+/// The services of the run, from the topology it reports: each service's
+/// balancer and its servers in rows; dots move along the lines at a density
+/// that follows each server's utilisation; queues are bars with their length
+/// in text. A layered system draws one block per service, top to bottom,
+/// each labelled, with the call from one layer to the next.
 #[component]
 pub(crate) fn Flow(p: &FlowProps) -> Html {
     let Some(run) = p.runs.0.as_ref().as_ref().ok().and_then(|r| r.side(p.side)) else {
@@ -38,38 +45,90 @@ pub(crate) fn Flow(p: &FlowProps) -> Html {
     };
     let s = &run.series;
     let servers = &run.summary.servers;
+    let services = &run.summary.services;
+    let layered = services.len() > 1;
     let k = ((p.cursor / s.bucket_s) as usize).min(s.t_s.len().saturating_sub(1));
-    let height = (servers.len() as f64 * ROW).max(ROW * 3.0) + 10.0;
-    let mid = height / 2.0;
-    let rows = servers.iter().enumerate().map(|(i, srv)| {
-        let y = 5.0 + ROW * (i as f64 + 0.5);
-        let util = s.utilization.get(i).and_then(|u| u.get(k)).copied().unwrap_or(0.0);
-        let queue = s.queue.get(i).and_then(|q| q.get(k)).copied().unwrap_or(0.0);
-        let path = format!("M{BALANCER_X},{mid} L{SERVER_X},{y}");
-        let dots = (util * 3.0).ceil() as usize;
-        let group = format!("g{}", srv.group % 6);
-        html! {
-            <g class={classes!("flow-row", group)}>
-                <line x1={BALANCER_X.to_string()} y1={mid.to_string()} x2={SERVER_X.to_string()} y2={y.to_string()} class="flow-line" />
-                { for (0..dots).map(|d| dot(&path, d, dots, (mid, y), p.reduced_motion)) }
-                <rect x={SERVER_X.to_string()} y={(y - 9.0).to_string()} width="100" height="18" rx="3" class="server-box" />
-                <rect x={SERVER_X.to_string()} y={(y - 9.0).to_string()} width={(100.0 * util).to_string()} height="18" rx="3" class="server-busy" />
-                <text x={(SERVER_X + 6.0).to_string()} y={(y + 4.0).to_string()} class="server-label">
-                    { format!("{} {} · {:.0}%", srv.name, srv.index, util * 100.0) }
-                </text>
-                <rect x={QUEUE_X.to_string()} y={(y - 6.0).to_string()} width={queue_width(queue).to_string()} height="12" class="queue-bar" />
-                <text x={(QUEUE_X + queue_width(queue) + 6.0).to_string()} y={(y + 4.0).to_string()} class="queue-label">
-                    { format!("{queue:.0} waiting") }
-                </text>
-            </g>
+    let mut blocks = Vec::new();
+    let mut top = 5.0;
+    let mut previous_mid: Option<f64> = None;
+    for layer in 0..services.len().max(1) {
+        let rows: Vec<(usize, &brownout_sim::ServerSummary)> = servers
+            .iter()
+            .enumerate()
+            .filter(|(_, srv)| srv.layer == layer)
+            .collect();
+        if rows.is_empty() {
+            continue;
         }
-    });
+        let header = if layered { HEADER } else { 0.0 };
+        let body = (rows.len() as f64 * ROW).max(if layered { ROW } else { ROW * 3.0 });
+        let mid = top + header + body / 2.0;
+        let name = services.get(layer).map_or("service", |x| x.name.as_str());
+        let row_html = rows.iter().enumerate().map(|(r, (i, srv))| {
+            let y = top + header + ROW * (r as f64 + 0.5);
+            let util = s.utilization.get(*i).and_then(|u| u.get(k)).copied().unwrap_or(0.0);
+            let queue = s.queue.get(*i).and_then(|q| q.get(k)).copied().unwrap_or(0.0);
+            let path = format!("M{BALANCER_X},{mid} L{SERVER_X},{y}");
+            let dots = (util * 3.0).ceil() as usize;
+            let group = format!("g{}", srv.group % 6);
+            html! {
+                <g class={classes!("flow-row", group)}>
+                    <line x1={BALANCER_X.to_string()} y1={mid.to_string()} x2={SERVER_X.to_string()} y2={y.to_string()} class="flow-line" />
+                    { for (0..dots).map(|d| dot(&path, d, dots, (mid, y), p.reduced_motion)) }
+                    <rect x={SERVER_X.to_string()} y={(y - 9.0).to_string()} width="100" height="18" rx="3" class="server-box" />
+                    <rect x={SERVER_X.to_string()} y={(y - 9.0).to_string()} width={(100.0 * util).to_string()} height="18" rx="3" class="server-busy" />
+                    <text x={(SERVER_X + 6.0).to_string()} y={(y + 4.0).to_string()} class="server-label">
+                        { format!("{} {} · {:.0}%", srv.name, srv.index, util * 100.0) }
+                    </text>
+                    <rect x={QUEUE_X.to_string()} y={(y - 6.0).to_string()} width={queue_width(queue).to_string()} height="12" class="queue-bar" />
+                    <text x={(QUEUE_X + queue_width(queue) + 6.0).to_string()} y={(y + 4.0).to_string()} class="queue-label">
+                        { format!("{queue:.0} waiting") }
+                    </text>
+                </g>
+            }
+        });
+        let call = previous_mid.map(|from| {
+            html! {
+                <line x1={BALANCER_X.to_string()} y1={(from + 22.0).to_string()} x2={BALANCER_X.to_string()} y2={(mid - 22.0).to_string()} class="flow-line flow-call" />
+            }
+        });
+        let title = layered.then(|| {
+            html! {
+                <text x={(BALANCER_X + 30.0).to_string()} y={(top + 14.0).to_string()} class="flow-service">
+                    { format!("{name}: {} attempts", services.get(layer).map_or(0, |x| x.arrivals)) }
+                </text>
+            }
+        });
+        blocks.push(html! {
+            <g class="flow-service-block" data-layer={layer.to_string()}>
+                { title }
+                { call }
+                { for row_html }
+                <circle cx={BALANCER_X.to_string()} cy={mid.to_string()} r="22" class="balancer" />
+                <text x={BALANCER_X.to_string()} y={(mid + 4.0).to_string()} text-anchor="middle" class="balancer-label">{"LB"}</text>
+            </g>
+        });
+        previous_mid = Some(mid);
+        top += header + body + if layered { 8.0 } else { 0.0 };
+    }
+    let height = top + 5.0;
+    let label = if layered {
+        format!(
+            "Requests flowing through {} layers of services, {} servers, at {:.0} s",
+            services.len(),
+            servers.len(),
+            p.cursor
+        )
+    } else {
+        format!(
+            "Requests flowing from the balancer to {} servers at {:.0} s",
+            servers.len(),
+            p.cursor
+        )
+    };
     html! {
-        <svg class="flow" viewBox={format!("0 0 660 {height}")} role="img"
-            aria-label={format!("Requests flowing from the balancer to {} servers at {:.0} s", servers.len(), p.cursor)}>
-            { for rows }
-            <circle cx={BALANCER_X.to_string()} cy={mid.to_string()} r="22" class="balancer" />
-            <text x={BALANCER_X.to_string()} y={(mid + 4.0).to_string()} text-anchor="middle" class="balancer-label">{"LB"}</text>
+        <svg class="flow" viewBox={format!("0 0 660 {height}")} role="img" aria-label={label}>
+            { for blocks }
         </svg>
     }
 }

@@ -55,16 +55,20 @@ fn readable(r: &RunResult) -> String {
         s.arrivals, s.completed, s.rejected, s.failed, s.in_flight
     );
     let _ = writeln!(out, "throughput {}", rate(s.throughput_rps));
-    let _ = writeln!(
-        out,
-        "latency    mean {} | p50 {} | p90 {} | p99 {} | p99.9 {} | max {}",
-        ms(l.mean),
-        ms(l.p50),
-        ms(l.p90),
-        ms(l.p99),
-        ms(l.p999),
-        ms(l.max)
-    );
+    if s.completed == 0 {
+        let _ = writeln!(out, "latency    none: no request completed");
+    } else {
+        let _ = writeln!(
+            out,
+            "latency    mean {} | p50 {} | p90 {} | p99 {} | p99.9 {} | max {}",
+            ms(l.mean),
+            ms(l.p50),
+            ms(l.p90),
+            ms(l.p99),
+            ms(l.p999),
+            ms(l.max)
+        );
+    }
     if s.attempts != s.arrivals
         || s.logical.arrived != s.arrivals
         || s.timeouts + s.throttled > 0
@@ -94,13 +98,15 @@ fn readable(r: &RunResult) -> String {
                 None => "did not recover".to_string(),
             }
         );
-        let _ = writeln!(
-            out,
-            "logical latency p50 {} | p90 {} | p99 {}",
-            ms(g.latency_ms.p50),
-            ms(g.latency_ms.p90),
-            ms(g.latency_ms.p99)
-        );
+        if g.succeeded > 0 {
+            let _ = writeln!(
+                out,
+                "logical latency of successes p50 {} | p90 {} | p99 {}",
+                ms(g.latency_ms.p50),
+                ms(g.latency_ms.p90),
+                ms(g.latency_ms.p99)
+            );
+        }
     }
     let _ = writeln!(
         out,

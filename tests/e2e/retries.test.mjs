@@ -1,0 +1,113 @@
+// Article 2, "The retry budget that amplified load", as a reader uses it:
+// the storm and its fix side by side, knobs that end it, share links and
+// embeds that reproduce it, hostile link values, and the layered widget.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { expectClean, hashQuery, open, setup, stats, until, widget, widgetReady, withPage } from './helpers.mjs';
+
+const ARTICLE = '#/articles/retries';
+let site;
+
+before(async () => { site = await setup(); });
+after(async () => { await site?.close(); });
+
+const notices = (scope) => scope.locator('.notice').evaluateAll(
+  (ns) => ns.map((n) => n.textContent.replace(/\s+/g, ' ').trim()),
+);
+
+const changedFrom = (scope, before) => until(
+  () => stats(scope),
+  (now) => JSON.stringify(now) !== JSON.stringify(before),
+  { what: 'the numbers to change' },
+);
+
+describe('article 2: retries', () => {
+  test('the storm widget compares the storm with the retry budget: stuck beside recovered', async () => {
+    await withPage(site, ARTICLE, async (page) => {
+      const w = await widgetReady(page, 0);
+      const [storm, fixed] = await stats(w);
+      assert.equal(storm.recovered, Infinity, 'without the budget the storm never ends');
+      assert.ok(Number.isFinite(fixed.recovered) && fixed.recovered <= 60, `recovered after ${fixed.recovered} s`);
+      assert.ok(storm.goodput < 8 && fixed.goodput > 45, `goodput ${storm.goodput} vs ${fixed.goodput}`);
+      assert.ok(storm.amplification > 3.5 && fixed.amplification < 1.1);
+      assert.match(await w.locator('.stat[data-stat=recovered] dd').first().innerText(), /did not recover/);
+    });
+  });
+
+  test('turning on adaptive throttling ends the storm and goes into the URL', async () => {
+    await withPage(site, ARTICLE, async (page) => {
+      const w = await widgetReady(page, 0);
+      const before = await stats(w);
+      await w.locator('input[data-path="client.throttle.enabled"]').check();
+      const after = await changedFrom(w, before);
+      assert.ok(Number.isFinite(after[0].recovered), `side A recovers with the throttle: ${after[0].recovered}`);
+      assert.ok(after[0].goodput > 40, `goodput ${after[0].goodput}`);
+      const q = await hashQuery(page);
+      assert.equal(q.get('w0.client.throttle.enabled'), 'true');
+    });
+  });
+
+  test('a share link with fewer retries reproduces the numbers in a fresh page', async () => {
+    const page = await site.open(ARTICLE);
+    const w = await widgetReady(page, 0);
+    const before = await stats(w);
+    await w.locator('input[data-path="client.retries"]').focus();
+    await page.keyboard.press('Home');
+    const numbers = await changedFrom(w, before);
+    assert.ok(Number.isFinite(numbers[0].recovered), 'no retries: the spike drains');
+    const link = await until(
+      () => w.locator('input.share-link').inputValue(),
+      (v) => v.includes('w0.client.retries=0'),
+      { what: 'the share link to carry the retries' },
+    );
+    const fresh = await open(site.context, link);
+    const w2 = await widgetReady(fresh, 0);
+    assert.deepEqual(await stats(w2), numbers);
+    assert.equal(await w2.locator('.notice').count(), 0);
+    await expectClean(page, fresh);
+  });
+
+  test('the layered widget shows four attempts per request and 64 per request at the bottom, also embedded', async () => {
+    await withPage(site, '#/embed/retries/1', async (page) => {
+      const w = await widgetReady(page, 0);
+      const [s] = await stats(w);
+      assert.ok(Math.abs(s.amplification - 4) < 0.05, `amplification ${s.amplification}`);
+      const perRequest = s.service_arrivals / s.logical_arrived;
+      assert.ok(perRequest > 60 && perRequest <= 64, `${perRequest} attempts per request at the database`);
+      assert.equal(await page.locator('header.site-header').count(), 0, 'no site chrome in an embed');
+      // The flow diagram draws one block per layer of the topology.
+      assert.equal(await w.locator('svg.flow').first().locator('.flow-service-block').count(), 3);
+    });
+  });
+
+  test('hostile link values are named, shown as text, and the preset runs', async () => {
+    const evil = encodeURIComponent('<img src=x onerror="window.pwned=1">');
+    const hash = `${ARTICLE}?w0.client.retries=1e9&w0.client.backoff.kind=${evil}&w0.client.budget.enabled=maybe`;
+    await withPage(site, hash, async (page) => {
+      const w = await widgetReady(page, 0);
+      const text = (await notices(w)).join(' ');
+      assert.match(text, /Retries per request must be a number from 0 to 10 retries, got "1e9"/);
+      assert.match(text, /Backoff must be one of none, constant, exponential, got "<img src=x onerror="window.pwned=1">"/);
+      assert.match(text, /Retry budget must be true or false, got "maybe"/);
+      assert.equal(await page.locator('img[src=x]').count(), 0, 'nothing injected');
+      assert.equal(await page.evaluate(() => window.pwned), undefined);
+      const [storm] = await stats(w);
+      assert.equal(storm.recovered, Infinity, 'the preset runs');
+    });
+  });
+
+  test('at phone width article 2 fits the screen', async () => {
+    await withPage(site, ARTICLE, async (page) => {
+      await page.setViewportSize({ width: 375, height: 812 });
+      await widgetReady(page, 0);
+      await page.waitForTimeout(300); // let the charts re-layout
+      const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+        scrollWidth: document.documentElement.scrollWidth,
+        clientWidth: document.documentElement.clientWidth,
+      }));
+      assert.ok(scrollWidth <= clientWidth + 1, `page is ${scrollWidth}px wide in a ${clientWidth}px viewport`);
+      assert.ok(await widget(page, 0).locator('figure.chart canvas').count() >= 3);
+    });
+  });
+});
