@@ -51,11 +51,7 @@ fn summary(data: &ChartData) -> String {
     let mut out = String::new();
     for run in data.runs() {
         let s = &run.result.summary;
-        let who = if data.is_compare() {
-            run.label.to_string()
-        } else {
-            "The clients".to_string()
-        };
+        let who = rates::who(data, run, "The clients");
         let bottom = s.services.last().map_or(0, |x| x.arrivals);
         let _ = write!(
             out,

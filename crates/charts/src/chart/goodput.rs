@@ -65,11 +65,7 @@ fn summary(data: &ChartData) -> String {
         } else {
             0.0
         };
-        let who = if data.is_compare() {
-            run.label.to_string()
-        } else {
-            "The system".to_string()
-        };
+        let who = rates::who(data, run, "The system");
         let recovery = match s.recovered_after_s {
             Some(t) => format!(
                 "it recovered {} s after the last trigger",

@@ -171,3 +171,13 @@ pub(super) fn csv(data: &ChartData, spec: &RatesSpec) -> String {
         .collect();
     crate::csv::per_bucket(data.bucket_starts(), &columns)
 }
+
+/// Who a sentence of a chart's text summary is about: the side's label in
+/// compare mode, else `single` ("The system", "The clients").
+pub(super) fn who(data: &ChartData, run: &crate::Run, single: &str) -> String {
+    if data.is_compare() {
+        run.label.to_string()
+    } else {
+        single.to_string()
+    }
+}

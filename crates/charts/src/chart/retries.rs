@@ -60,11 +60,7 @@ fn summary(data: &ChartData) -> String {
     let mut out = String::new();
     for run in data.runs() {
         let s = &run.result.summary;
-        let who = if data.is_compare() {
-            run.label.to_string()
-        } else {
-            "The clients".to_string()
-        };
+        let who = rates::who(data, run, "The clients");
         let _ = write!(
             out,
             "{who}: {} attempts timed out, {} retries were sent and {} attempts were rejected by the throttle. ",
