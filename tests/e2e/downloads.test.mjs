@@ -105,4 +105,27 @@ describe('downloads', () => {
       assert.match(header, /weighted/i, `side B in the header: ${header}`);
     });
   });
+
+  test('article 2: the exported storm scenario reproduces its goodput in the CLI, and the goodput CSV has both sides', { timeout: 300_000 }, async () => {
+    await withPage(site, '#/articles/retries', async (page) => {
+      const w = await widgetReady(page, 0);
+      const before = await stats(w);
+      await w.locator('input[data-path="client.throttle.enabled"]').check();
+      const [shown] = await until(() => stats(w), (s) => JSON.stringify(s) !== JSON.stringify(before), { what: 'new numbers' });
+      const file = await download(page, w.getByRole('button', { name: 'Export scenario' }));
+      assert.equal(file.name, 'brownout-retry-storm.toml');
+      assert.match(file.text, /throttle/);
+      const [cmd, args] = cli();
+      const { stdout } = await run(cmd, [...args, 'run', file.path, '--json'], { cwd: ROOT, maxBuffer: 1 << 24 });
+      const summary = JSON.parse(stdout);
+      assert.equal(summary.goodput_rps, shown.goodput, 'goodput');
+      assert.equal(summary.within_slo, shown.within_slo, 'within the SLO');
+      assert.equal(summary.amplification, shown.amplification, 'amplification');
+
+      const csv = await download(page, w.locator('figure.chart[data-chart=goodput]').getByRole('button', { name: 'CSV' }));
+      const header = csv.text.split('\n')[0];
+      assert.match(header, /goodput/i, header);
+      assert.ok(header.split(',').length >= 5, `both sides: ${header}`);
+    });
+  });
 });

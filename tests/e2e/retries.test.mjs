@@ -96,6 +96,52 @@ describe('article 2: retries', () => {
     });
   });
 
+  test('the sweep map fills in Web Workers while the page stays responsive, and a cell loads into the widget', { timeout: 120_000 }, async () => {
+    await withPage(site, ARTICLE, async (page) => {
+      const w = await widgetReady(page, 0);
+      const map = w.locator('figure.sweep-map');
+      assert.equal(await map.getAttribute('data-total'), '400');
+      // While cells come in, the page still paints frames promptly.
+      await until(() => map.getAttribute('data-done'), (d) => Number(d) > 0, { timeout: 30_000, what: 'a first cell' });
+      const frame = await page.evaluate(() => new Promise((r) => {
+        const t0 = performance.now();
+        requestAnimationFrame(() => r(performance.now() - t0));
+      }));
+      assert.ok(frame < 250, `a frame took ${frame} ms while the map ran`);
+      assert.ok(page.workers().length >= 1, 'the map runs in workers');
+      await until(() => map.getAttribute('data-done'), (d) => d === '400', { timeout: 60_000, what: 'every cell' });
+      const status = await map.locator('.map-status').innerText();
+      assert.match(status, /^400 runs: \d+ recovered, \d+ stuck/);
+      const stuck = await map.locator('.map-cell.stuck').count();
+      const recovered = await map.locator('.map-cell.recovered').count();
+      assert.ok(stuck > 200 && recovered > 20, `${recovered} recovered, ${stuck} stuck`);
+      // Click a light-load cell with a big spike: it loads into the widget.
+      const cell = map.getByRole('button', { name: /^Arrival rate 30 req\/s, rate during the change 155 req\/s: stuck/ });
+      await cell.click();
+      await until(() => hashQuery(page), (q) => q.params.get('w0.traffic.rate_rps') === '30'
+        && q.params.get('w0.traffic.changes[0].rate_rps') === '155', { what: 'the cell in the URL' });
+      assert.equal(await w.locator('input[data-path="traffic.rate_rps"]').inputValue(), '30');
+      assert.equal(await cell.getAttribute('aria-pressed'), 'true');
+      const [a] = await until(() => stats(w), (s) => !Number.isFinite(s[0].recovered), { what: 'the stuck run' });
+      assert.ok(a.goodput < 10, `goodput ${a.goodput}`);
+      // The map did not restart: only its two knobs moved.
+      assert.equal(await map.getAttribute('data-done'), '400');
+    });
+  });
+
+  test('moving a knob cancels the map and runs it again with the new setting', { timeout: 120_000 }, async () => {
+    await withPage(site, ARTICLE, async (page) => {
+      const w = await widgetReady(page, 0);
+      const map = w.locator('figure.sweep-map');
+      await until(() => map.getAttribute('data-done'), (d) => Number(d) > 10, { timeout: 30_000, what: 'some cells' });
+      await w.locator('input[data-path="client.budget.enabled"]').check();
+      await until(() => map.getAttribute('data-done'), (d) => Number(d) < 10, { what: 'the map to restart' });
+      await until(() => map.getAttribute('data-done'), (d) => d === '400', { timeout: 60_000, what: 'every cell' });
+      const recovered = await map.locator('.map-cell.recovered').count();
+      assert.ok(recovered > 300, `with the budget ${recovered} of 400 recover`);
+    });
+  });
+
   test('at phone width article 2 fits the screen', async () => {
     await withPage(site, ARTICLE, async (page) => {
       await page.setViewportSize({ width: 375, height: 812 });

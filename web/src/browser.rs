@@ -101,6 +101,14 @@ pub(crate) fn download_url(name: &str, url: &str, revoke: bool) {
     }
 }
 
+/// Milliseconds since the page started (0 when unknown).
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) fn now_ms() -> f64 {
+    window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
 /// Marks a point in the performance timeline.
 pub(crate) fn mark(name: &str) {
     if let Some(p) = window().and_then(|w| w.performance()) {

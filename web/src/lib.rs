@@ -20,10 +20,18 @@ mod panic;
 mod params;
 mod route;
 mod runs;
+mod sweep;
 
 mod app;
 
 pub use app::App;
+
+/// Starts a sweep map's worker (the `brownout-sweep` binary).
+#[cfg(target_arch = "wasm32")]
+pub fn start_sweep_worker() {
+    panic::install();
+    sweep::worker_main();
+}
 
 /// Starts the app in the page's body.
 pub fn start() {

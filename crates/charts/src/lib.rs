@@ -27,6 +27,7 @@ pub mod format;
 mod frame;
 mod groups;
 mod legend;
+pub mod map;
 mod marks;
 mod output;
 mod record;

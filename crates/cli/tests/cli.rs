@@ -330,3 +330,45 @@ fn sweep_runs_the_product_grid_and_prints_one_row_per_point() {
     ]);
     assert!(stderr(&o).contains("servers[0].workers"), "{}", stderr(&o));
 }
+
+#[test]
+fn sweep_draws_the_recovered_or_stuck_map_of_two_parameters() {
+    let dir = std::env::temp_dir().join(format!("brownout-map-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let svg = dir.join("map.svg");
+    let svg_arg = svg.to_string_lossy().to_string();
+    let o = brownout(&[
+        "sweep",
+        "--preset",
+        "retry-storm",
+        "--param",
+        "traffic.rate_rps=10..30:20",
+        "--param",
+        "traffic.changes[0].rate_rps=60..180:120",
+        "--map",
+        &svg_arg,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&svg).expect("map written");
+    // The same four points as the sweep above: 10/60 recovers, 30/180 is stuck.
+    assert!(
+        text.contains("recovered, 1 stuck") || text.contains("recovered, 2 stuck"),
+        "title"
+    );
+    assert!(text.contains("traffic.changes[0].rate_rps"));
+    let o = brownout(&[
+        "sweep",
+        "--preset",
+        "mm1",
+        "--param",
+        "traffic.rate_rps=1..2:1",
+        "--map",
+        &svg_arg,
+    ]);
+    assert!(
+        stderr(&o).contains("--map draws two parameters"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -63,6 +63,8 @@ pub enum ContentError {
         /// Every metric path, comma-separated.
         known: String,
     },
+    /// A widget block's sweep map is invalid; which axis, and why.
+    Map(String),
     /// A widget of an article is invalid; which one, and why.
     Widget {
         /// File stem of the article.
@@ -119,6 +121,7 @@ impl fmt::Display for ContentError {
             ContentError::UnknownMetric { path, known } => {
                 write!(f, "no metric \"{path}\" for stats; metrics are: {known}")
             }
+            ContentError::Map(m) => write!(f, "map: {m}"),
             ContentError::Widget {
                 slug,
                 number,

@@ -14,6 +14,7 @@ pub mod article;
 pub mod doc;
 mod error;
 pub mod knob;
+pub mod map;
 pub mod metric;
 pub mod preset;
 pub mod widget;

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::error::ContentError;
 use crate::knob::{self, Knob, KnobRef};
+use crate::map::{MapJob, MapSpec, SweepMap};
 use crate::metric::{DEFAULT_STATS, metric, metric_paths};
 use crate::preset::{Preset, preset, preset_names};
 
@@ -37,6 +38,9 @@ pub struct WidgetSpec {
     /// Start with compare mode on.
     #[serde(default)]
     pub compare_on: bool,
+    /// A sweep map under the widget: two of its knobs over a grid.
+    #[serde(default)]
+    pub map: Option<MapSpec>,
 }
 
 fn default_stats() -> Vec<String> {
@@ -116,6 +120,11 @@ impl WidgetSpec {
             }
             None => None,
         };
+        let map = self.map.as_ref().map(|m| m.resolve(&knobs)).transpose()?;
+        if let Some(m) = &map {
+            m.job(base.scenario())
+                .map_err(|e| ContentError::Map(e.to_string()))?;
+        }
         Ok(Widget {
             spec: self.clone(),
             preset,
@@ -123,6 +132,7 @@ impl WidgetSpec {
             knobs,
             charts,
             compare,
+            map,
         })
     }
 }
@@ -142,6 +152,8 @@ pub struct Widget {
     pub charts: Vec<ChartKind>,
     /// The compare knob and its default B value.
     pub compare: Option<(Knob, Value)>,
+    /// The sweep map, when the block has one.
+    pub map: Option<SweepMap>,
 }
 
 /// Which configuration of a compare pair.
@@ -203,6 +215,16 @@ impl Widget {
             s = knob::set(&s, &k.path, b)?.scenario().clone();
         }
         s.validate()
+    }
+
+    /// The sweep map's job for `state` (side A, the reader's configuration);
+    /// `None` without a map.
+    pub fn map_job(&self, state: &WidgetState) -> Option<Result<MapJob, ScenarioError>> {
+        let map = self.map.as_ref()?;
+        Some(
+            self.scenario(state, Side::A)
+                .and_then(|s| map.job(s.scenario())),
+        )
     }
 
     /// Reads a share link's query parameters. Bad parameters are skipped,

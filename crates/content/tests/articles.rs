@@ -400,3 +400,52 @@ fn the_source_finder_reads_links_under_the_sources_heading_only() {
         ]
     );
 }
+
+/// Article 2's map says: without a budget big spikes leave every base load
+/// stuck; with it, light loads recover from any spike on the map and the
+/// heaviest stay stuck. Corner cells, over five seeds.
+#[test]
+fn the_storm_maps_corners_are_what_the_prose_says_for_five_seeds() {
+    let a = all()
+        .into_iter()
+        .find(|a| a.slug == "retries")
+        .expect("article 2");
+    let w = a
+        .widgets()
+        .into_iter()
+        .filter_map(|w| w.ok()?.resolve().ok())
+        .find(|w| w.map.is_some())
+        .expect("a widget with a map");
+    let map = w.map.clone().expect("map");
+    let (nx, ny) = (map.x.values.len(), map.y.values.len());
+    let top_left = (ny - 1) * nx;
+    let bottom_right = nx - 1;
+    for seed in 1..=5 {
+        let mut state = w.initial_state();
+        state.seed = seed;
+        let job = |budget: bool| {
+            let mut s = state.clone();
+            s.values
+                .insert("client.budget.enabled".into(), budget.into());
+            w.map_job(&s).expect("map").expect("valid")
+        };
+        let (off, on) = (job(false), job(true));
+        let run = |j: &brownout_content::map::MapJob, k| j.run_cell(k).expect("runs");
+        assert!(
+            !run(&off, top_left).recovered(),
+            "seed {seed}: light load, big spike, no budget"
+        );
+        assert!(
+            run(&on, top_left).recovered(),
+            "seed {seed}: the budget rescues it"
+        );
+        assert!(
+            run(&on, 0).recovered(),
+            "seed {seed}: light load, small spike"
+        );
+        assert!(
+            !run(&on, bottom_right).recovered(),
+            "seed {seed}: 1.1 × 68 does not fit"
+        );
+    }
+}

@@ -21,6 +21,7 @@ mod validate;
 pub use client::{Backoff, BackoffKind, Budget, Client, Jitter, RetryOn, Throttle};
 pub use fields::{Bound, FieldInfo, FieldKind, STRUCTURAL};
 pub use path::{FieldStep, field_steps};
+pub use set::number_value;
 pub use validate::{MAX_REQUESTS, ValidScenario};
 
 /// The system under test: traffic → (client) → balancer → groups of

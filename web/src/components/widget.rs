@@ -10,10 +10,12 @@ use brownout_content::widget::{Widget, WidgetSpec};
 use serde_json::Value;
 use yew::prelude::*;
 
-use super::{ChartView, Knobs, Notice, Playback, SharePanel};
+use super::{ChartView, Knobs, Notice, Playback, SharePanel, SweepMapView};
 use crate::browser;
 use crate::hooks::use_widget;
-use crate::hooks::widget_model::{Action, compare_control, controls, side_labels, widget_links};
+use crate::hooks::widget_model::{
+    Action, compare_control, controls, current_cell, pick_cell, side_labels, widget_links,
+};
 use crate::links::Place;
 
 /// Properties of [`WidgetView`].
@@ -91,6 +93,19 @@ fn LiveWidget(lp: &LiveProps) -> Html {
     let reset = h.dispatch.reform(|_: MouseEvent| Action::Reset);
     let toggle_compare = h.dispatch.reform(|_: Event| Action::ToggleCompare);
 
+    let on_pick = {
+        let (w, dispatch) = (w.clone(), h.dispatch.clone());
+        Callback::from(move |(x, y): (f64, f64)| {
+            if let Some(action) = pick_cell(&w, x, y) {
+                dispatch.emit(action);
+            }
+        })
+    };
+    let map = w.map.as_ref().map(|m| {
+        let job = w.map_job(&h.state).map(|j| j.map_err(|e| e.to_string()));
+        (m.clone(), job.unwrap_or_else(|| Err("no map".to_string())))
+    });
+
     let id = format!("w{}", p.index);
     let (shown, values) = controls(&w, &h.state, p.show.as_deref());
     let labels = side_labels(&w, &h.state);
@@ -114,6 +129,7 @@ fn LiveWidget(lp: &LiveProps) -> Html {
             }
         }
     };
+    let current = current_cell(&w, &h.state);
     html! {
         <section class="widget" id={format!("widget-{}", p.index)} aria-label={format!("Simulation {}: {}", p.index + 1, w.preset.name)}>
             <Notice kind="warning" messages={(*h.notes).clone()} />
@@ -137,6 +153,9 @@ fn LiveWidget(lp: &LiveProps) -> Html {
                 </div>
             </div>
             { body }
+            if let Some((map, job)) = map {
+                <SweepMapView id={id.clone()} {map} {job} {current} onpick={on_pick} />
+            }
             if !p.embed {
                 <SharePanel id={id.clone()} link={links.share} embed_src={links.embed_src}
                     knobs={w.knobs.iter().map(|k| (k.path.clone(), k.label.clone())).collect::<Vec<_>>()}

@@ -8,6 +8,7 @@
 
 use brownout_content::knob::{Knob, KnobKind, fmt_num};
 use brownout_content::widget::{Side, Widget, WidgetState, value_text};
+use brownout_sim::scenario::number_value;
 use serde_json::Value;
 
 use crate::links::{self, Place};
@@ -18,6 +19,8 @@ use crate::params::EMBED_KEYS;
 pub(crate) enum Action {
     /// Moves the knob at a path to a value.
     SetKnob(String, Value),
+    /// Moves several knobs at once (a sweep map's cell).
+    SetKnobs(Vec<(String, Value)>),
     /// Sets compare mode's side-B value.
     SetCompare(Value),
     /// Turns compare mode on (with the widget's B value) or off.
@@ -35,6 +38,7 @@ pub(crate) fn apply(widget: &Widget, state: &WidgetState, action: Action) -> Wid
         Action::SetKnob(path, v) => {
             next.values.insert(path, v);
         }
+        Action::SetKnobs(pairs) => next.values.extend(pairs),
         Action::SetCompare(v) => next.compare = Some(v),
         Action::ToggleCompare => {
             next.compare = match next.compare {
@@ -168,6 +172,30 @@ pub(crate) fn widget_links(
     }
 }
 
+/// The action that loads a sweep map's cell `(x, y)` into the widget: the
+/// map's two knobs at the cell's values, read as a share link reads them.
+pub(crate) fn pick_cell(widget: &Widget, x: f64, y: f64) -> Option<Action> {
+    let map = widget.map.as_ref()?;
+    let mut pairs = Vec::new();
+    for (axis, v) in [(&map.x, x), (&map.y, y)] {
+        let knob = widget.knobs.iter().find(|k| k.path == axis.path)?;
+        let text = value_text(&number_value(v));
+        pairs.push((axis.path.clone(), knob.parse_value(&text).ok()?));
+    }
+    Some(Action::SetKnobs(pairs))
+}
+
+/// The map cell `(i, j)` that `state` stands on, when its two knobs are at
+/// values of the grid.
+pub(crate) fn current_cell(widget: &Widget, state: &WidgetState) -> Option<(usize, usize)> {
+    let map = widget.map.as_ref()?;
+    let at = |axis: &brownout_content::map::Axis| {
+        let v = widget.value(state, &axis.path).as_f64()?;
+        axis.values.iter().position(|a| (a - v).abs() < 1e-9)
+    };
+    Some((at(&map.x)?, at(&map.y)?))
+}
+
 #[cfg(test)]
 mod tests {
     use brownout_content::widget::WidgetSpec;
@@ -292,5 +320,33 @@ mod tests {
     #[test]
     fn a_fresh_seed_is_below_a_billion() {
         assert!(fresh_seed(3) < 1_000_000_000);
+    }
+
+    #[test]
+    fn a_map_cell_sets_both_knobs_and_is_then_the_current_cell() {
+        let w = WidgetSpec::from_json(
+            r#"{"preset": "retry-storm",
+                "knobs": [{"path": "traffic.rate_rps", "min": 30, "max": 70, "step": 2},
+                          {"path": "traffic.changes[0].rate_rps", "min": 55, "max": 400, "step": 5}],
+                "map": {"x": {"knob": "traffic.rate_rps", "from": 30, "to": 68, "step": 2},
+                        "y": {"knob": "traffic.changes[0].rate_rps", "from": 60, "to": 250, "step": 10}}}"#,
+        )
+        .and_then(|s| s.resolve())
+        .expect("resolves");
+        let state = w.initial_state();
+        // The preset's 55 req/s is not on the grid of 30, 32, …
+        assert_eq!(current_cell(&w, &state), None);
+        let action = pick_cell(&w, 44.0, 120.0).expect("an action");
+        let next = apply(&w, &state, action);
+        assert_eq!(current_cell(&w, &next), Some((7, 6)));
+        let q = w.state_to_query(&next);
+        assert!(
+            q.contains(&("traffic.rate_rps".to_string(), "44".to_string())),
+            "{q:?}"
+        );
+        assert!(
+            pick_cell(&widget(), 1.0, 2.0).is_none(),
+            "no map, no action"
+        );
     }
 }

@@ -8,7 +8,9 @@
 
 use std::io::IsTerminal;
 
-use brownout_sim::scenario::{FieldStep, field_steps};
+use brownout_charts::ChartOptions;
+use brownout_charts::map::{CellState, MapGrid, map_svg};
+use brownout_sim::scenario::{FieldStep, field_steps, number_value as number};
 use brownout_sim::{Limits, ValidScenario, simulate};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -40,6 +42,10 @@ pub(crate) struct SweepArgs {
     /// Print CSV: the parameters, then the metrics.
     #[arg(long)]
     csv: bool,
+    /// Also draw the recovered-or-stuck map of a two-parameter sweep as
+    /// SVG to this file: the first parameter across, the second up.
+    #[arg(long, value_name = "FILE.svg")]
+    map: Option<std::path::PathBuf>,
 }
 
 /// One swept parameter.
@@ -75,15 +81,6 @@ pub(crate) fn parse_param(arg: &str) -> Result<Param, String> {
         path: path.trim().to_string(),
         values,
     })
-}
-
-/// A JSON number, an integer when the value is whole (for integer fields).
-fn number(v: f64) -> Value {
-    if v.fract() == 0.0 && v.abs() < 9e15 {
-        json!(v as i64)
-    } else {
-        json!(v)
-    }
 }
 
 /// Every combination of the parameters' values, the last varying fastest.
@@ -137,6 +134,12 @@ pub(crate) fn run(args: &SweepArgs) -> Result<String, String> {
         .iter()
         .map(|p| parse_param(p))
         .collect::<Result<_, _>>()?;
+    if args.map.is_some() && params.len() != 2 {
+        return Err(format!(
+            "--map draws two parameters, one across and one up; got {}",
+            params.len()
+        ));
+    }
     let points = grid(&params);
     if points.len() > MAX_POINTS {
         return Err(format!(
@@ -167,6 +170,9 @@ pub(crate) fn run(args: &SweepArgs) -> Result<String, String> {
         })
         .collect();
     bar.finish_and_clear();
+    if let Some(path) = &args.map {
+        write_map(path, &params, &summaries)?;
+    }
     if args.json {
         let list: Vec<Value> = points
             .iter()
@@ -224,6 +230,37 @@ pub(crate) fn run(args: &SweepArgs) -> Result<String, String> {
         out.push('\n');
     }
     Ok(out)
+}
+
+/// Draws the map of a two-parameter sweep: cell (i, j) is the point with
+/// the first parameter's i-th value and the second's j-th.
+fn write_map(path: &std::path::Path, params: &[Param], summaries: &[Value]) -> Result<(), String> {
+    let (xs, ys) = (&params[0].values, &params[1].values);
+    let state = |s: &Value| {
+        if s.get("cut_at_s").is_some_and(|v| !v.is_null()) {
+            CellState::Cut
+        } else {
+            match s.get("recovered_after_s").and_then(Value::as_f64) {
+                Some(after) => CellState::Recovered(after),
+                None => CellState::Stuck,
+            }
+        }
+    };
+    let mut cells = vec![CellState::Pending; xs.len() * ys.len()];
+    for (k, s) in summaries.iter().enumerate() {
+        let (i, j) = (k / ys.len(), k % ys.len());
+        cells[j * xs.len() + i] = state(s);
+    }
+    let grid = MapGrid {
+        x_label: &params[0].path,
+        xs,
+        y_label: &params[1].path,
+        ys,
+        cells: &cells,
+    };
+    let svg = map_svg(&grid, &ChartOptions::default(), 960, 720)
+        .map_err(|e| format!("drawing the map: {e}"))?;
+    std::fs::write(path, svg).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 #[cfg(test)]

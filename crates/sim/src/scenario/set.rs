@@ -8,6 +8,16 @@ use super::path::{FieldStep, field_steps};
 use super::{Scenario, ValidScenario};
 use crate::error::ScenarioError;
 
+/// A number as a JSON value for [`Scenario::with_value`]: an integer when it
+/// is whole, so integer fields (`servers[0].count`) accept `3.0`.
+pub fn number_value(v: f64) -> Value {
+    if v.fract() == 0.0 && v.abs() < 9e15 {
+        Value::from(v as i64)
+    } else {
+        Value::from(v)
+    }
+}
+
 impl Scenario {
     /// This scenario with `value` at `path` (`client.retries`,
     /// `servers[0].count`), validated. Missing tables on the way are created

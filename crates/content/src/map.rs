@@ -1,0 +1,324 @@
+//! A widget's sweep map: two of its knobs swept over a grid, each cell a
+//! whole run that either recovered from its trigger or stayed stuck.
+//!
+//! ```text
+//!  map = { x = { knob, from, to, step }, y = { … }, duration_s }   (widget block)
+//!        │ resolve: both knobs are the widget's, every value one its slider can show
+//!        ▼
+//!  SweepMap ──job(widget, state)──> MapJob { scenario, x, xs, y, ys }   (plain data)
+//!        MapJob::run_cell(k) ──> Cell { recovered_after_s, within_slo, … }
+//! ```
+//! A [`MapJob`] is serialisable so the site can post it to Web Workers;
+//! the CLI's `brownout sweep` over the same two paths gives the same cells.
+
+use brownout_sim::scenario::number_value;
+use brownout_sim::{Limits, Scenario, ScenarioError, simulate};
+use serde::{Deserialize, Serialize};
+
+use crate::error::ContentError;
+use crate::knob::{Knob, KnobKind};
+
+/// Most cells along one axis.
+pub const MAX_CELLS_PER_AXIS: usize = 40;
+
+/// Most events one cell may simulate; a cell over it is shown as cut short.
+pub const CELL_EVENT_BUDGET: u64 = 1_500_000;
+
+/// A sweep map as written in a widget block.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MapSpec {
+    /// The horizontal axis.
+    pub x: AxisSpec,
+    /// The vertical axis.
+    pub y: AxisSpec,
+    /// Simulated seconds of each cell's run, when shorter than the preset's
+    /// (a map runs hundreds of them).
+    #[serde(default)]
+    pub duration_s: Option<f64>,
+}
+
+/// One axis as written: a knob of the widget and the values it takes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AxisSpec {
+    /// Path of one of the widget's number knobs.
+    pub knob: String,
+    /// First value.
+    pub from: f64,
+    /// Last value (included).
+    pub to: f64,
+    /// Between values; a multiple of the knob's step.
+    pub step: f64,
+}
+
+/// A resolved axis.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Axis {
+    /// The scenario path.
+    pub path: String,
+    /// The knob's label.
+    pub label: String,
+    /// The knob's unit.
+    pub unit: String,
+    /// The values, in order.
+    pub values: Vec<f64>,
+}
+
+/// A resolved sweep map.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SweepMap {
+    /// Across.
+    pub x: Axis,
+    /// Up.
+    pub y: Axis,
+    /// Simulated seconds of each run.
+    pub duration_s: Option<f64>,
+}
+
+impl AxisSpec {
+    fn resolve(&self, knobs: &[Knob]) -> Result<Axis, ContentError> {
+        let bad = |why: String| ContentError::Map(format!("axis {}: {why}", self.knob));
+        let knob = knobs
+            .iter()
+            .find(|k| k.path == self.knob)
+            .ok_or_else(|| bad("is not one of the widget's knobs".to_string()))?;
+        let KnobKind::Range {
+            min,
+            max,
+            step,
+            unit,
+        } = &knob.kind
+        else {
+            return Err(bad("is not a number knob".to_string()));
+        };
+        let finite = [self.from, self.to, self.step]
+            .iter()
+            .all(|v| v.is_finite());
+        if !finite || self.step <= 0.0 || self.to < self.from {
+            return Err(bad("needs from <= to and a step above 0".to_string()));
+        }
+        if self.from < *min || self.to > *max {
+            return Err(bad(format!(
+                "{}..{} leaves the knob's range {min}..{max}",
+                self.from, self.to
+            )));
+        }
+        let n = ((self.to - self.from) / self.step + 1e-9).floor() as usize + 1;
+        if n > MAX_CELLS_PER_AXIS {
+            return Err(bad(format!("{n} cells, more than {MAX_CELLS_PER_AXIS}")));
+        }
+        let values: Vec<f64> = (0..n).map(|i| self.from + i as f64 * self.step).collect();
+        // Every value must be one the knob's slider can show.
+        let on_step = |v: f64| {
+            let k = (v - min) / step;
+            (k - k.round()).abs() < 1e-6
+        };
+        if let Some(v) = values.iter().find(|&&v| !on_step(v)) {
+            return Err(bad(format!(
+                "{v} is not on the knob's steps of {step} from {min}"
+            )));
+        }
+        Ok(Axis {
+            path: knob.path.clone(),
+            label: knob.label.clone(),
+            unit: unit.clone(),
+            values,
+        })
+    }
+}
+
+impl MapSpec {
+    /// Resolves both axes against the widget's knobs.
+    pub fn resolve(&self, knobs: &[Knob]) -> Result<SweepMap, ContentError> {
+        let x = self.x.resolve(knobs)?;
+        let y = self.y.resolve(knobs)?;
+        if x.path == y.path {
+            return Err(ContentError::Map(format!(
+                "both axes sweep {}; choose two knobs",
+                x.path
+            )));
+        }
+        Ok(SweepMap {
+            x,
+            y,
+            duration_s: self.duration_s,
+        })
+    }
+}
+
+impl SweepMap {
+    /// The job for the scenario a widget runs: `scenario` with this map's
+    /// duration. The axes' own values in `scenario` do not matter (each cell
+    /// sets them), so they are set to the first cell's: moving only the
+    /// map's knobs leaves the job unchanged.
+    pub fn job(&self, scenario: &Scenario) -> Result<MapJob, ScenarioError> {
+        let mut s = scenario.clone();
+        if let Some(d) = self.duration_s {
+            s.duration_s = d;
+        }
+        let s = s
+            .with_value(&self.x.path, number_value(self.x.values[0]))?
+            .scenario()
+            .with_value(&self.y.path, number_value(self.y.values[0]))?;
+        Ok(MapJob {
+            scenario: s.scenario().clone(),
+            x: self.x.path.clone(),
+            xs: self.x.values.clone(),
+            y: self.y.path.clone(),
+            ys: self.y.values.clone(),
+            max_events: CELL_EVENT_BUDGET,
+        })
+    }
+}
+
+/// Everything a worker needs to run a map's cells.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MapJob {
+    /// The scenario every cell starts from.
+    pub scenario: Scenario,
+    /// Path of the horizontal axis.
+    pub x: String,
+    /// Its values.
+    pub xs: Vec<f64>,
+    /// Path of the vertical axis.
+    pub y: String,
+    /// Its values.
+    pub ys: Vec<f64>,
+    /// The event budget of each cell.
+    pub max_events: u64,
+}
+
+/// What one cell's run came to.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Cell {
+    /// Seconds from the end of the trigger until goodput held within 10% of
+    /// the offered load; `None` when it never did.
+    pub recovered_after_s: Option<f64>,
+    /// Share of logical requests that succeeded within the SLO.
+    pub within_slo: f64,
+    /// Logical requests that succeeded, per second.
+    pub goodput_rps: f64,
+    /// The run hit its event budget.
+    pub cut: bool,
+}
+
+impl Cell {
+    /// Recovered (and not cut short).
+    pub fn recovered(&self) -> bool {
+        !self.cut && self.recovered_after_s.is_some()
+    }
+}
+
+impl MapJob {
+    /// Number of cells.
+    pub fn len(&self) -> usize {
+        self.xs.len() * self.ys.len()
+    }
+
+    /// True when there are no cells.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The axis values of cell `k`: cells run along x, row by row up y.
+    pub fn point(&self, k: usize) -> Option<(f64, f64)> {
+        let n = self.xs.len();
+        let (i, j) = (k % n.max(1), k / n.max(1));
+        Some((*self.xs.get(i)?, *self.ys.get(j)?))
+    }
+
+    /// Runs cell `k`.
+    pub fn run_cell(&self, k: usize) -> Result<Cell, ScenarioError> {
+        let (x, y) = self
+            .point(k)
+            .ok_or_else(|| ScenarioError::new("map", format!("no cell {k}")))?;
+        let s = self
+            .scenario
+            .with_value(&self.x, number_value(x))?
+            .scenario()
+            .with_value(&self.y, number_value(y))?;
+        let r = simulate(
+            &s,
+            Limits {
+                max_events: self.max_events,
+            },
+        );
+        // Finite numbers only: a cell travels as JSON, which has no NaN.
+        let finite = |v: f64| if v.is_finite() { v } else { 0.0 };
+        Ok(Cell {
+            recovered_after_s: r.summary.recovered_after_s.filter(|v| v.is_finite()),
+            within_slo: finite(r.summary.within_slo),
+            goodput_rps: finite(r.summary.goodput_rps),
+            cut: r.summary.cut_at_s.is_some(),
+        })
+    }
+}
+
+#[cfg(all(test, feature = "toml"))]
+mod tests {
+    use super::*;
+    use crate::widget::WidgetSpec;
+
+    const BLOCK: &str = r#"preset = "retry-storm"
+knobs = [{ path = "traffic.rate_rps", min = 30, max = 70, step = 2 }, { path = "traffic.changes[0].rate_rps", min = 55, max = 400, step = 5 }]
+"#;
+
+    fn spec(map: &str) -> Result<crate::widget::Widget, ContentError> {
+        WidgetSpec::parse(&format!("{BLOCK}map = {map}\n"))
+            .expect("parses")
+            .resolve()
+    }
+
+    #[test]
+    fn axes_take_the_knobs_values_in_order() {
+        let w = spec("{ x = { knob = \"traffic.rate_rps\", from = 30, to = 68, step = 2 }, y = { knob = \"traffic.changes[0].rate_rps\", from = 60, to = 250, step = 10 }, duration_s = 200 }").expect("resolves");
+        let map = w.map.expect("map");
+        assert_eq!(map.x.values.len(), 20);
+        assert_eq!(map.y.values.len(), 20);
+        assert_eq!(map.y.values[19], 250.0);
+        let job = map.job(w.base.scenario()).expect("valid");
+        assert_eq!(job.len(), 400);
+        assert_eq!(job.point(21), Some((32.0, 70.0)));
+        assert_eq!(job.scenario.duration_s, 200.0);
+    }
+
+    #[test]
+    fn a_bad_axis_says_which_and_why() {
+        let cases = [
+            (
+                "{ knob = \"client.retries\", from = 0, to = 3, step = 1 }",
+                "not one of the widget's knobs",
+            ),
+            (
+                "{ knob = \"traffic.rate_rps\", from = 20, to = 68, step = 2 }",
+                "leaves the knob's range",
+            ),
+            (
+                "{ knob = \"traffic.rate_rps\", from = 30, to = 68, step = 3 }",
+                "not on the knob's steps",
+            ),
+            (
+                "{ knob = \"traffic.rate_rps\", from = 30, to = 70, step = 0 }",
+                "a step above 0",
+            ),
+        ];
+        for (axis, why) in cases {
+            let e = spec(&format!("{{ x = {axis}, y = {{ knob = \"traffic.changes[0].rate_rps\", from = 60, to = 70, step = 5 }} }}"))
+                .expect_err(axis);
+            assert!(e.to_string().contains(why), "{axis}: {e}");
+        }
+    }
+
+    #[test]
+    fn the_job_does_not_depend_on_the_axes_own_values() {
+        let w = spec("{ x = { knob = \"traffic.rate_rps\", from = 30, to = 40, step = 2 }, y = { knob = \"traffic.changes[0].rate_rps\", from = 60, to = 80, step = 10 } }").expect("resolves");
+        let map = w.map.clone().expect("map");
+        let mut moved = w.base.scenario().clone();
+        moved.traffic.rate_rps = Some(64.0);
+        assert_eq!(
+            map.job(w.base.scenario()).expect("valid"),
+            map.job(&moved).expect("valid")
+        );
+    }
+}

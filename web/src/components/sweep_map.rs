@@ -1,0 +1,145 @@
+//! A widget's sweep map: a grid of buttons, one per pair of the two axes'
+//! values, each coloured (and marked) recovered or stuck as its run comes in
+//! from the workers. Clicking a cell loads it into the widget.
+
+use brownout_charts::format;
+use brownout_content::map::{Axis, Cell, MapJob, SweepMap};
+use yew::prelude::*;
+
+use crate::hooks::use_sweep_map;
+
+/// Properties of [`SweepMapView`].
+#[derive(Properties, PartialEq)]
+pub(crate) struct SweepMapProps {
+    /// The widget's id, for element ids.
+    pub(crate) id: String,
+    /// The map's axes.
+    pub(crate) map: SweepMap,
+    /// The job for the widget's state, or why there is none.
+    pub(crate) job: Result<MapJob, String>,
+    /// The cell the widget stands on.
+    pub(crate) current: Option<(usize, usize)>,
+    /// A cell was clicked: its x and y values.
+    pub(crate) onpick: Callback<(f64, f64)>,
+}
+
+fn value(axis: &Axis, v: f64) -> String {
+    let n = format::num(v);
+    if axis.unit.is_empty() {
+        n
+    } else {
+        format!("{n} {}", axis.unit)
+    }
+}
+
+/// The class and the sentence of a cell.
+fn describe(cell: Option<&Result<Cell, String>>) -> (&'static str, String) {
+    match cell {
+        None => ("pending", "not run yet".to_string()),
+        Some(Err(e)) => ("cut", format!("could not run: {e}")),
+        Some(Ok(c)) if c.cut => ("cut", "cut short by the event budget".to_string()),
+        Some(Ok(c)) => match c.recovered_after_s {
+            Some(s) => (
+                "recovered",
+                format!(
+                    "recovered {} after the trigger, {} within the SLO",
+                    format::ms(s * 1000.0),
+                    format::pct(c.within_slo)
+                ),
+            ),
+            None => (
+                "stuck",
+                format!("stuck, {} within the SLO", format::pct(c.within_slo)),
+            ),
+        },
+    }
+}
+
+/// The map under a widget.
+#[component]
+pub(crate) fn SweepMapView(p: &SweepMapProps) -> Html {
+    let progress = use_sweep_map(p.job.as_ref().ok().cloned());
+    let (x, y) = (&p.map.x, &p.map.y);
+    let (nx, ny) = (x.values.len(), y.values.len());
+    let total = nx * ny;
+    let count = |class: &str| {
+        progress
+            .cells
+            .iter()
+            .filter(|c| describe(c.as_ref()).0 == class)
+            .count()
+    };
+    let status = match (&p.job, &progress.error) {
+        (Err(e), _) => format!("The map cannot run: {e}"),
+        (_, Some(e)) => format!("The map stopped: {e}"),
+        _ if progress.done < total => format!("Running cell {} of {total}…", progress.done + 1),
+        _ => {
+            let cut = count("cut");
+            let mut s = format!(
+                "{total} runs: {} recovered, {} stuck",
+                count("recovered"),
+                count("stuck")
+            );
+            if cut > 0 {
+                s.push_str(&format!(", {cut} cut short"));
+            }
+            if let Some(ms) = progress.elapsed_ms {
+                s.push_str(&format!(" ({}).", format::ms(ms)));
+            }
+            s
+        }
+    };
+    let cell = |i: usize, j: usize| {
+        let (vx, vy) = (x.values[i], y.values[j]);
+        let k = j * nx + i;
+        let (class, sentence) = describe(progress.cells.get(k).and_then(Option::as_ref));
+        let label = format!(
+            "{} {}, {} {}: {sentence}",
+            x.label,
+            value(x, vx),
+            y.label.to_lowercase(),
+            value(y, vy)
+        );
+        let current = p.current == Some((i, j));
+        let onclick = p.onpick.reform(move |_: MouseEvent| (vx, vy));
+        html! {
+            <button type="button" class={classes!("map-cell", class, current.then_some("current"))}
+                aria-label={label.clone()} title={label} aria-pressed={current.to_string()} {onclick}>
+                { if class == "stuck" { "×" } else { "" } }
+            </button>
+        }
+    };
+    let every = if nx > 10 { 2 } else { 1 };
+    html! {
+        <figure class="sweep-map" id={format!("{}-map", p.id)}
+            data-done={progress.done.to_string()} data-total={total.to_string()}
+            data-elapsed-ms={progress.elapsed_ms.map(|v| format!("{v:.0}")).unwrap_or_default()}>
+            <figcaption>
+                { format!("Recovered or stuck, one run per cell: {} across, {} up. Click a cell to load it into the widget.",
+                    x.label.to_lowercase(), y.label.to_lowercase()) }
+            </figcaption>
+            <p class="map-status" role="status" aria-live="polite">{ status }</p>
+            <progress max={total.to_string()} value={progress.done.to_string()} aria-label="Cells run" />
+            <p class="map-axis">{ format!("↑ {} ({})", y.label, y.unit) }</p>
+            <div class="map-grid" style={format!("grid-template-columns: auto repeat({nx}, minmax(0, 1fr))")}>
+                { for (0..ny).rev().map(|j| html! {
+                    <>
+                        <span class="map-y">{ format::num(y.values[j]) }</span>
+                        { for (0..nx).map(|i| cell(i, j)) }
+                    </>
+                }) }
+                <span class="map-corner" />
+                { for (0..nx).map(|i| html! {
+                    <span class="map-x">{ if i % every == 0 { format::num(x.values[i]) } else { String::new() } }</span>
+                }) }
+            </div>
+            <p class="map-axis">{ format!("{} ({}) →", x.label, x.unit) }</p>
+            <ul class="map-legend">
+                <li><span class="swatch recovered" />{"recovered"}</li>
+                <li><span class="swatch stuck">{"×"}</span>{"stuck"}</li>
+                <li><span class="swatch cut" />{"cut short"}</li>
+                <li><span class="swatch pending" />{"not run yet"}</li>
+            </ul>
+        </figure>
+    }
+}

@@ -1,0 +1,149 @@
+//! The hook behind a sweep map: runs the map's job in Web Workers
+//! (`crate::sweep`) and collects the cells as they arrive. A new job (a knob
+//! moved, a new seed) drops the running workers and, after a short pause so
+//! that a dragged slider does not start a pool per pixel, starts new ones.
+
+// The workers run only in the browser; natively the protocol is tested alone.
+#![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+
+use std::rc::Rc;
+
+use brownout_content::map::{Cell, MapJob};
+use yew::prelude::*;
+
+/// How long a job must stay unchanged before its workers start.
+#[cfg(target_arch = "wasm32")]
+const SETTLE_MS: u32 = 150;
+
+/// The cells of one job so far.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct MapProgress {
+    /// One slot per cell, filled as cells come in.
+    pub(crate) cells: Vec<Option<Result<Cell, String>>>,
+    /// Cells filled.
+    pub(crate) done: usize,
+    /// Why the workers could not run, if they could not.
+    pub(crate) error: Option<String>,
+    /// Milliseconds from the workers' start to the last cell.
+    pub(crate) elapsed_ms: Option<f64>,
+}
+
+/// What changes a map's progress.
+pub(crate) enum MapEvent {
+    /// A new job of this many cells.
+    Reset(usize),
+    /// Cell `k` came in, `now_ms` after the job started.
+    Cell(usize, Result<Cell, String>, f64),
+    /// The workers failed.
+    Failed(String),
+}
+
+impl Reducible for MapProgress {
+    type Action = MapEvent;
+
+    fn reduce(self: Rc<Self>, event: MapEvent) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match event {
+            MapEvent::Reset(n) => {
+                next = MapProgress {
+                    cells: vec![None; n],
+                    ..MapProgress::default()
+                }
+            }
+            MapEvent::Cell(k, cell, at_ms) => {
+                if let Some(slot) = next.cells.get_mut(k)
+                    && slot.is_none()
+                {
+                    *slot = Some(cell);
+                    next.done += 1;
+                    if next.done == next.cells.len() {
+                        next.elapsed_ms = Some(at_ms);
+                    }
+                }
+            }
+            MapEvent::Failed(e) => next.error = Some(e),
+        }
+        Rc::new(next)
+    }
+}
+
+/// Runs `job` (when there is one) and returns its progress.
+#[hook]
+pub(crate) fn use_sweep_map(job: Option<MapJob>) -> Rc<MapProgress> {
+    let progress = use_reducer(MapProgress::default);
+    {
+        let dispatch = progress.dispatcher();
+        use_effect_with(job, move |job| {
+            let n = job.as_ref().map_or(0, MapJob::len);
+            dispatch.dispatch(MapEvent::Reset(n));
+            let running = start(job.clone(), dispatch);
+            move || drop(running)
+        });
+    }
+    Rc::new((*progress).clone())
+}
+
+/// Starts the workers after the job has settled; dropping the result
+/// cancels the timer or stops the workers.
+#[cfg(target_arch = "wasm32")]
+fn start(
+    job: Option<MapJob>,
+    dispatch: UseReducerDispatcher<MapProgress>,
+) -> Box<dyn std::any::Any> {
+    use std::cell::RefCell;
+
+    use crate::sweep::Pool;
+
+    let Some(job) = job else {
+        return Box::new(());
+    };
+    let pool = Rc::new(RefCell::new(None::<Pool>));
+    let slot = pool.clone();
+    let timer = gloo::timers::callback::Timeout::new(SETTLE_MS, move || {
+        let t0 = crate::browser::now_ms();
+        let d = dispatch.clone();
+        let on_cell = Rc::new(move |k: usize, cell: Result<Cell, String>| {
+            d.dispatch(MapEvent::Cell(k, cell, crate::browser::now_ms() - t0));
+        });
+        let on_error = Rc::new(move |e: String| dispatch.dispatch(MapEvent::Failed(e)));
+        *slot.borrow_mut() = Some(Pool::start(job, on_cell, on_error));
+    });
+    Box::new((timer, pool))
+}
+
+/// Natively there are no workers: the map stays pending.
+#[cfg(not(target_arch = "wasm32"))]
+fn start(
+    _job: Option<MapJob>,
+    _dispatch: UseReducerDispatcher<MapProgress>,
+) -> Box<dyn std::any::Any> {
+    Box::new(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell() -> Result<Cell, String> {
+        Ok(Cell {
+            recovered_after_s: Some(20.0),
+            within_slo: 0.9,
+            goodput_rps: 50.0,
+            cut: false,
+        })
+    }
+
+    #[test]
+    fn progress_counts_each_cell_once_and_times_the_last() {
+        let p = Rc::new(MapProgress::default()).reduce(MapEvent::Reset(2));
+        let p = p.reduce(MapEvent::Cell(1, cell(), 10.0));
+        let p = p.reduce(MapEvent::Cell(1, cell(), 11.0));
+        assert_eq!((p.done, p.elapsed_ms), (1, None));
+        let p = p.reduce(MapEvent::Cell(0, cell(), 12.0));
+        assert_eq!((p.done, p.elapsed_ms), (2, Some(12.0)));
+        let p = p.reduce(MapEvent::Cell(7, cell(), 13.0));
+        assert_eq!(p.done, 2, "a cell out of range is ignored");
+        let p = p.reduce(MapEvent::Reset(3));
+        assert_eq!((p.done, p.cells.len()), (0, 3));
+    }
+}
