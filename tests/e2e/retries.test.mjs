@@ -134,7 +134,7 @@ describe('article 2: retries', () => {
       const w = await widgetReady(page, 0);
       const map = w.locator('figure.sweep-map');
       await until(() => map.getAttribute('data-done'), (d) => Number(d) > 10, { timeout: 30_000, what: 'some cells' });
-      await w.locator('input[data-path="client.budget.enabled"]').check();
+      await w.getByRole('checkbox', { name: 'Retry budget', exact: true }).check();
       await until(() => map.getAttribute('data-done'), (d) => Number(d) < 10, { what: 'the map to restart' });
       await until(() => map.getAttribute('data-done'), (d) => d === '400', { timeout: 60_000, what: 'every cell' });
       const recovered = await map.locator('.map-cell.recovered').count();

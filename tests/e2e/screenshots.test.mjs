@@ -19,8 +19,20 @@ const PAGES = [
   { name: 'article-widget-1-compare', hash: '#/articles/round-robin/widget-1', fullPage: false, ready: (p) => widgetReady(p, 1) },
   { name: 'embed', hash: '#/embed/round-robin/0?show=traffic.rate_rps', fullPage: true, ready: (p) => widgetReady(p, 0) },
   { name: 'retries-widget-0-compare', hash: '#/articles/retries/widget-0', fullPage: false, ready: (p) => widgetReady(p, 0) },
+  { name: 'retries-map', hash: '#/articles/retries/widget-0', fullPage: false, ready: mapDone },
   { name: 'retries-widget-1-layers', hash: '#/articles/retries/widget-1', fullPage: false, ready: (p) => widgetReady(p, 1) },
 ];
+
+/** Waits for article 2's sweep map to fill in, and scrolls it into view. */
+async function mapDone(page) {
+  await widgetReady(page, 0);
+  const map = page.locator('section.widget#widget-0 figure.sweep-map');
+  await page.waitForFunction(() => {
+    const m = document.querySelector('section.widget#widget-0 figure.sweep-map');
+    return m && m.dataset.done === m.dataset.total;
+  }, null, { timeout: 60_000 });
+  await map.scrollIntoViewIfNeeded();
+}
 
 let server;
 let dir;

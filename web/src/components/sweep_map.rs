@@ -84,7 +84,7 @@ pub(crate) fn SweepMapView(p: &SweepMapProps) -> Html {
                 s.push_str(&format!(", {cut} cut short"));
             }
             if let Some(ms) = progress.elapsed_ms {
-                s.push_str(&format!(" ({}).", format::ms(ms)));
+                s.push_str(&format!(" ({}).", format::ms(ms).replace(' ', "\u{a0}")));
             }
             s
         }
@@ -115,7 +115,8 @@ pub(crate) fn SweepMapView(p: &SweepMapProps) -> Html {
             data-done={progress.done.to_string()} data-total={total.to_string()}
             data-elapsed-ms={progress.elapsed_ms.map(|v| format!("{v:.0}")).unwrap_or_default()}>
             <figcaption>
-                { format!("Recovered or stuck, one run per cell: {} across, {} up. Click a cell to load it into the widget.",
+                { format!("Recovered or stuck, one {}run per cell: {} across, {} up. Click a cell to load it into the widget.",
+                    p.map.duration_s.map(|d| format!("{}-second ", format::num(d))).unwrap_or_default(),
                     x.label.to_lowercase(), y.label.to_lowercase()) }
             </figcaption>
             <p class="map-status" role="status" aria-live="polite">{ status }</p>

@@ -15,6 +15,12 @@ use yew::prelude::*;
 #[cfg(target_arch = "wasm32")]
 const SETTLE_MS: u32 = 150;
 
+/// Cells that come in are drawn together at most this often, so the page
+/// does not redraw the grid hundreds of times while the workers need the
+/// cores.
+#[cfg(target_arch = "wasm32")]
+const DRAW_EVERY_MS: u32 = 100;
+
 /// The cells of one job so far.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct MapProgress {
@@ -32,8 +38,8 @@ pub(crate) struct MapProgress {
 pub(crate) enum MapEvent {
     /// A new job of this many cells.
     Reset(usize),
-    /// Cell `k` came in, `now_ms` after the job started.
-    Cell(usize, Result<Cell, String>, f64),
+    /// Cells `k` came in, each `at_ms` after the job started.
+    Cells(Vec<(usize, Result<Cell, String>, f64)>),
     /// The workers failed.
     Failed(String),
 }
@@ -50,14 +56,16 @@ impl Reducible for MapProgress {
                     ..MapProgress::default()
                 }
             }
-            MapEvent::Cell(k, cell, at_ms) => {
-                if let Some(slot) = next.cells.get_mut(k)
-                    && slot.is_none()
-                {
-                    *slot = Some(cell);
-                    next.done += 1;
-                    if next.done == next.cells.len() {
-                        next.elapsed_ms = Some(at_ms);
+            MapEvent::Cells(cells) => {
+                for (k, cell, at_ms) in cells {
+                    if let Some(slot) = next.cells.get_mut(k)
+                        && slot.is_none()
+                    {
+                        *slot = Some(cell);
+                        next.done += 1;
+                        if next.done == next.cells.len() {
+                            next.elapsed_ms = Some(at_ms);
+                        }
                     }
                 }
             }
@@ -97,18 +105,43 @@ fn start(
     let Some(job) = job else {
         return Box::new(());
     };
+    // Cleared when the job is dropped, so a draw already scheduled for it
+    // never lands in the next job's map.
+    struct Alive(Rc<std::cell::Cell<bool>>);
+    impl Drop for Alive {
+        fn drop(&mut self) {
+            self.0.set(false);
+        }
+    }
+    let alive = Rc::new(std::cell::Cell::new(true));
     let pool = Rc::new(RefCell::new(None::<Pool>));
     let slot = pool.clone();
+    let live = alive.clone();
     let timer = gloo::timers::callback::Timeout::new(SETTLE_MS, move || {
         let t0 = crate::browser::now_ms();
         let d = dispatch.clone();
+        let buffer = Rc::new(RefCell::new(Vec::new()));
         let on_cell = Rc::new(move |k: usize, cell: Result<Cell, String>| {
-            d.dispatch(MapEvent::Cell(k, cell, crate::browser::now_ms() - t0));
+            let first = buffer.borrow().is_empty();
+            buffer
+                .borrow_mut()
+                .push((k, cell, crate::browser::now_ms() - t0));
+            if !first {
+                return; // a draw is already scheduled
+            }
+            let (buffer, d, live) = (buffer.clone(), d.clone(), live.clone());
+            gloo::timers::callback::Timeout::new(DRAW_EVERY_MS, move || {
+                let cells = std::mem::take(&mut *buffer.borrow_mut());
+                if live.get() {
+                    d.dispatch(MapEvent::Cells(cells));
+                }
+            })
+            .forget();
         });
         let on_error = Rc::new(move |e: String| dispatch.dispatch(MapEvent::Failed(e)));
         *slot.borrow_mut() = Some(Pool::start(job, on_cell, on_error));
     });
-    Box::new((timer, pool))
+    Box::new((timer, pool, Alive(alive)))
 }
 
 /// Natively there are no workers: the map stays pending.
@@ -136,12 +169,11 @@ mod tests {
     #[test]
     fn progress_counts_each_cell_once_and_times_the_last() {
         let p = Rc::new(MapProgress::default()).reduce(MapEvent::Reset(2));
-        let p = p.reduce(MapEvent::Cell(1, cell(), 10.0));
-        let p = p.reduce(MapEvent::Cell(1, cell(), 11.0));
+        let p = p.reduce(MapEvent::Cells(vec![(1, cell(), 10.0), (1, cell(), 11.0)]));
         assert_eq!((p.done, p.elapsed_ms), (1, None));
-        let p = p.reduce(MapEvent::Cell(0, cell(), 12.0));
+        let p = p.reduce(MapEvent::Cells(vec![(0, cell(), 12.0)]));
         assert_eq!((p.done, p.elapsed_ms), (2, Some(12.0)));
-        let p = p.reduce(MapEvent::Cell(7, cell(), 13.0));
+        let p = p.reduce(MapEvent::Cells(vec![(7, cell(), 13.0)]));
         assert_eq!(p.done, 2, "a cell out of range is ignored");
         let p = p.reduce(MapEvent::Reset(3));
         assert_eq!((p.done, p.cells.len()), (0, 3));
