@@ -32,6 +32,9 @@ describe('article 2: retries', () => {
       assert.ok(storm.goodput < 8 && fixed.goodput > 45, `goodput ${storm.goodput} vs ${fixed.goodput}`);
       assert.ok(storm.amplification > 3.5 && fixed.amplification < 1.1);
       assert.match(await w.locator('.stat[data-stat=recovered] dd').first().innerText(), /did not recover/);
+      // The latency chart says that its percentiles cannot see the requests that never finished.
+      const latency = await w.locator('figure.chart[data-chart=latency] .chart-summary').innerText();
+      assert.match(latency, /count only requests that completed: 9\d% of requests failed or never finished/);
     });
   });
 

@@ -23,7 +23,8 @@ const ROW: f64 = 26.0;
 const BALANCER_X: f64 = 56.0;
 const SERVER_X: f64 = 250.0;
 const QUEUE_X: f64 = 360.0;
-const QUEUE_W: f64 = 220.0;
+// Room after the longest bar for a label like "1,234 waiting" inside the 660-wide view.
+const QUEUE_W: f64 = 190.0;
 
 /// Queue length to bar width: logarithmic, so 3 and 3,000 both read.
 fn queue_width(q: f64) -> f64 {

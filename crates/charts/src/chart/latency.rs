@@ -163,12 +163,35 @@ fn describe(data: &ChartData, run: &Run) -> String {
     if run.result.summary.completed == 0 {
         return format!("{prefix}no request completed, so there is no latency to show.");
     }
-    format!(
+    let mut text = format!(
         "{prefix}p99 latency {}; p50 {}. Over the whole run p50 is {} and p99 {}.",
         trend(&s.p99_ms),
         trend(&s.p50_ms),
         format::ms(l.p50),
         format::ms(l.p99),
+    );
+    text.push_str(&unfinished_warning(&run.result.summary));
+    text
+}
+
+/// Share of requests that did not succeed, at or above which the summary
+/// warns that the percentiles cover only the survivors.
+const UNFINISHED_WARNING: f64 = 0.1;
+
+/// A warning when many requests failed or never finished: percentiles of
+/// the completed ones cannot see them.
+fn unfinished_warning(s: &brownout_sim::Summary) -> String {
+    let n = s.logical.arrived;
+    if n == 0 {
+        return String::new();
+    }
+    let lost = 1.0 - s.logical.succeeded as f64 / n as f64;
+    if lost < UNFINISHED_WARNING {
+        return String::new();
+    }
+    format!(
+        " These percentiles count only requests that completed: {} of requests failed or never finished, and no percentile shows them.",
+        format::pct(lost)
     )
 }
 
@@ -225,5 +248,16 @@ mod tests {
             trend(&[Some(40.0), Some(45.0)]),
             "ranges from 40 ms to 45 ms"
         );
+    }
+
+    #[test]
+    fn a_run_that_lost_many_requests_warns_that_percentiles_hide_them() {
+        let mut s = brownout_sim::Summary::default();
+        assert_eq!(unfinished_warning(&s), "", "nothing arrived");
+        s.logical.arrived = 1000;
+        s.logical.succeeded = 950;
+        assert_eq!(unfinished_warning(&s), "", "5% lost: no warning");
+        s.logical.succeeded = 100;
+        assert!(unfinished_warning(&s).contains("90% of requests failed or never finished"));
     }
 }
