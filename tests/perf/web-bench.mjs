@@ -67,6 +67,10 @@ async function redraw(server, hash = '#/articles/round-robin', knob = 'traffic.r
   try {
     const page = await open(context, `${server.url}${hash}`);
     const w = await widgetReady(page, 0);
+    // A sweep map under the widget shares the cores while it fills: measure
+    // once it has (a knob on one of its axes does not restart it).
+    await page.waitForFunction(() => [...document.querySelectorAll('figure.sweep-map')]
+      .every((m) => m.dataset.done === m.dataset.total), null, { timeout: 120_000 });
     const rate = w.locator(`input[type=range][data-path="${knob}"]`);
     await rate.focus();
     await page.evaluate(() => performance.clearMeasures('brownout-redraw'));

@@ -372,18 +372,7 @@ impl Format {
 pub fn parse(text: &str, format: Format) -> Result<ValidScenario, ScenarioError> {
     let scenario: Scenario = match format {
         Format::Toml => from_toml(text)?,
-        Format::Json => {
-            let mut de = serde_json::Deserializer::from_str(text);
-            serde_path_to_error::deserialize(&mut de).map_err(|e| {
-                let field = field_of(e.path());
-                let inner = e.into_inner();
-                ScenarioError {
-                    field,
-                    message: inner.to_string(),
-                    line: Some(inner.line()),
-                }
-            })?
-        }
+        Format::Json => from_json(text)?,
     };
     scenario.validate().map_err(|mut e| {
         e.line = line_of(text, format, &e.field);
@@ -391,9 +380,36 @@ pub fn parse(text: &str, format: Format) -> Result<ValidScenario, ScenarioError>
     })
 }
 
+/// A scenario from JSON text; the error names the field path.
+#[cfg(feature = "toml")]
+fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let field = field_of(e.path());
+        let inner = e.into_inner();
+        ScenarioError {
+            field,
+            message: inner.to_string(),
+            line: Some(inner.line()),
+        }
+    })
+}
+
+/// A scenario from JSON text, without field paths in errors (the site's
+/// embedded presets, checked when they were converted).
+#[cfg(not(feature = "toml"))]
+fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+    serde_json::from_str(text).map_err(|e| ScenarioError {
+        field: String::new(),
+        message: e.to_string(),
+        line: Some(e.line()),
+    })
+}
+
 /// A serde path (`servers[0].service_ms`) as a field path; empty for the
 /// document itself.
-fn field_of(path: &serde_path_to_error::Path) -> String {
+#[cfg(feature = "toml")]
+pub(crate) fn field_of(path: &serde_path_to_error::Path) -> String {
     let p = path.to_string();
     if p == "." { String::new() } else { p }
 }

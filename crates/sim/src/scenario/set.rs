@@ -55,13 +55,25 @@ impl Scenario {
             };
         }
         *slot = value;
-        let changed: Scenario = serde_path_to_error::deserialize(json).map_err(|e| {
-            let at = e.path().to_string();
-            let field = if at == "." { path.to_string() } else { at };
-            ScenarioError::new(field, e.into_inner().to_string())
-        })?;
-        changed.validate()
+        deserialize(json, path)?.validate()
     }
+}
+
+/// The changed scenario; an error names the field it is in (with the
+/// `toml` feature) or the path that was set.
+#[cfg(feature = "toml")]
+fn deserialize(json: Value, path: &str) -> Result<Scenario, ScenarioError> {
+    serde_path_to_error::deserialize(json).map_err(|e| {
+        let at = super::field_of(e.path());
+        let field = if at.is_empty() { path.to_string() } else { at };
+        ScenarioError::new(field, e.into_inner().to_string())
+    })
+}
+
+/// The changed scenario; an error names the path that was set.
+#[cfg(not(feature = "toml"))]
+fn deserialize(json: Value, path: &str) -> Result<Scenario, ScenarioError> {
+    serde_json::from_value(json).map_err(|e| ScenarioError::new(path, e.to_string()))
 }
 
 #[cfg(test)]
