@@ -195,3 +195,56 @@ async fn html_in_a_url_is_shown_as_text_never_run() {
         "the value is quoted as text"
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_widget_with_a_map_draws_a_button_per_cell_with_axis_values_and_progress() {
+    set_hash("#/articles/retries");
+    let root = root();
+    let props = brownout_web::components::WidgetProps {
+        slug: "retries".into(),
+        index: 0,
+        spec: spec(
+            r#"{"preset": "retry-storm", "charts": ["goodput"],
+                "knobs": [{"path": "traffic.rate_rps", "min": 30, "max": 70, "step": 1},
+                          {"path": "traffic.changes[0].rate_rps", "min": 55, "max": 400, "step": 5}],
+                "map": {"x": {"knob": "traffic.rate_rps", "from": 30, "to": 40, "step": 2},
+                        "y": {"knob": "traffic.changes[0].rate_rps", "from": 60, "to": 100, "step": 10},
+                        "duration_s": 100}}"#,
+        ),
+        query: vec![],
+        embed: false,
+        show: None,
+    };
+    yew::Renderer::<WidgetView>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    let map = root
+        .query_selector("figure.sweep-map")
+        .ok()
+        .flatten()
+        .expect("a map under the widget");
+    assert_eq!(map.get_attribute("data-total").as_deref(), Some("30"));
+    let cells = map.query_selector_all("button.map-cell").expect("cells");
+    assert_eq!(cells.length(), 30, "6 × 5 cells");
+    let first: Element = cells
+        .item(0)
+        .and_then(|n| n.dyn_into().ok())
+        .expect("a cell");
+    // The top row is the largest spike; cells read their values and state.
+    let label = first.get_attribute("aria-label").unwrap_or_default();
+    assert!(
+        label.starts_with("Arrival rate 30 req/s, rate during the change 100 req/s:"),
+        "{label}"
+    );
+    let caption = map
+        .query_selector("figcaption")
+        .ok()
+        .flatten()
+        .expect("caption");
+    assert!(
+        caption
+            .text_content()
+            .unwrap_or_default()
+            .contains("100-second run")
+    );
+    assert!(map.query_selector("progress").ok().flatten().is_some());
+}
