@@ -304,7 +304,7 @@ impl Scenario {
             "faults[].factor" => ("Slowdown factor", num("×", Fixed(1.0), Fixed(20.0), 0.5)),
             "faults[].probability" => (
                 "Share of attempts that fail",
-                num("probability", Fixed(0.0), Fixed(1.0), 0.01),
+                num("of attempts", Fixed(0.0), Fixed(1.0), 0.01),
             ),
             "metrics.bucket_s" => ("Time-series bucket", num("s", Fixed(0.1), Fixed(60.0), 0.1)),
             "metrics.slo_ms" => (
