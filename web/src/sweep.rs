@@ -133,11 +133,12 @@ mod browser_pool {
     }
 
     type Handler = Closure<dyn FnMut(MessageEvent)>;
+    type OnError = Closure<dyn FnMut(web_sys::Event)>;
 
     /// Workers running one map; dropping it stops them.
     pub(crate) struct Pool {
         workers: Vec<Worker>,
-        _handlers: Vec<(Handler, Closure<dyn FnMut(web_sys::Event)>)>,
+        _handlers: Vec<(Handler, OnError)>,
     }
 
     impl Pool {
@@ -188,7 +189,7 @@ mod browser_pool {
                     }
                 });
                 let on_error = on_error.clone();
-                let on_fail = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+                let on_fail = OnError::new(move |_| {
                     on_error("the map's worker failed to load".to_string());
                 });
                 worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));

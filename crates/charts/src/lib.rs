@@ -181,8 +181,21 @@ pub(crate) fn draw_with<DB: DrawingBackend>(
     render: style::Render,
 ) -> Result<(), ChartError> {
     let measure = |text: &str, style: &plotters::style::TextStyle| {
-        area.estimate_text_size(text, style)
-            .map_err(|e| e.to_string())
+        let key = text_key::<DB>(text, style);
+        if let Some(size) = TEXT_SIZES.with(|c| c.borrow().get(&key).copied()) {
+            return Ok(size);
+        }
+        let size = area
+            .estimate_text_size(text, style)
+            .map_err(|e| e.to_string())?;
+        TEXT_SIZES.with(|c| {
+            let mut c = c.borrow_mut();
+            if c.len() >= TEXT_SIZES_KEPT {
+                c.clear();
+            }
+            c.insert(key, size);
+        });
+        Ok(size)
     };
     let ops = RefCell::new(Vec::new());
     record(
@@ -195,6 +208,40 @@ pub(crate) fn draw_with<DB: DrawingBackend>(
         render,
     )?;
     record::replay(&ops.into_inner(), area)
+}
+
+/// Most text sizes kept; past it the cache starts again.
+const TEXT_SIZES_KEPT: usize = 4096;
+
+/// A text size as a backend measured it: the backend, the text and the
+/// font (family, style, size, rotation).
+type TextKey = (&'static str, String, String, u64, u8);
+
+thread_local! {
+    /// Text sizes already measured. On a canvas each measurement lays out
+    /// the whole page (plotters-canvas times a DOM `<span>`), and a redraw
+    /// asks for the same tick labels and legends again and again.
+    static TEXT_SIZES: RefCell<std::collections::HashMap<TextKey, (u32, u32)>> =
+        RefCell::new(std::collections::HashMap::new());
+}
+
+fn text_key<DB: DrawingBackend>(text: &str, style: &plotters::style::TextStyle) -> TextKey {
+    use plotters::style::FontTransform;
+    let f = &style.font;
+    let turn = match f.get_transform() {
+        FontTransform::None => 0,
+        FontTransform::Rotate90 => 1,
+        FontTransform::Rotate180 => 2,
+        FontTransform::Rotate270 => 3,
+    };
+    let family = format!("{}/{}", f.get_name(), f.get_style().as_str());
+    (
+        std::any::type_name::<DB>(),
+        text.to_string(),
+        family,
+        f.get_size().to_bits(),
+        turn,
+    )
 }
 
 /// Lays the chart out and records what it draws; compiled once, whatever

@@ -93,18 +93,29 @@ fn LiveWidget(lp: &LiveProps) -> Html {
     let reset = h.dispatch.reform(|_: MouseEvent| Action::Reset);
     let toggle_compare = h.dispatch.reform(|_: Event| Action::ToggleCompare);
 
+    // Both stable across renders, so the map redraws only when its cells,
+    // its job or its current cell change.
     let on_pick = {
         let (w, dispatch) = (w.clone(), h.dispatch.clone());
-        Callback::from(move |(x, y): (f64, f64)| {
-            if let Some(action) = pick_cell(&w, x, y) {
-                dispatch.emit(action);
-            }
-        })
+        (*use_memo((), move |_| {
+            Callback::from(move |(x, y): (f64, f64)| {
+                if let Some(action) = pick_cell(&w, x, y) {
+                    dispatch.emit(action);
+                }
+            })
+        }))
+        .clone()
     };
-    let map = w.map.as_ref().map(|m| {
-        let job = w.map_job(&h.state).map(|j| j.map_err(|e| e.to_string()));
-        (m.clone(), job.unwrap_or_else(|| Err("no map".to_string())))
-    });
+    let map = {
+        let w = w.clone();
+        (*use_memo(h.state.clone(), move |s| {
+            w.map.as_ref().map(|m| {
+                let job = w.map_job(s).map(|j| j.map_err(|e| e.to_string()));
+                (m.clone(), job.unwrap_or_else(|| Err("no map".to_string())))
+            })
+        }))
+        .clone()
+    };
 
     let id = format!("w{}", p.index);
     let (shown, values) = controls(&w, &h.state, p.show.as_deref());

@@ -41,6 +41,23 @@ fn start(runner: &impl Runner, job: Result<Job, String>) -> Result<Runs, String>
     runs.ok_or_else(|| "the simulation did not finish".to_string())
 }
 
+/// A widget's state with the widget, so actions apply in a reducer.
+struct Model {
+    widget: Rc<Widget>,
+    state: WidgetState,
+}
+
+impl Reducible for Model {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        Rc::new(Model {
+            widget: self.widget.clone(),
+            state: apply(&self.widget, &self.state, action),
+        })
+    }
+}
+
 /// State, runs and URL sync of `widget` standing at `place`, started from
 /// its link parameters `query` (unprefixed; embed options are skipped).
 #[hook]
@@ -59,16 +76,23 @@ pub(crate) fn use_widget(
             )
         })
     };
-    let state = use_state(|| init.0.clone());
+    let model = {
+        let (w, first) = (widget.clone(), init.0.clone());
+        use_reducer(move || Model {
+            widget: w,
+            state: first,
+        })
+    };
+    let state = &model.state;
     let runs = {
         let w = widget.clone();
-        use_memo((*state).clone(), move |s| {
+        use_memo(state.clone(), move |s| {
             RunsRef(Rc::new(start(&InlineRunner, Job::new(&w, s))))
         })
     };
     {
         let w = widget.clone();
-        use_effect_with((*state).clone(), move |s| {
+        use_effect_with(state.clone(), move |s| {
             let location = parse_hash(&browser::hash());
             let query = synced_query(&w, &place, location.query, s);
             browser::replace_hash(&href(&location.route, &query));
@@ -77,16 +101,18 @@ pub(crate) fn use_widget(
     use_effect_with((*runs).clone(), |_| {
         browser::measure("brownout-redraw", "brownout-input")
     });
+    // Stable across renders (the reducer applies each action to the state
+    // of its time), so props holding it compare equal.
     let dispatch = {
-        let state = state.clone();
-        Callback::from(move |action: Action| state.set(apply(&widget, &state, action)))
+        let d = model.dispatcher();
+        (*use_memo((), move |_| Callback::from(move |a: Action| d.dispatch(a)))).clone()
     };
     let new_seed = {
         let (dispatch, seed) = (dispatch.clone(), state.seed);
         Callback::from(move |()| dispatch.emit(Action::NewSeed(fresh_seed(seed))))
     };
     WidgetHandle {
-        state: (*state).clone(),
+        state: state.clone(),
         notes: Rc::new(init.1.clone()),
         runs: (*runs).clone(),
         dispatch,
