@@ -397,12 +397,20 @@ fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
 
 /// A scenario from JSON text, without field paths in errors (the site's
 /// embedded presets, checked when they were converted).
+/// Goes through a `serde_json::Value`, as `Scenario::with_value` does, so
+/// the site's wasm holds one copy of the scenario's deserializer, not two.
 #[cfg(not(feature = "toml"))]
 fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
-    serde_json::from_str(text).map_err(|e| ScenarioError {
+    let syntax = |e: serde_json::Error| ScenarioError {
         field: String::new(),
         message: e.to_string(),
         line: Some(e.line()),
+    };
+    let value: serde_json::Value = serde_json::from_str(text).map_err(syntax)?;
+    serde_json::from_value(value).map_err(|e| ScenarioError {
+        field: String::new(),
+        message: e.to_string(),
+        line: None,
     })
 }
 
