@@ -159,8 +159,11 @@ mod browser_pool {
             for _ in 0..pool_size(n) {
                 let worker = match Worker::new(WORKER_URL) {
                     Ok(w) => w,
+                    // Fewer workers still fill the map; none cannot.
                     Err(e) => {
-                        on_error(format!("the map's worker could not start: {e:?}"));
+                        if workers.is_empty() {
+                            on_error(format!("the map's worker could not start: {e:?}"));
+                        }
                         break;
                     }
                 };
@@ -190,7 +193,9 @@ mod browser_pool {
                 });
                 let on_error = on_error.clone();
                 let on_fail = OnError::new(move |_| {
-                    on_error("the map's worker failed to load".to_string());
+                    on_error(
+                        "a worker of the map failed; reload the page to run it again".to_string(),
+                    );
                 });
                 worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
                 worker.set_onerror(Some(on_fail.as_ref().unchecked_ref()));

@@ -188,13 +188,17 @@ pub(crate) fn draw_with<DB: DrawingBackend>(
         let size = area
             .estimate_text_size(text, style)
             .map_err(|e| e.to_string())?;
-        TEXT_SIZES.with(|c| {
-            let mut c = c.borrow_mut();
-            if c.len() >= TEXT_SIZES_KEPT {
-                c.clear();
-            }
-            c.insert(key, size);
-        });
+        // A page not laid out yet (a hidden embed) measures 0 × 0: ask again
+        // next time rather than keep it.
+        if size != (0, 0) || text.is_empty() {
+            TEXT_SIZES.with(|c| {
+                let mut c = c.borrow_mut();
+                if c.len() >= TEXT_SIZES_KEPT {
+                    c.clear();
+                }
+                c.insert(key, size);
+            });
+        }
         Ok(size)
     };
     let ops = RefCell::new(Vec::new());

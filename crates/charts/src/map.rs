@@ -1,6 +1,7 @@
 //! The sweep map: a grid of runs over two parameters, each cell recovered
-//! or stuck. The site draws the same grid as buttons; this draws it as an
-//! SVG for the CLI (`brownout sweep --map FILE.svg`) and writes its CSV.
+//! or stuck. The site draws its maps as buttons; this draws one as an SVG
+//! for the CLI (`brownout sweep --map FILE.svg`), and `map_csv` gives its
+//! cells one row each.
 //!
 //! Stuck cells carry a cross as well as a colour, so the map reads without
 //! colour.
@@ -40,11 +41,11 @@ impl CellState {
 /// A map to draw: two axes and a cell per pair, along x then up y.
 #[derive(Clone, Copy, Debug)]
 pub struct MapGrid<'a> {
-    /// The horizontal axis's caption, with its unit.
+    /// The horizontal axis's caption (the CLI passes the parameter path).
     pub x_label: &'a str,
     /// Its values.
     pub xs: &'a [f64],
-    /// The vertical axis's caption, with its unit.
+    /// The vertical axis's caption.
     pub y_label: &'a str,
     /// Its values.
     pub ys: &'a [f64],

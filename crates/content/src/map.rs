@@ -8,8 +8,11 @@
 //!  SweepMap ──job(widget, state)──> MapJob { scenario, x, xs, y, ys }   (plain data)
 //!        MapJob::run_cell(k) ──> Cell { recovered_after_s, within_slo, … }
 //! ```
-//! A [`MapJob`] is serialisable so the site can post it to Web Workers;
-//! the CLI's `brownout sweep` over the same two paths gives the same cells.
+//! A [`MapJob`] is serialisable so the site can post it to Web Workers.
+//! The CLI's `brownout sweep` over the same two paths, with the same
+//! settings (`--set duration_s=…` for a shortened map), gives the same
+//! cells, except that it has no event budget where the site cuts a cell at
+//! [`CELL_EVENT_BUDGET`] events.
 
 use brownout_sim::scenario::number_value;
 use brownout_sim::{Limits, Scenario, ScenarioError, simulate};
@@ -104,20 +107,37 @@ impl AxisSpec {
                 self.from, self.to
             )));
         }
-        let n = ((self.to - self.from) / self.step + 1e-9).floor() as usize + 1;
-        if n > MAX_CELLS_PER_AXIS {
-            return Err(bad(format!("{n} cells, more than {MAX_CELLS_PER_AXIS}")));
+        // Counted in floating point first, so a tiny step cannot overflow.
+        let span = (self.to - self.from) / self.step;
+        if span + 1.0 > MAX_CELLS_PER_AXIS as f64 + 1e-6 {
+            return Err(bad(format!(
+                "{} cells, more than {MAX_CELLS_PER_AXIS}",
+                span.floor() + 1.0
+            )));
         }
-        let values: Vec<f64> = (0..n).map(|i| self.from + i as f64 * self.step).collect();
-        // Every value must be one the knob's slider can show.
+        if (span - span.round()).abs() > 1e-6 {
+            return Err(bad(format!(
+                "{} is not {} plus a whole number of steps of {}",
+                self.to, self.from, self.step
+            )));
+        }
+        let n = span.round() as usize + 1;
+        // Every value must be one the knob's slider can show; each is then
+        // snapped onto the knob's grid, so 0.1 + 2 × 0.1 is exactly 0.3.
         let on_step = |v: f64| {
             let k = (v - min) / step;
             (k - k.round()).abs() < 1e-6
         };
-        if let Some(v) = values.iter().find(|&&v| !on_step(v)) {
-            return Err(bad(format!(
-                "{v} is not on the knob's steps of {step} from {min}"
-            )));
+        let snap = |v: f64| (min + ((v - min) / step).round() * step).clamp(*min, *max);
+        let mut values = Vec::with_capacity(n);
+        for i in 0..n {
+            let v = self.from + i as f64 * self.step;
+            if !on_step(v) {
+                return Err(bad(format!(
+                    "{v} is not on the knob's steps of {step} from {min}"
+                )));
+            }
+            values.push(snap(v));
         }
         Ok(Axis {
             path: knob.path.clone(),
@@ -295,8 +315,16 @@ knobs = [{ path = "traffic.rate_rps", min = 30, max = 70, step = 2 }, { path = "
                 "leaves the knob's range",
             ),
             (
-                "{ knob = \"traffic.rate_rps\", from = 30, to = 68, step = 3 }",
+                "{ knob = \"traffic.rate_rps\", from = 30, to = 66, step = 3 }",
                 "not on the knob's steps",
+            ),
+            (
+                "{ knob = \"traffic.rate_rps\", from = 30, to = 69, step = 2 }",
+                "whole number of steps",
+            ),
+            (
+                "{ knob = \"traffic.rate_rps\", from = 30, to = 70, step = 1e-300 }",
+                "more than 40",
             ),
             (
                 "{ knob = \"traffic.rate_rps\", from = 30, to = 70, step = 0 }",
@@ -320,5 +348,25 @@ knobs = [{ path = "traffic.rate_rps", min = 30, max = 70, step = 2 }, { path = "
             map.job(w.base.scenario()).expect("valid"),
             map.job(&moved).expect("valid")
         );
+    }
+
+    #[test]
+    fn cells_run_along_x_then_up_y_on_a_grid_that_is_not_square() {
+        let w = spec("{ x = { knob = \"traffic.rate_rps\", from = 30, to = 34, step = 2 }, y = { knob = \"traffic.changes[0].rate_rps\", from = 60, to = 65, step = 5 } }").expect("resolves");
+        let job = w.map.expect("map").job(w.base.scenario()).expect("valid");
+        assert_eq!((job.xs.len(), job.ys.len(), job.len()), (3, 2, 6));
+        let points: Vec<_> = (0..6).map(|k| job.point(k).expect("a cell")).collect();
+        assert_eq!(
+            points,
+            [
+                (30.0, 60.0),
+                (32.0, 60.0),
+                (34.0, 60.0),
+                (30.0, 65.0),
+                (32.0, 65.0),
+                (34.0, 65.0)
+            ]
+        );
+        assert_eq!(job.point(6), None);
     }
 }

@@ -32,11 +32,20 @@ fn value(axis: &Axis, v: f64) -> String {
     }
 }
 
+/// An axis's caption: its label, and its unit in brackets when it has one.
+fn caption(axis: &Axis) -> String {
+    if axis.unit.is_empty() {
+        axis.label.clone()
+    } else {
+        format!("{} ({})", axis.label, axis.unit)
+    }
+}
+
 /// The class and the sentence of a cell.
 fn describe(cell: Option<&Result<Cell, String>>) -> (&'static str, String) {
     match cell {
         None => ("pending", "not run yet".to_string()),
-        Some(Err(e)) => ("cut", format!("could not run: {e}")),
+        Some(Err(e)) => ("error", format!("could not run: {e}")),
         Some(Ok(c)) if c.cut => ("cut", "cut short by the event budget".to_string()),
         Some(Ok(c)) => match c.recovered_after_s {
             Some(s) => (
@@ -72,9 +81,9 @@ pub(crate) fn SweepMapView(p: &SweepMapProps) -> Html {
     let status = match (&p.job, &progress.error) {
         (Err(e), _) => format!("The map cannot run: {e}"),
         (_, Some(e)) => format!("The map stopped: {e}"),
-        _ if progress.done < total => format!("Running cell {} of {total}…", progress.done + 1),
+        _ if progress.done < total => format!("{} of {total} cells run…", progress.done),
         _ => {
-            let cut = count("cut");
+            let (cut, errors) = (count("cut"), count("error"));
             let mut s = format!(
                 "{total} runs: {} recovered, {} stuck",
                 count("recovered"),
@@ -82,6 +91,9 @@ pub(crate) fn SweepMapView(p: &SweepMapProps) -> Html {
             );
             if cut > 0 {
                 s.push_str(&format!(", {cut} cut short"));
+            }
+            if errors > 0 {
+                s.push_str(&format!(", {errors} could not run"));
             }
             if let Some(ms) = progress.elapsed_ms {
                 s.push_str(&format!(" ({}).", format::ms(ms).replace(' ', "\u{a0}")));
@@ -121,7 +133,7 @@ pub(crate) fn SweepMapView(p: &SweepMapProps) -> Html {
             </figcaption>
             <p class="map-status" role="status" aria-live="polite">{ status }</p>
             <progress max={total.to_string()} value={progress.done.to_string()} aria-label="Cells run" />
-            <p class="map-axis">{ format!("↑ {} ({})", y.label, y.unit) }</p>
+            <p class="map-axis">{ format!("↑ {}", caption(y)) }</p>
             <div class="map-grid" style={format!("grid-template-columns: auto repeat({nx}, minmax(0, 1fr))")}>
                 { for (0..ny).rev().map(|j| html! {
                     <>
@@ -134,7 +146,7 @@ pub(crate) fn SweepMapView(p: &SweepMapProps) -> Html {
                     <span class="map-x">{ if i % every == 0 { format::num(x.values[i]) } else { String::new() } }</span>
                 }) }
             </div>
-            <p class="map-axis">{ format!("{} ({}) →", x.label, x.unit) }</p>
+            <p class="map-axis">{ format!("{} →", caption(x)) }</p>
             <ul class="map-legend">
                 <li><span class="swatch recovered" />{"recovered"}</li>
                 <li><span class="swatch stuck">{"×"}</span>{"stuck"}</li>
@@ -142,5 +154,49 @@ pub(crate) fn SweepMapView(p: &SweepMapProps) -> Html {
                 <li><span class="swatch pending" />{"not run yet"}</li>
             </ul>
         </figure>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(recovered_after_s: Option<f64>, cut: bool) -> Option<Result<Cell, String>> {
+        Some(Ok(Cell {
+            recovered_after_s,
+            within_slo: 0.5,
+            goodput_rps: 10.0,
+            cut,
+        }))
+    }
+
+    #[test]
+    fn each_outcome_has_its_own_class_and_words() {
+        assert_eq!(describe(None).0, "pending");
+        assert_eq!(describe(cell(Some(20.0), false).as_ref()).0, "recovered");
+        assert!(
+            describe(cell(Some(20.0), false).as_ref())
+                .1
+                .starts_with("recovered 20 s after")
+        );
+        assert_eq!(describe(cell(None, false).as_ref()).0, "stuck");
+        assert_eq!(describe(cell(Some(20.0), true).as_ref()).0, "cut");
+        let error = Some(Err("bad value".to_string()));
+        assert_eq!(
+            describe(error.as_ref()),
+            ("error", "could not run: bad value".to_string())
+        );
+    }
+
+    #[test]
+    fn a_unitless_axis_has_no_empty_brackets() {
+        let axis = |unit: &str| Axis {
+            path: "client.retries".into(),
+            label: "Retries".into(),
+            unit: unit.into(),
+            values: vec![0.0, 1.0],
+        };
+        assert_eq!(caption(&axis("")), "Retries");
+        assert_eq!(caption(&axis("retries")), "Retries (retries)");
     }
 }

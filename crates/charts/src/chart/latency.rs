@@ -178,8 +178,9 @@ fn describe(data: &ChartData, run: &Run) -> String {
 /// warns that the percentiles cover only the survivors.
 const UNFINISHED_WARNING: f64 = 0.1;
 
-/// A warning when many requests failed or never finished: percentiles of
-/// the completed ones cannot see them.
+/// A warning when many (logical) requests did not succeed: the chart's
+/// percentiles are of attempts the servers completed, which cannot show the
+/// requests that failed or never finished.
 fn unfinished_warning(s: &brownout_sim::Summary) -> String {
     let n = s.logical.arrived;
     if n == 0 {
@@ -190,7 +191,7 @@ fn unfinished_warning(s: &brownout_sim::Summary) -> String {
         return String::new();
     }
     format!(
-        " These percentiles count only requests that completed: {} of requests failed or never finished, and no percentile shows them.",
+        " {} of requests did not succeed (they failed or never finished); these percentiles are of the work the servers completed, abandoned attempts included, and cannot show them.",
         format::pct(lost)
     )
 }
@@ -258,6 +259,6 @@ mod tests {
         s.logical.succeeded = 950;
         assert_eq!(unfinished_warning(&s), "", "5% lost: no warning");
         s.logical.succeeded = 100;
-        assert!(unfinished_warning(&s).contains("90% of requests failed or never finished"));
+        assert!(unfinished_warning(&s).contains("90% of requests did not succeed"));
     }
 }
