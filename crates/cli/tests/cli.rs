@@ -278,20 +278,20 @@ fn an_unknown_policy_in_a_file_names_its_field_and_line() {
     );
 }
 
+/// A 2 × 2 sweep of the storm: base load 10 or 30, spike 60 or 180.
+const STORM_GRID: &[&str] = &[
+    "sweep",
+    "--preset",
+    "retry-storm",
+    "--param",
+    "traffic.rate_rps=10..30:20",
+    "--param",
+    "traffic.changes[0].rate_rps=60..180:120",
+];
+
 #[test]
 fn sweep_runs_the_product_grid_and_prints_one_row_per_point() {
-    let o = brownout(&[
-        "sweep",
-        "--preset",
-        "retry-storm",
-        "--param",
-        "traffic.rate_rps=10..30:20",
-        "--param",
-        "traffic.changes[0].rate_rps=60..180:120",
-        "--metric",
-        "recovered_after_s",
-        "--csv",
-    ]);
+    let o = brownout(&[STORM_GRID, &["--metric", "recovered_after_s", "--csv"]].concat());
     assert!(o.status.success(), "{}", stderr(&o));
     // Piped: no progress bar on stderr.
     assert_eq!(stderr(&o), "");
@@ -337,17 +337,7 @@ fn sweep_draws_the_recovered_or_stuck_map_of_two_parameters() {
     std::fs::create_dir_all(&dir).expect("temp dir");
     let svg = dir.join("map.svg");
     let svg_arg = svg.to_string_lossy().to_string();
-    let o = brownout(&[
-        "sweep",
-        "--preset",
-        "retry-storm",
-        "--param",
-        "traffic.rate_rps=10..30:20",
-        "--param",
-        "traffic.changes[0].rate_rps=60..180:120",
-        "--map",
-        &svg_arg,
-    ]);
+    let o = brownout(&[STORM_GRID, &["--map", &svg_arg]].concat());
     assert!(o.status.success(), "{}", stderr(&o));
     let text = std::fs::read_to_string(&svg).expect("map written");
     // The same four points as the sweep above: 10/60 recovers, 30/180 is stuck.

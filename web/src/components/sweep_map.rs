@@ -41,27 +41,33 @@ fn caption(axis: &Axis) -> String {
     }
 }
 
+/// The class of a cell: what it came to.
+fn class(cell: Option<&Result<Cell, String>>) -> &'static str {
+    match cell {
+        None => "pending",
+        Some(Err(_)) => "error",
+        Some(Ok(c)) if c.cut => "cut",
+        Some(Ok(c)) if c.recovered_after_s.is_some() => "recovered",
+        Some(Ok(_)) => "stuck",
+    }
+}
+
 /// The class and the sentence of a cell.
 fn describe(cell: Option<&Result<Cell, String>>) -> (&'static str, String) {
-    match cell {
-        None => ("pending", "not run yet".to_string()),
-        Some(Err(e)) => ("error", format!("could not run: {e}")),
-        Some(Ok(c)) if c.cut => ("cut", "cut short by the event budget".to_string()),
+    let sentence = match cell {
+        None => "not run yet".to_string(),
+        Some(Err(e)) => format!("could not run: {e}"),
+        Some(Ok(c)) if c.cut => "cut short by the event budget".to_string(),
         Some(Ok(c)) => match c.recovered_after_s {
-            Some(s) => (
-                "recovered",
-                format!(
-                    "recovered {} after the trigger, {} within the SLO",
-                    format::ms(s * 1000.0),
-                    format::pct(c.within_slo)
-                ),
+            Some(s) => format!(
+                "recovered {} after the trigger, {} within the SLO",
+                format::ms(s * 1000.0),
+                format::pct(c.within_slo)
             ),
-            None => (
-                "stuck",
-                format!("stuck, {} within the SLO", format::pct(c.within_slo)),
-            ),
+            None => format!("stuck, {} within the SLO", format::pct(c.within_slo)),
         },
-    }
+    };
+    (class(cell), sentence)
 }
 
 /// The map under a widget.
@@ -71,11 +77,12 @@ pub(crate) fn SweepMapView(p: &SweepMapProps) -> Html {
     let (x, y) = (&p.map.x, &p.map.y);
     let (nx, ny) = (x.values.len(), y.values.len());
     let total = nx * ny;
-    let count = |class: &str| {
+    // Counted by class alone: no sentence is built for a count.
+    let count = |wanted: &str| {
         progress
             .cells
             .iter()
-            .filter(|c| describe(c.as_ref()).0 == class)
+            .filter(|c| class(c.as_ref()) == wanted)
             .count()
     };
     let status = match (&p.job, &progress.error) {
