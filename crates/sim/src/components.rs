@@ -20,8 +20,6 @@ pub(crate) mod service;
 pub(crate) mod source;
 pub(crate) mod throttle;
 
-use std::collections::VecDeque;
-
 use crate::engine::Recorder;
 use crate::engine::edge::EdgeRecorder;
 use crate::engine::events::EventQueue;
@@ -114,21 +112,57 @@ pub(crate) enum Message {
     Reply { to: ReplyTo, outcome: Outcome },
 }
 
+/// The messages sent at the current instant, delivered first sent, first
+/// delivered. A plain vector read from the front and emptied once drained:
+/// cheaper than a ring buffer, and it allocates nothing once it has grown.
+#[derive(Debug, Default)]
+pub(crate) struct Outbox {
+    messages: Vec<Message>,
+    /// The next message to deliver.
+    head: usize,
+}
+
+impl Outbox {
+    #[inline]
+    fn push(&mut self, message: Message) {
+        self.messages.push(message);
+    }
+
+    /// The next message to deliver; `None` (and an empty outbox) when all
+    /// were delivered.
+    #[inline]
+    pub(crate) fn pop(&mut self) -> Option<Message> {
+        match self.messages.get(self.head) {
+            Some(&m) => {
+                self.head += 1;
+                Some(m)
+            }
+            None => {
+                if self.head > 0 {
+                    self.messages.clear();
+                    self.head = 0;
+                }
+                None
+            }
+        }
+    }
+}
+
 /// What a node may do while it handles a signal or a message.
-pub(crate) struct Ctx<'a> {
+pub(crate) struct Ctx {
     /// Now, engine seconds.
     pub(crate) now: f64,
     /// The node being run.
     pub(crate) me: NodeId,
-    pub(crate) queue: &'a mut EventQueue,
-    pub(crate) outbox: &'a mut VecDeque<Message>,
+    pub(crate) queue: EventQueue,
+    pub(crate) outbox: Outbox,
     /// Statistics of the first service (attempts as it sees them).
-    pub(crate) rec: &'a mut Recorder,
+    pub(crate) rec: Recorder,
     /// Statistics of logical requests at the edge client.
-    pub(crate) edge: &'a mut EdgeRecorder,
+    pub(crate) edge: EdgeRecorder,
 }
 
-impl Ctx<'_> {
+impl Ctx {
     /// Schedules `signal` for this node at `at` engine seconds.
     #[inline]
     pub(crate) fn schedule(&mut self, at: f64, signal: Signal) {
@@ -144,28 +178,32 @@ impl Ctx<'_> {
     /// Sends `call` to node `to` now.
     #[inline]
     pub(crate) fn send(&mut self, to: NodeId, call: Call) {
-        self.outbox.push_back(Message::Request { to, call });
+        self.outbox.push(Message::Request { to, call });
     }
 
     /// Tells `to` how its request ended (nothing if nobody waits).
     #[inline]
     pub(crate) fn reply(&mut self, to: ReplyTo, outcome: Outcome) {
         if to.node != NodeId::MAX {
-            self.outbox.push_back(Message::Reply { to, outcome });
+            self.outbox.push(Message::Reply { to, outcome });
         }
     }
 }
 
 /// A component of the topology. Static dispatch: the run loop calls these
 /// methods and each forwards to its kind's module.
+///
+/// `repr(u8)` gives the enum a plain tag: without it the tag hides in a
+/// niche of the service's fields and each dispatch decodes it.
 #[derive(Debug)]
+#[repr(u8)]
 pub(crate) enum Node {
     /// Where requests come from.
     Source(source::Source),
     /// A caller's timeouts, retries and the rest.
     Client(Box<client::Client>),
     /// A balancer and its servers.
-    Service(Box<service::Service>),
+    Service(service::Service),
 }
 
 impl Node {

@@ -219,7 +219,20 @@ pub enum Sampler {
 
 impl Sampler {
     /// One sample in seconds.
+    #[inline]
     pub fn sample(&self, rng: &mut impl Uniform) -> f64 {
+        // The common kinds inline into the caller (the engine draws one
+        // sample per request); the rest take a call.
+        match self {
+            Sampler::Constant(v) => *v,
+            Sampler::Exponential(mean) => -mean * libm::log(rng.uniform_open0()),
+            _ => self.sample_other(rng),
+        }
+    }
+
+    /// One sample of the kinds [`Sampler::sample`] does not inline.
+    #[inline(never)]
+    fn sample_other(&self, rng: &mut impl Uniform) -> f64 {
         match self {
             Sampler::Constant(v) => *v,
             Sampler::Exponential(mean) => -mean * libm::log(rng.uniform_open0()),

@@ -17,14 +17,11 @@ pub(crate) mod events;
 mod recorder;
 mod topology;
 
-use std::collections::VecDeque;
-
 use edge::EdgeRecorder;
-use events::EventQueue;
 pub(crate) use recorder::Recorder;
 
 use crate::arrivals::Arrivals;
-use crate::components::{Ctx, Message, Node};
+use crate::components::{Ctx, Message, Node, Outbox};
 use crate::report::{
     LatencySummary, LogicalSummary, RunResult, ServerSummary, ServiceSummary, Summary,
 };
@@ -55,12 +52,12 @@ pub fn simulate(scenario: &ValidScenario, limits: Limits) -> RunResult {
 struct Engine<'a> {
     s: &'a ValidScenario,
     nodes: Vec<Node>,
-    queue: EventQueue,
-    outbox: VecDeque<Message>,
+    /// What nodes act through: the event queue, the outbox and the
+    /// recorders. Kept whole between events, so handing it to a node costs
+    /// two stores (the time and the node's id).
+    ctx: Ctx,
     /// Open traffic's arrival times; `None` for closed traffic.
     arrivals: Option<Arrivals>,
-    rec: Recorder,
-    edge: EdgeRecorder,
     events: u64,
 }
 
@@ -70,17 +67,21 @@ impl<'a> Engine<'a> {
         let t = topology::build(s);
         let mut engine = Engine {
             s,
-            queue: t.queue,
-            outbox: VecDeque::new(),
+            ctx: Ctx {
+                now: 0.0,
+                me: 0,
+                queue: t.queue,
+                outbox: Outbox::default(),
+                rec: Recorder::new(
+                    sc.warmup_s,
+                    sc.duration_s,
+                    (sc.metrics.bucket_s, sc.metrics.slo_ms),
+                    t.nodes.iter().map(|n| n.servers().len()).sum(),
+                    t.edge_client.is_some(),
+                ),
+                edge: EdgeRecorder::new(sc.warmup_s, sc.duration_s, sc.metrics.slo_ms),
+            },
             arrivals: t.arrivals,
-            rec: Recorder::new(
-                sc.warmup_s,
-                sc.duration_s,
-                (sc.metrics.bucket_s, sc.metrics.slo_ms),
-                t.nodes.iter().map(|n| n.servers().len()).sum(),
-                t.edge_client.is_some(),
-            ),
-            edge: EdgeRecorder::new(sc.warmup_s, sc.duration_s, sc.metrics.slo_ms),
             nodes: t.nodes,
             events: 0,
         };
@@ -90,11 +91,11 @@ impl<'a> Engine<'a> {
     }
 
     fn run(mut self, limits: Limits) -> RunResult {
-        let end = self.rec.end;
+        let end = self.ctx.rec.end;
         let mut next_arrival = self.arrivals.as_mut().and_then(Arrivals::next_time);
         let mut cut_at = None;
         loop {
-            let heap_t = self.queue.next_time();
+            let heap_t = self.ctx.queue.next_time();
             let arrival_first = match (next_arrival, heap_t) {
                 (Some(a), Some(h)) => a < h,
                 (Some(_), None) => true,
@@ -114,7 +115,7 @@ impl<'a> Engine<'a> {
             if arrival_first {
                 self.with_node(0, t, |node, ctx| node.arrive(ctx));
                 next_arrival = self.arrivals.as_mut().and_then(Arrivals::next_time);
-            } else if let Some((_, event)) = self.queue.pop() {
+            } else if let Some((_, event)) = self.ctx.queue.pop() {
                 self.with_node(event.node, t, |node, ctx| node.handle(event.signal, ctx));
             }
         }
@@ -124,10 +125,10 @@ impl<'a> Engine<'a> {
     /// Moves the statistics' clock to `t`, closing time buckets on the way.
     #[inline]
     fn advance(&mut self, t: f64) {
-        if t >= self.rec.next_boundary {
+        if t >= self.ctx.rec.next_boundary {
             self.close_buckets(t);
         }
-        self.rec.advance(t);
+        self.ctx.rec.advance(t);
     }
 
     #[cold]
@@ -135,38 +136,27 @@ impl<'a> Engine<'a> {
     fn close_buckets(&mut self, t: f64) {
         let mut servers: Vec<&mut Server> =
             self.nodes.iter_mut().flat_map(Node::servers_mut).collect();
-        self.rec.close_buckets(t, &mut servers, &mut self.edge);
+        self.ctx
+            .rec
+            .close_buckets(t, &mut servers, &mut self.ctx.edge);
     }
 
     /// Runs `f` on node `id` at `t`, then delivers every message sent.
     #[inline]
     fn with_node(&mut self, id: u16, t: f64, f: impl FnOnce(&mut Node, &mut Ctx)) {
-        let Engine {
-            nodes,
-            queue,
-            outbox,
-            rec,
-            edge,
-            ..
-        } = self;
-        let mut ctx = Ctx {
-            now: t,
-            me: id,
-            queue,
-            outbox,
-            rec,
-            edge,
-        };
-        f(&mut nodes[id as usize], &mut ctx);
-        while let Some(message) = ctx.outbox.pop_front() {
+        let Engine { nodes, ctx, .. } = self;
+        ctx.now = t;
+        ctx.me = id;
+        f(&mut nodes[id as usize], ctx);
+        while let Some(message) = ctx.outbox.pop() {
             match message {
                 Message::Request { to, call } => {
                     ctx.me = to;
-                    nodes[to as usize].receive(call, &mut ctx);
+                    nodes[to as usize].receive(call, ctx);
                 }
                 Message::Reply { to, outcome } => {
                     ctx.me = to.node;
-                    nodes[to.node as usize].reply(to, outcome, &mut ctx);
+                    nodes[to.node as usize].reply(to, outcome, ctx);
                 }
             }
         }
@@ -174,10 +164,10 @@ impl<'a> Engine<'a> {
 
     fn finish(mut self, cut_at: Option<f64>) -> RunResult {
         let sc = self.s.scenario();
-        let stop = cut_at.unwrap_or(self.rec.end).min(self.rec.end);
+        let stop = cut_at.unwrap_or(self.ctx.rec.end).min(self.ctx.rec.end);
         self.close_buckets(stop);
-        self.rec.advance(stop);
-        let (warm, end) = (self.rec.warm, self.rec.end);
+        self.ctx.rec.advance(stop);
+        let (warm, end) = (self.ctx.rec.warm, self.ctx.rec.end);
         let measured = (stop - warm).max(0.0);
         let per = |x: f64| if measured > 0.0 { x / measured } else { 0.0 };
         let (mut attempts_in_flight, mut logical_in_flight) = (0, 0);
@@ -200,7 +190,7 @@ impl<'a> Engine<'a> {
                 if layer == 0 {
                     let waiting = server.queue.iter();
                     for r in server.slots.iter().flatten().chain(waiting) {
-                        self.rec.request_seconds += self.rec.clipped(r.arrive, stop);
+                        self.ctx.rec.request_seconds += self.ctx.rec.clipped(r.arrive, stop);
                         attempts_in_flight += u64::from(r.arrive >= warm);
                     }
                 }
@@ -235,7 +225,7 @@ impl<'a> Engine<'a> {
                 failed: st.failed,
             });
         }
-        let rec = &self.rec;
+        let rec = &self.ctx.rec;
         let (logical, counts, within) = match &edge_client {
             Some(c) => (
                 LogicalSummary {
@@ -243,10 +233,10 @@ impl<'a> Engine<'a> {
                     succeeded: c.succeeded,
                     failed: c.failed,
                     in_flight: logical_in_flight,
-                    latency_ms: latency_summary(&self.edge.latency),
+                    latency_ms: latency_summary(&self.ctx.edge.latency),
                 },
                 [c.attempts, c.retries, c.timeouts, c.throttled],
-                self.edge.within_slo,
+                self.ctx.edge.within_slo,
             ),
             None => (
                 LogicalSummary {
@@ -296,7 +286,7 @@ impl<'a> Engine<'a> {
         };
         RunResult {
             summary,
-            series: self.rec.series,
+            series: self.ctx.rec.series,
         }
     }
 }

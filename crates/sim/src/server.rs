@@ -37,6 +37,9 @@ pub(crate) struct Server {
     pub(crate) group: usize,
     pub(crate) index: u32,
     pub(crate) speed: f64,
+    /// Concurrency slowdown: work grows by this share per other request in
+    /// service when it starts.
+    pub(crate) slowdown_per_active: f64,
     capacity: Option<u32>,
     pub(crate) queue: VecDeque<Request>,
     /// Requests in service by worker slot, with their start time.
@@ -80,6 +83,7 @@ impl Server {
             group,
             index,
             speed,
+            slowdown_per_active: 0.0,
             capacity,
             queue: VecDeque::new(),
             slots: vec![None; workers as usize],
@@ -156,18 +160,28 @@ impl Server {
         Admission::Queued
     }
 
-    /// Frees `slot` and returns its request; the next queued request, if
-    /// any, takes the slot (returned second).
-    pub(crate) fn finish(&mut self, slot: u32) -> (Option<Request>, Option<Request>) {
-        let done = self.slots[slot as usize].take();
+    /// Empties `slot` and returns its request; call
+    /// [`Server::next_into`] next.
+    #[inline]
+    pub(crate) fn take(&mut self, slot: u32) -> Option<Request> {
+        self.slots.get_mut(slot as usize)?.take()
+    }
+
+    /// The next queued request, if any, takes the emptied `slot`: returns
+    /// its arrival time and work; otherwise the slot becomes free.
+    #[inline]
+    pub(crate) fn next_into(&mut self, slot: u32) -> Option<(f64, f64)> {
         match self.queue.pop_front() {
             Some(next) => {
-                self.slots[slot as usize] = Some(next);
-                (done, Some(next))
+                let start = (next.arrive, next.work);
+                if let Some(s) = self.slots.get_mut(slot as usize) {
+                    *s = Some(next);
+                }
+                Some(start)
             }
             None => {
                 self.free.push(slot);
-                (done, None)
+                None
             }
         }
     }
@@ -261,9 +275,10 @@ mod tests {
         };
         s.admit(req(2.0), true);
         s.admit(req(3.0), true);
-        let (done, next) = s.finish(slot);
+        let done = s.take(slot);
+        let next = s.next_into(slot);
         assert_eq!(done.map(|r| r.arrive), Some(1.0));
-        assert_eq!(next.map(|r| r.arrive), Some(2.0));
+        assert_eq!(next.map(|r| r.0), Some(2.0));
         assert_eq!((s.busy(), s.queue.len()), (1, 1));
     }
 

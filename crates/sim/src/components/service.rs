@@ -47,8 +47,6 @@ pub(crate) struct Service {
     balancer: Balancer,
     /// Work samplers per server group.
     samplers: Vec<Sampler>,
-    /// Concurrency slowdown per server group.
-    slowdown_per_active: Vec<f64>,
     policy_rng: RandomStream,
     errors_rng: RandomStream,
     /// The next layer's client, which this service's servers call.
@@ -82,14 +80,16 @@ impl Service {
         for (g, group) in groups.iter().enumerate() {
             offsets.push(servers.len());
             for i in 0..group.count {
-                servers.push(Server::new(
+                let mut server = Server::new(
                     g,
                     i,
                     group.workers,
                     group.speed,
                     group.queue_capacity,
                     default_rtt,
-                ));
+                );
+                server.slowdown_per_active = group.slowdown_per_active;
+                servers.push(server);
             }
         }
         let faults = sc
@@ -115,7 +115,6 @@ impl Service {
             balancer: Balancer::new(spec, groups),
             servers,
             samplers,
-            slowdown_per_active: groups.iter().map(|g| g.slowdown_per_active).collect(),
             policy_rng,
             errors_rng,
             downstream,
@@ -133,7 +132,7 @@ impl Service {
     }
 
     /// A request arrives at the balancer.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn receive(&mut self, call: Call, ctx: &mut Ctx) {
         let t = ctx.now;
         let measured = t >= self.warm;
@@ -170,7 +169,7 @@ impl Service {
                 if self.front() {
                     ctx.rec.entered();
                 }
-                self.start_service(t, i, slot, request, ctx);
+                self.start_service(t, i, slot, (t, request.work), ctx);
             }
             Admission::Queued => {
                 if self.front() {
@@ -189,15 +188,23 @@ impl Service {
         }
     }
 
-    /// Schedules the end of `request`'s work, starting now.
-    #[inline]
-    fn start_service(&mut self, t: f64, i: usize, slot: u32, request: Request, ctx: &mut Ctx) {
+    /// Schedules the end of the work of a request that arrived at `arrive`
+    /// (its `work` at speed 1), starting now in `slot` of server `i`.
+    #[inline(always)]
+    fn start_service(
+        &mut self,
+        t: f64,
+        i: usize,
+        slot: u32,
+        (arrive, work): (f64, f64),
+        ctx: &mut Ctx,
+    ) {
         if self.front() {
-            ctx.rec.started(request.arrive, t);
+            ctx.rec.started(arrive, t);
         }
         let server = &self.servers[i];
-        let mut work = request.work * server.slowdown;
-        let x = self.slowdown_per_active[server.group];
+        let mut work = work * server.slowdown;
+        let x = server.slowdown_per_active;
         if x > 0.0 {
             let others = server.busy().saturating_sub(1);
             work *= 1.0 + x * others as f64;
@@ -211,6 +218,7 @@ impl Service {
     }
 
     /// A signal this service scheduled.
+    #[inline(always)]
     pub(crate) fn handle(&mut self, signal: Signal, ctx: &mut Ctx) {
         match signal {
             Signal::Done {
@@ -225,18 +233,24 @@ impl Service {
     }
 
     /// A worker finished its own work: answer, or call the next layer.
+    #[inline(always)]
     fn work_done(&mut self, i: usize, slot: u32, generation: u32, ctx: &mut Ctx) {
         let t = ctx.now;
-        if self.servers[i].generation != generation {
+        let Some(server) = self.servers.get_mut(i) else {
+            return;
+        };
+        if server.generation != generation {
             return; // the server went down since; the request already failed
         }
-        self.servers[i].advance(t, self.warm, self.end);
-        let p = self.servers[i].error_p;
+        server.advance(t, self.warm, self.end);
+        let p = server.error_p;
         if p > 0.0 && self.errors_rng.uniform() < p {
             self.finish(i, slot, Outcome::Failed, ctx);
             return;
         }
-        if let (Some(next), Some(r)) = (self.downstream, self.servers[i].slots[slot as usize]) {
+        if let Some(next) = self.downstream
+            && let Some(r) = &self.servers[i].slots[slot as usize]
+        {
             // The worker waits for the next layer, holding its slot.
             let call = Call {
                 seed: derive_seed(r.seed, self.layer + 1),
@@ -270,24 +284,25 @@ impl Service {
 
     /// The request in `slot` of server `i` ends with `outcome`; the next
     /// queued request takes the slot.
+    #[inline(always)]
     fn finish(&mut self, i: usize, slot: u32, outcome: Outcome, ctx: &mut Ctx) {
         let t = ctx.now;
-        let (done, next) = self.servers[i].finish(slot);
-        if let Some(r) = done {
+        let front = self.front();
+        let server = &mut self.servers[i];
+        if let Some(r) = server.take(slot) {
             let measured = r.arrive >= self.warm;
             if outcome == Outcome::Ok {
-                if self.front() {
-                    if ctx.rec.completed(r.arrive, t) {
-                        self.servers[i].completed += 1;
-                    }
-                } else if measured {
-                    self.servers[i].completed += 1;
-                }
+                let counted = if front {
+                    ctx.rec.completed(r.arrive, t)
+                } else {
+                    measured
+                };
+                server.completed += u64::from(counted);
                 if measured {
                     self.stats.completed += 1;
                 }
                 if self.track_ewma {
-                    self.servers[i].observe_latency(t, t - r.arrive, self.ewma_decay_s);
+                    server.observe_latency(t, t - r.arrive, self.ewma_decay_s);
                 }
             } else {
                 if self.front() {
@@ -299,8 +314,8 @@ impl Service {
             }
             ctx.reply(r.reply_to, outcome);
         }
-        if let Some(r) = next {
-            self.start_service(t, i, slot, r, ctx);
+        if let Some(next) = self.servers[i].next_into(slot) {
+            self.start_service(t, i, slot, next, ctx);
         }
     }
 

@@ -62,7 +62,7 @@ pub(crate) struct EventQueue {
 
 impl EventQueue {
     /// Schedules `event` at `t` engine seconds (`t >= 0`).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn schedule(&mut self, t: f64, event: Event) {
         debug_assert!(t >= 0.0, "event time {t} before the start");
         self.seq += 1;

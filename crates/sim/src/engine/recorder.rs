@@ -222,6 +222,7 @@ impl Recorder {
     }
 
     /// Returns whether the request counts (arrived after warm-up).
+    #[inline(always)]
     pub(crate) fn completed(&mut self, arrive: f64, t: f64) -> bool {
         self.left(arrive, t);
         self.count(t, COMPLETED);

@@ -90,13 +90,13 @@ pub(super) fn build(s: &ValidScenario) -> Topology {
             0 => RandomStream::new(seed, Stream::Policy),
             n => stream(seed, 2, n),
         };
-        nodes.push(Node::Service(Box::new(Service::new(
+        nodes.push(Node::Service(Service::new(
             sc,
             layer,
             s.samplers[layer].clone(),
             (policy_rng, stream(seed, 3, layer)),
             (layer + 1 < layers).then(|| entry(layer + 1)),
-        ))));
+        )));
     }
     let mut queue = EventQueue::default();
     for (f, fault) in sc.faults.iter().enumerate() {
