@@ -214,11 +214,12 @@ impl Node {
         }
     }
 
-    /// An open arrival now (the source).
+    /// An open arrival now (the source): the request it sends.
     #[inline]
-    pub(crate) fn arrive(&mut self, ctx: &mut Ctx) {
-        if let Node::Source(s) = self {
-            s.arrive(ctx);
+    pub(crate) fn arrive(&mut self, ctx: &mut Ctx) -> Option<Message> {
+        match self {
+            Node::Source(s) => Some(s.arrive(ctx)),
+            _ => None,
         }
     }
 

@@ -86,7 +86,10 @@ impl<'a> Engine<'a> {
             events: 0,
         };
         // Closed clients start thinking at time 0.
-        engine.with_node(0, 0.0, |node, ctx| node.start(ctx));
+        engine.with_node(0, 0.0, |node, ctx| {
+            node.start(ctx);
+            None
+        });
         engine
     }
 
@@ -116,7 +119,10 @@ impl<'a> Engine<'a> {
                 self.with_node(0, t, |node, ctx| node.arrive(ctx));
                 next_arrival = self.arrivals.as_mut().and_then(Arrivals::next_time);
             } else if let Some((_, event)) = self.ctx.queue.pop() {
-                self.with_node(event.node, t, |node, ctx| node.handle(event.signal, ctx));
+                self.with_node(event.node, t, |node, ctx| {
+                    node.handle(event.signal, ctx);
+                    None
+                });
             }
         }
         self.finish(cut_at)
@@ -141,24 +147,25 @@ impl<'a> Engine<'a> {
             .close_buckets(t, &mut servers, &mut self.ctx.edge);
     }
 
-    /// Runs `f` on node `id` at `t`, then delivers every message sent.
+    /// Runs `f` on node `id` at `t`, then delivers the message it returns
+    /// (a handler whose one message is its last act returns it rather than
+    /// sending it: the same order, without the outbox) and every message
+    /// sent, in order.
     #[inline]
-    fn with_node(&mut self, id: u16, t: f64, f: impl FnOnce(&mut Node, &mut Ctx)) {
+    fn with_node(
+        &mut self,
+        id: u16,
+        t: f64,
+        f: impl FnOnce(&mut Node, &mut Ctx) -> Option<Message>,
+    ) {
         let Engine { nodes, ctx, .. } = self;
         ctx.now = t;
         ctx.me = id;
-        f(&mut nodes[id as usize], ctx);
+        if let Some(message) = f(&mut nodes[id as usize], ctx) {
+            deliver(nodes, ctx, message);
+        }
         while let Some(message) = ctx.outbox.pop() {
-            match message {
-                Message::Request { to, call } => {
-                    ctx.me = to;
-                    nodes[to as usize].receive(call, ctx);
-                }
-                Message::Reply { to, outcome } => {
-                    ctx.me = to.node;
-                    nodes[to.node as usize].reply(to, outcome, ctx);
-                }
-            }
+            deliver(nodes, ctx, message);
         }
     }
 
@@ -287,6 +294,21 @@ impl<'a> Engine<'a> {
         RunResult {
             summary,
             series: self.ctx.rec.series,
+        }
+    }
+}
+
+/// Hands `message` to the node it is for.
+#[inline(always)]
+fn deliver(nodes: &mut [Node], ctx: &mut Ctx, message: Message) {
+    match message {
+        Message::Request { to, call } => {
+            ctx.me = to;
+            nodes[to as usize].receive(call, ctx);
+        }
+        Message::Reply { to, outcome } => {
+            ctx.me = to.node;
+            nodes[to.node as usize].reply(to, outcome, ctx);
         }
     }
 }

@@ -132,7 +132,7 @@ impl BucketLatencies {
     }
 
     /// Records one latency in seconds (`>= 0`).
-    #[inline]
+    #[inline(always)]
     pub fn record(&mut self, seconds: f64) {
         debug_assert!(seconds >= 0.0, "latency {seconds}");
         if self.seen & (self.stride - 1) == 0 {
@@ -147,6 +147,7 @@ impl BucketLatencies {
 
     /// Keeps every other sample and halves the sampling rate.
     #[cold]
+    #[inline(never)]
     fn thin(&mut self) {
         let mut i = 0;
         self.samples.retain(|_| {

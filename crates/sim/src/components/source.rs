@@ -5,7 +5,7 @@
 //! Open arrivals are kept out of the event heap: the run loop asks
 //! [`Arrivals`] for the next time and calls [`Source::arrive`].
 
-use super::{Call, Ctx, NodeId, ReplyTo, Signal};
+use super::{Call, Ctx, Message, NodeId, ReplyTo, Signal};
 use crate::dist::Sampler;
 use crate::rng::RandomStream;
 
@@ -63,14 +63,18 @@ impl Source {
         }
     }
 
-    /// An open arrival now.
+    /// An open arrival now: the request to send, returned rather than
+    /// sent (it is the arrival's one message).
     #[inline]
-    pub(crate) fn arrive(&mut self, ctx: &mut Ctx) {
+    pub(crate) fn arrive(&mut self, _ctx: &mut Ctx) -> Message {
         let call = Call {
             seed: self.sizes.next_u64(),
             reply_to: ReplyTo::NOBODY,
         };
-        ctx.send(self.target, call);
+        Message::Request {
+            to: self.target,
+            call,
+        }
     }
 
     /// A closed client's think time is over: it sends its next request.
