@@ -52,12 +52,32 @@ impl Balancer {
 
     /// The server for a request arriving at `now`, or `None` when every
     /// server is down.
+    #[inline]
     pub(crate) fn pick(
         &mut self,
         servers: &[Server],
         rng: &mut RandomStream,
         now: f64,
     ) -> Option<usize> {
+        // Round robin's usual case, inline in the engine: the server at the
+        // cursor is up.
+        if self.policy == Policy::RoundRobin {
+            let i = if self.cursor < servers.len() {
+                self.cursor
+            } else {
+                0
+            };
+            if servers.get(i).is_some_and(|s| !s.is_down()) {
+                self.cursor = i + 1;
+                return Some(i);
+            }
+        }
+        self.pick_any(servers, rng, now)
+    }
+
+    /// [`Balancer::pick`] for every policy.
+    #[inline(never)]
+    fn pick_any(&mut self, servers: &[Server], rng: &mut RandomStream, now: f64) -> Option<usize> {
         let n = self.up.len();
         if n == 0 {
             return None;

@@ -4,6 +4,7 @@
 use std::collections::VecDeque;
 
 use crate::components::ReplyTo;
+use crate::dist::Sampler;
 use crate::metrics::overlap;
 
 /// A request travelling through the system.
@@ -40,6 +41,8 @@ pub(crate) struct Server {
     /// Concurrency slowdown: work grows by this share per other request in
     /// service when it starts.
     pub(crate) slowdown_per_active: f64,
+    /// The work of a request at speed 1, in seconds (its group's).
+    pub(crate) work: Sampler,
     capacity: Option<u32>,
     pub(crate) queue: VecDeque<Request>,
     /// Requests in service by worker slot, with their start time.
@@ -84,6 +87,7 @@ impl Server {
             index,
             speed,
             slowdown_per_active: 0.0,
+            work: Sampler::Constant(0.0),
             capacity,
             queue: VecDeque::new(),
             slots: vec![None; workers as usize],

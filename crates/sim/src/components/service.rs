@@ -45,8 +45,6 @@ pub(crate) struct Service {
     pub(crate) layer: usize,
     pub(crate) servers: Vec<Server>,
     balancer: Balancer,
-    /// Work samplers per server group.
-    samplers: Vec<Sampler>,
     policy_rng: RandomStream,
     errors_rng: RandomStream,
     /// The next layer's client, which this service's servers call.
@@ -89,6 +87,7 @@ impl Service {
                     default_rtt,
                 );
                 server.slowdown_per_active = group.slowdown_per_active;
+                server.work = samplers[g].clone();
                 servers.push(server);
             }
         }
@@ -114,7 +113,6 @@ impl Service {
             layer,
             balancer: Balancer::new(spec, groups),
             servers,
-            samplers,
             policy_rng,
             errors_rng,
             downstream,
@@ -127,6 +125,8 @@ impl Service {
         }
     }
 
+    /// The first service, which reports to the run's recorder.
+    #[inline(always)]
     fn front(&self) -> bool {
         self.layer == 0
     }
@@ -154,15 +154,14 @@ impl Service {
         };
         // Drawn now, not when service starts: the same number (it depends on
         // the seed and the group only), but off the path to the next event.
-        let sampler = &self.samplers[self.servers[i].group];
+        let (warm, end) = (self.warm, self.end);
+        let server = &mut self.servers[i];
         let request = Request {
             arrive: t,
-            work: sampler.sample(&mut RequestRng::new(call.seed)),
+            work: server.work.sample(&mut RequestRng::new(call.seed)),
             seed: call.seed,
             reply_to: call.reply_to,
         };
-        let (warm, end) = (self.warm, self.end);
-        let server = &mut self.servers[i];
         server.advance(t, warm, end);
         match server.admit(request, measured) {
             Admission::Started(slot) => {
