@@ -22,6 +22,7 @@ pub mod report;
 pub mod rng;
 pub mod scenario;
 mod server;
+pub mod theory;
 
 pub use engine::{Limits, simulate};
 pub use error::ScenarioError;

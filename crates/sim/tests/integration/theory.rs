@@ -2,6 +2,8 @@
 //! sample sizes are chosen so the statistical error is well inside it
 //! (millions of requests, warm-up excluded).
 
+use brownout_sim::theory;
+
 use crate::{rel, summary};
 
 /// One server with `workers` workers, Poisson arrivals at `rate`, and the
@@ -14,17 +16,9 @@ fn queue(seed: u64, rate: f64, workers: u32, service: &str, duration: f64) -> St
     )
 }
 
-/// Erlang C: probability that an arrival waits in an M/M/c queue with
-/// offered load `a = lambda / mu` erlangs.
+/// Erlang C from the core's theory module (tested there against a table).
 fn erlang_c(c: u32, a: f64) -> f64 {
-    let mut term = 1.0; // a^k / k!
-    let mut sum = 0.0;
-    for k in 0..c {
-        sum += term;
-        term *= a / f64::from(k + 1);
-    }
-    let top = term * f64::from(c) / (f64::from(c) - a);
-    top / (sum + top)
+    brownout_sim::theory::erlang_c(c, a).expect("a stable load")
 }
 
 #[test]
@@ -151,4 +145,36 @@ fn utilisation_equals_offered_load_within_half_a_percent() {
         "Lq {}",
         s.servers[0].mean_queue
     );
+}
+
+/// Ten identical single-worker servers, exponential 100 ms work, Poisson
+/// arrivals at 80 % load, 3 million requests, behind `policy`.
+fn ten_servers(policy: &str) -> brownout_sim::Summary {
+    summary(&format!(
+        "seed = 5\nduration_s = 37500\nwarmup_s = 1000\n[traffic]\nrate_rps = 80\n\
+         [balancer]\npolicy = \"{policy}\"\n\
+         [[servers]]\ncount = 10\nworkers = 1\n\
+         service_ms = {{ dist = \"exponential\", mean = 100 }}\n[metrics]\nbucket_s = 1000\n"
+    ))
+}
+
+#[test]
+fn round_robin_servers_are_e10_m_1_queues_and_random_ones_m_m_1_within_2_percent() {
+    // Round robin hands each server every 10th arrival (Erlang-10 gaps);
+    // random picks split the Poisson stream into ten Poisson streams.
+    let rr = ten_servers("round_robin");
+    let want = 1e3 * theory::round_robin_sojourn_s(10, 80.0, 10.0).expect("stable");
+    assert!(
+        rel(rr.latency_ms.mean, want) < 0.02,
+        "round robin {} ms vs E10/M/1 {want} ms",
+        rr.latency_ms.mean
+    );
+    let random = ten_servers("random");
+    let want = 1e3 * theory::mm1_sojourn_s(8.0, 10.0).expect("stable");
+    assert!(
+        rel(random.latency_ms.mean, want) < 0.02,
+        "random {} ms vs M/M/1 {want} ms",
+        random.latency_ms.mean
+    );
+    assert!(rr.latency_ms.mean < 0.7 * random.latency_ms.mean);
 }
