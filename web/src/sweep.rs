@@ -107,6 +107,9 @@ mod browser_pool {
 
     use super::{FromWorker, Queue, ToWorker, answer, pool_size};
 
+    /// What a cell says when its worker failed while running it.
+    const WORKER_STOPPED: &str = "its worker stopped while running it";
+
     /// The loader Trunk writes for the worker binary (`data-loader-shim`).
     const WORKER_URL: &str = "./brownout-sweep_loader.js";
 
@@ -167,15 +170,23 @@ mod browser_pool {
                         break;
                     }
                 };
+                // The cell this worker is running, so a worker that fails
+                // mid-cell gives that cell an answer instead of leaving it
+                // pending.
+                let running = Rc::new(std::cell::Cell::new(None::<usize>));
                 let send = {
-                    let worker = worker.clone();
+                    let (worker, running) = (worker.clone(), running.clone());
                     move |m: &ToWorker| {
+                        if let ToWorker::Cell(k) = m {
+                            running.set(Some(*k));
+                        }
                         if let Ok(t) = serde_json::to_string(m) {
                             let _ = worker.post_message(&JsValue::from_str(&t));
                         }
                     }
                 };
                 let (queue, on_cell, job_text) = (queue.clone(), on_cell.clone(), job_text.clone());
+                let (on_cell_failed, running_done) = (on_cell.clone(), running.clone());
                 let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
                     let text = e.data().as_string().unwrap_or_default();
                     match serde_json::from_str::<FromWorker>(&text) {
@@ -184,7 +195,10 @@ mod browser_pool {
                                 let _ = w.post_message(&JsValue::from_str(&job_text));
                             }
                         }
-                        Ok(FromWorker::Done { k, cell }) => on_cell(k, cell),
+                        Ok(FromWorker::Done { k, cell }) => {
+                            running_done.set(None);
+                            on_cell(k, cell);
+                        }
                         Err(_) => return,
                     }
                     if let Some(k) = queue.borrow_mut().take() {
@@ -192,9 +206,18 @@ mod browser_pool {
                     }
                 });
                 let on_error = on_error.clone();
+                let failed = worker.clone();
                 let on_fail = OnError::new(move |_| {
+                    // Its wasm may be broken now: stop it; the other workers
+                    // go on with the rest of the cells.
+                    failed.terminate();
+                    if let Some(k) = running.take() {
+                        on_cell_failed(k, Err(WORKER_STOPPED.to_string()));
+                    }
                     on_error(
-                        "a worker of the map failed; reload the page to run it again".to_string(),
+                        "a worker of the map failed; the other workers go on, reload the page to \
+                         run its cells again"
+                            .to_string(),
                     );
                 });
                 worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));

@@ -15,7 +15,7 @@
 //! [`CELL_EVENT_BUDGET`] events.
 
 use brownout_sim::scenario::number_value;
-use brownout_sim::{Limits, Scenario, ScenarioError, simulate};
+use brownout_sim::{Limits, RECOVERY_WINDOW_S, Scenario, ScenarioError, simulate};
 use serde::{Deserialize, Serialize};
 
 use crate::error::ContentError;
@@ -177,10 +177,37 @@ impl SweepMap {
         if let Some(d) = self.duration_s {
             s.duration_s = d;
         }
-        let s = s
-            .with_value(&self.x.path, number_value(self.x.values[0]))?
-            .scenario()
-            .with_value(&self.y.path, number_value(self.y.values[0]))?;
+        let corner = |i: usize, j: usize| {
+            s.with_value(&self.x.path, number_value(self.x.values[i]))?
+                .scenario()
+                .with_value(&self.y.path, number_value(self.y.values[j]))
+        };
+        if self.duration_s.is_some() {
+            // A run that ends before a trigger plus the recovery window
+            // would show every cell stuck: refuse it, at either corner (an
+            // axis may move the trigger).
+            let last = (
+                self.x.values.len().saturating_sub(1),
+                self.y.values.len().saturating_sub(1),
+            );
+            let trigger = [corner(0, 0)?, corner(last.0, last.1)?]
+                .iter()
+                .map(|c| c.scenario().trigger_end_s())
+                .fold(0.0, f64::max);
+            let need = trigger + RECOVERY_WINDOW_S;
+            if s.duration_s < need {
+                return Err(ScenarioError::new(
+                    "map.duration_s",
+                    format!(
+                        "{} s ends before a cell can recover: the last trigger ends at {trigger} s \
+                         and recovery is judged over {RECOVERY_WINDOW_S} s after it; make it at \
+                         least {need} s",
+                        s.duration_s
+                    ),
+                ));
+            }
+        }
+        let s = corner(0, 0)?;
         Ok(MapJob {
             scenario: s.scenario().clone(),
             x: self.x.path.clone(),
@@ -301,6 +328,16 @@ knobs = [{ path = "traffic.rate_rps", min = 30, max = 70, step = 2 }, { path = "
         assert_eq!(job.len(), 400);
         assert_eq!(job.point(21), Some((32.0, 70.0)));
         assert_eq!(job.scenario.duration_s, 200.0);
+    }
+
+    #[test]
+    fn a_map_too_short_to_see_recovery_is_refused_with_the_length_it_needs() {
+        // The storm's spike ends at 65 s; recovery is judged over 10 s more.
+        let e = spec("{ x = { knob = \"traffic.rate_rps\", from = 30, to = 68, step = 2 }, y = { knob = \"traffic.changes[0].rate_rps\", from = 60, to = 250, step = 10 }, duration_s = 70 }").expect_err("too short");
+        let text = e.to_string();
+        assert!(text.contains("map.duration_s"), "{text}");
+        assert!(text.contains("at least 75 s"), "{text}");
+        assert!(spec("{ x = { knob = \"traffic.rate_rps\", from = 30, to = 68, step = 2 }, y = { knob = \"traffic.changes[0].rate_rps\", from = 60, to = 250, step = 10 }, duration_s = 75 }").is_ok());
     }
 
     #[test]

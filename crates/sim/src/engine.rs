@@ -23,7 +23,8 @@ pub(crate) use recorder::Recorder;
 use crate::arrivals::Arrivals;
 use crate::components::{Ctx, Message, Node, Outbox};
 use crate::report::{
-    LatencySummary, LogicalSummary, RunResult, ServerSummary, ServiceSummary, Summary,
+    LatencySummary, LogicalSummary, RECOVERY_WINDOW_S, RunResult, ServerSummary, ServiceSummary,
+    Summary,
 };
 use crate::scenario::ValidScenario;
 use crate::server::Server;
@@ -258,7 +259,7 @@ impl<'a> Engine<'a> {
             ),
         };
         let ratio = |a: u64, b: u64| if b > 0 { a as f64 / b as f64 } else { 0.0 };
-        let recovered_after_s = recovery(&rec.series, trigger_end(sc), 10.0);
+        let recovered_after_s = recovery(&rec.series, trigger_end(sc), RECOVERY_WINDOW_S);
         let summary = Summary {
             seed: sc.seed,
             duration_s: sc.duration_s,

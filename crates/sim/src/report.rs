@@ -65,7 +65,8 @@ pub struct Summary {
     /// included) that succeeded within `metrics.slo_ms`, 0 to 1.
     pub within_slo: f64,
     /// Seconds from the end of the last trigger (a rate spike or a fault
-    /// with a length) until goodput stayed within 10% of the offered load;
+    /// with a length) until goodput stayed within 10% of the offered load
+    /// (over every window of [`RECOVERY_WINDOW_S`] to the end of the run);
     /// `null` when it never did. See the README for the exact rule.
     pub recovered_after_s: Option<f64>,
     /// Each service's totals: the first, then each layer.
@@ -193,3 +194,7 @@ pub struct Series {
     /// bucket, ms.
     pub logical_p99_ms: Vec<Option<f64>>,
 }
+
+/// Length in seconds of the windows over which recovery is judged: a run
+/// must go on at least this long after its last trigger to recover.
+pub const RECOVERY_WINDOW_S: f64 = 10.0;

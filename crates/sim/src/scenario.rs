@@ -463,6 +463,12 @@ fn line_of(text: &str, format: Format, field: &str) -> Option<usize> {
 }
 
 impl Scenario {
+    /// When the last trigger ends, seconds after warm-up: the latest end of
+    /// an enabled rate change or fault that has a length; 0 when none has.
+    pub fn trigger_end_s(&self) -> f64 {
+        crate::engine::trigger_end(self)
+    }
+
     /// The scenario as TOML text that [`parse`] reads back identically.
     pub fn to_toml(&self) -> String {
         // Serialising plain data with finite numbers cannot fail.

@@ -105,22 +105,15 @@ fn start(
     let Some(job) = job else {
         return Box::new(());
     };
-    // Cleared when the job is dropped, so a draw already scheduled for it
-    // never lands in the next job's map.
-    struct Alive(Rc<std::cell::Cell<bool>>);
-    impl Drop for Alive {
-        fn drop(&mut self) {
-            self.0.set(false);
-        }
-    }
-    let alive = Rc::new(std::cell::Cell::new(true));
     let pool = Rc::new(RefCell::new(None::<Pool>));
     let slot = pool.clone();
-    let live = alive.clone();
     let timer = gloo::timers::callback::Timeout::new(SETTLE_MS, move || {
         let t0 = crate::browser::now_ms();
         let d = dispatch.clone();
         let buffer = Rc::new(RefCell::new(Vec::new()));
+        // The pending draw, owned by the pool's handlers: stopping the
+        // workers (a new job) cancels it, so it never lands in the next map.
+        let draw = RefCell::new(None::<gloo::timers::callback::Timeout>);
         let on_cell = Rc::new(move |k: usize, cell: Result<Cell, String>| {
             let first = buffer.borrow().is_empty();
             buffer
@@ -129,19 +122,17 @@ fn start(
             if !first {
                 return; // a draw is already scheduled
             }
-            let (buffer, d, live) = (buffer.clone(), d.clone(), live.clone());
-            gloo::timers::callback::Timeout::new(DRAW_EVERY_MS, move || {
+            let (buffer, d) = (buffer.clone(), d.clone());
+            let timer = gloo::timers::callback::Timeout::new(DRAW_EVERY_MS, move || {
                 let cells = std::mem::take(&mut *buffer.borrow_mut());
-                if live.get() {
-                    d.dispatch(MapEvent::Cells(cells));
-                }
-            })
-            .forget();
+                d.dispatch(MapEvent::Cells(cells));
+            });
+            *draw.borrow_mut() = Some(timer);
         });
         let on_error = Rc::new(move |e: String| dispatch.dispatch(MapEvent::Failed(e)));
         *slot.borrow_mut() = Some(Pool::start(job, on_cell, on_error));
     });
-    Box::new((timer, pool, Alive(alive)))
+    Box::new((timer, pool))
 }
 
 /// Natively there are no workers: the map stays pending.
