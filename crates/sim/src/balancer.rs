@@ -3,6 +3,13 @@
 //! Every policy skips servers that are down. Random choices come from the
 //! run's [`Stream::Policy`](crate::rng::Stream) stream only, so changing the
 //! policy never changes the traffic.
+//!
+//! A service may have several balancers routing at once (`balancers = N`),
+//! each request going to one of them at random. With `view_refresh_ms`,
+//! each sees the servers' load only as it was at its last refresh (the
+//! balancers' refreshes are staggered): the stale information under which
+//! "least loaded" sends every request of a refresh period, from every
+//! balancer, to the same server.
 
 use crate::rng::RandomStream;
 use crate::scenario::{Balancer as BalancerSpec, Policy, ServerGroup};
@@ -21,10 +28,64 @@ pub(crate) struct Balancer {
     decay: f64,
     /// Indices of servers that are up; rebuilt when a fault starts or ends.
     up: Vec<usize>,
+    /// Round robin, alone with a live view: [`Balancer::pick`]'s inline path.
+    plain_round_robin: bool,
+    /// This balancer's stale view of the load, if it routes on one.
+    view: Option<View>,
+    /// The balancers routing beside this one, if any.
+    others: Option<Box<Others>>,
+}
+
+/// The balancers beside the first, and which one each request goes to.
+#[derive(Clone, Debug)]
+struct Others {
+    /// Balancers 1 to N - 1 (this one is balancer 0).
+    more: Vec<Balancer>,
+    rng: RandomStream,
+}
+
+/// A balancer's view of the load: each server's outstanding requests at
+/// its last refresh.
+#[derive(Clone, Debug)]
+struct View {
+    seen: Vec<usize>,
+    period_s: f64,
+    next_refresh: f64,
+}
+
+impl View {
+    /// Re-reads the servers when a refresh is due at `now`.
+    fn refresh(&mut self, servers: &[Server], now: f64) {
+        if now < self.next_refresh {
+            return;
+        }
+        for (seen, server) in self.seen.iter_mut().zip(servers) {
+            *seen = server.outstanding();
+        }
+        let missed = ((now - self.next_refresh) / self.period_s).floor() + 1.0;
+        self.next_refresh += missed * self.period_s;
+    }
 }
 
 impl Balancer {
-    pub(crate) fn new(spec: &BalancerSpec, groups: &[ServerGroup]) -> Self {
+    /// The balancers of `spec` in front of `groups`; `assign` draws which of
+    /// several takes each request.
+    pub(crate) fn new(spec: &BalancerSpec, groups: &[ServerGroup], assign: RandomStream) -> Self {
+        let mut first = Balancer::one(spec, groups, 0);
+        if spec.balancers > 1 {
+            first.plain_round_robin = false;
+            first.others = Some(Box::new(Others {
+                more: (1..spec.balancers)
+                    .map(|b| Balancer::one(spec, groups, b))
+                    .collect(),
+                rng: assign,
+            }));
+        }
+        first
+    }
+
+    /// Balancer number `index` of `spec.balancers`.
+    fn one(spec: &BalancerSpec, groups: &[ServerGroup], index: u32) -> Self {
         let weights: Vec<f64> = groups
             .iter()
             .flat_map(|g| {
@@ -40,6 +101,17 @@ impl Balancer {
             weights,
             decay: spec.ewma_decay_s,
             up: (0..n).collect(),
+            plain_round_robin: spec.policy == Policy::RoundRobin && spec.balancers == 1,
+            view: (spec.view_refresh_ms > 0.0).then(|| {
+                let period_s = spec.view_refresh_ms / 1e3;
+                View {
+                    seen: vec![0; n],
+                    period_s,
+                    // Staggered, so the balancers do not all refresh at once.
+                    next_refresh: period_s * f64::from(index) / f64::from(spec.balancers),
+                }
+            }),
+            others: None,
         }
     }
 
@@ -48,6 +120,18 @@ impl Balancer {
         self.up.clear();
         self.up
             .extend((0..servers.len()).filter(|&i| !servers[i].is_down()));
+        for other in self.others.iter_mut().flat_map(|o| o.more.iter_mut()) {
+            other.refresh(servers);
+        }
+    }
+
+    /// Outstanding requests at server `i` as this balancer sees them.
+    #[inline]
+    fn load(&self, servers: &[Server], i: usize) -> usize {
+        match &self.view {
+            None => servers[i].outstanding(),
+            Some(v) => v.seen[i],
+        }
     }
 
     /// The server for a request arriving at `now`, or `None` when every
@@ -61,7 +145,7 @@ impl Balancer {
     ) -> Option<usize> {
         // Round robin's usual case, inline in the engine: the server at the
         // cursor is up.
-        if self.policy == Policy::RoundRobin {
+        if self.plain_round_robin {
             let i = if self.cursor < servers.len() {
                 self.cursor
             } else {
@@ -75,9 +159,33 @@ impl Balancer {
         self.pick_any(servers, rng, now)
     }
 
-    /// [`Balancer::pick`] for every policy.
+    /// [`Balancer::pick`] for every policy and any number of balancers.
     #[inline(never)]
     fn pick_any(&mut self, servers: &[Server], rng: &mut RandomStream, now: f64) -> Option<usize> {
+        if let Some(others) = &mut self.others {
+            let b = others.rng.below(others.more.len() + 1);
+            if let Some(other) = b.checked_sub(1).and_then(|k| others.more.get_mut(k)) {
+                return other.pick_one(servers, rng, now);
+            }
+        }
+        self.pick_one(servers, rng, now)
+    }
+
+    /// This balancer's pick, on its own view.
+    fn pick_one(&mut self, servers: &[Server], rng: &mut RandomStream, now: f64) -> Option<usize> {
+        if let Some(v) = &mut self.view {
+            v.refresh(servers, now);
+        }
+        self.pick_policy(servers, rng, now)
+    }
+
+    /// The policy's pick.
+    fn pick_policy(
+        &mut self,
+        servers: &[Server],
+        rng: &mut RandomStream,
+        now: f64,
+    ) -> Option<usize> {
         let n = self.up.len();
         if n == 0 {
             return None;
@@ -93,7 +201,7 @@ impl Balancer {
             Policy::LeastConnections => self.least_connections(servers),
             Policy::PowerOfTwo => {
                 let (a, b) = self.two_choices(rng);
-                if servers[b].outstanding() < servers[a].outstanding() {
+                if self.load(servers, b) < self.load(servers, a) {
                     b
                 } else {
                     a
@@ -103,7 +211,7 @@ impl Balancer {
                 let (a, b) = self.two_choices(rng);
                 let cost = |i: usize| {
                     let s = &servers[i];
-                    s.decayed_ewma(now, 0.0, self.decay) * (s.outstanding() + 1) as f64
+                    s.decayed_ewma(now, 0.0, self.decay) * (self.load(servers, i) + 1) as f64
                 };
                 if cost(b) < cost(a) { b } else { a }
             }
@@ -149,7 +257,7 @@ impl Balancer {
             if servers[i].is_down() {
                 continue;
             }
-            if best.is_none_or(|b| servers[i].outstanding() < servers[b].outstanding()) {
+            if best.is_none_or(|b| self.load(servers, i) < self.load(servers, b)) {
                 best = Some(i);
             }
         }
@@ -195,7 +303,8 @@ mod tests {
             })
             .collect();
         let sc = s.scenario();
-        (Balancer::new(&sc.balancer, &sc.servers), servers)
+        let assign = RandomStream::new(1, Stream::Arrivals);
+        (Balancer::new(&sc.balancer, &sc.servers, assign), servers)
     }
 
     const SVC: &str = "service_ms = { dist = \"constant\", value = 1 }";
@@ -237,6 +346,34 @@ mod tests {
             b.pick(&servers, &mut RandomStream::new(1, Stream::Policy), 0.0),
             None
         );
+    }
+
+    #[test]
+    fn a_stale_view_routes_on_the_load_of_its_last_refresh() {
+        let groups = format!("[[servers]]\ncount = 2\nworkers = 1\n{SVC}\n");
+        let (mut b, mut servers) = setup("least_connections", &groups);
+        b.view = Some(View {
+            seen: vec![0; 2],
+            period_s: 1.0,
+            next_refresh: 0.0,
+        });
+        let mut rng = RandomStream::new(1, Stream::Policy);
+        let r = crate::server::Request {
+            arrive: 0.0,
+            work: 0.0,
+            seed: 0,
+            reply_to: crate::components::ReplyTo::NOBODY,
+        };
+        // Refreshed at 0 s: both empty; the tie goes to server 0.
+        assert_eq!(b.pick(&servers, &mut rng, 0.0), Some(0));
+        for _ in 0..5 {
+            servers[1].admit(r, true);
+        }
+        // At 0.5 s the view is still empty, so the busy server 1 gets it...
+        assert_eq!(b.pick(&servers, &mut rng, 0.5), Some(1));
+        // ...and from the refresh at 1 s on, server 0.
+        assert_eq!(b.pick(&servers, &mut rng, 1.0), Some(0));
+        assert_eq!(b.pick(&servers, &mut rng, 1.2), Some(0));
     }
 
     #[test]

@@ -195,6 +195,9 @@ impl Ctx {
 ///
 /// `repr(u8)` gives the enum a plain tag: without it the tag hides in a
 /// niche of the service's fields and each dispatch decodes it.
+// A run has a handful of nodes, and the service is handled on every event:
+// inline, not boxed, it saves a pointer chase per event.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 #[repr(u8)]
 pub(crate) enum Node {

@@ -153,6 +153,15 @@ pub struct Balancer {
     /// milliseconds.
     #[serde(default = "default_rtt_ms")]
     pub default_rtt_ms: f64,
+    /// Independent balancers routing at once, each taking a random equal
+    /// share of the arrivals; 1 by default.
+    #[serde(default = "one_balancer", skip_serializing_if = "is_one_balancer")]
+    pub balancers: u32,
+    /// How often, in milliseconds, each balancer learns the servers' load
+    /// (outstanding requests); between refreshes it routes on the load as
+    /// it was at the last one. 0 (the default) is a live view.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub view_refresh_ms: f64,
 }
 
 impl Default for Balancer {
@@ -161,8 +170,18 @@ impl Default for Balancer {
             policy: Policy::RoundRobin,
             ewma_decay_s: default_decay_s(),
             default_rtt_ms: default_rtt_ms(),
+            balancers: one_balancer(),
+            view_refresh_ms: 0.0,
         }
     }
+}
+
+fn one_balancer() -> u32 {
+    1
+}
+
+fn is_one_balancer(n: &u32) -> bool {
+    *n == 1
 }
 
 fn default_decay_s() -> f64 {

@@ -64,7 +64,7 @@ impl Service {
         sc: &Scenario,
         layer: usize,
         samplers: Vec<Sampler>,
-        (policy_rng, errors_rng): (RandomStream, RandomStream),
+        (policy_rng, errors_rng, assign_rng): (RandomStream, RandomStream, RandomStream),
         downstream: Option<NodeId>,
     ) -> Self {
         let spec = match layer {
@@ -111,7 +111,7 @@ impl Service {
             .collect();
         Service {
             layer,
-            balancer: Balancer::new(spec, groups),
+            balancer: Balancer::new(spec, groups, assign_rng),
             servers,
             policy_rng,
             errors_rng,

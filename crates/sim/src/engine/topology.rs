@@ -94,7 +94,7 @@ pub(super) fn build(s: &ValidScenario) -> Topology {
             sc,
             layer,
             s.samplers[layer].clone(),
-            (policy_rng, stream(seed, 3, layer)),
+            (policy_rng, stream(seed, 3, layer), stream(seed, 4, layer)),
             (layer + 1 < layers).then(|| entry(layer + 1)),
         )));
     }

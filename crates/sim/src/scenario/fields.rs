@@ -87,6 +87,14 @@ fn service_field(path: &str) -> Option<(&'static str, FieldKind)> {
             "Latency assumed before the first response",
             num("ms", Fixed(1.0), Fixed(2000.0), 1.0),
         ),
+        "balancer.balancers" => (
+            "Number of balancers",
+            num("balancers", Fixed(1.0), Fixed(16.0), 1.0),
+        ),
+        "balancer.view_refresh_ms" => (
+            "Age of each balancer's view of the others",
+            num("ms", Fixed(0.0), Fixed(1000.0), 10.0),
+        ),
         "servers[].count" => (
             "Number of {group} servers",
             num("servers", Fixed(1.0), Fixed(50.0), 1.0),

@@ -16,6 +16,7 @@ const MAX_BUCKETS: f64 = 100_000.0;
 const MAX_LIST: usize = 1_000;
 const MAX_SERIES_VALUES: f64 = 2_000_000.0;
 const MAX_LAYERS: usize = 8;
+const MAX_BALANCERS: u32 = 64;
 const MAX_RETRIES: u32 = 100;
 const MAX_CLIENTS: u32 = 1_000_000;
 
@@ -120,6 +121,21 @@ impl Scenario {
             };
             seconds(&format!("{bp}.ewma_decay_s"), balancer.ewma_decay_s, false)?;
             millis(&format!("{bp}.default_rtt_ms"), balancer.default_rtt_ms)?;
+            if !(1..=MAX_BALANCERS).contains(&balancer.balancers) {
+                return Err(ScenarioError::new(
+                    format!("{bp}.balancers"),
+                    format!(
+                        "must be between 1 and {MAX_BALANCERS}, got {}",
+                        balancer.balancers
+                    ),
+                ));
+            }
+            let refresh = balancer.view_refresh_ms;
+            if refresh != 0.0 {
+                millis(&format!("{bp}.view_refresh_ms"), refresh).map_err(|e| {
+                    ScenarioError::new(e.field, format!("{} (or 0 for a live view)", e.message))
+                })?;
+            }
             if layer > 0
                 && let Some(name) = &s.layers[layer - 1].name
             {

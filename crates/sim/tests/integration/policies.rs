@@ -109,3 +109,67 @@ fn weighted_round_robin_sends_work_in_proportion_to_speed() {
         "legacy share {legacy_share}"
     );
 }
+
+/// Ten single-worker servers at 85 % load behind `balancers` balancers whose
+/// view of the load is `refresh_ms` old.
+fn stale(policy: Policy, seed: u64, balancers: u32, refresh_ms: f64) -> brownout_sim::Summary {
+    let text = format!(
+        "seed = {seed}\nduration_s = 600\nwarmup_s = 60\n[traffic]\nrate_rps = 85\n\
+         [balancer]\npolicy = \"{}\"\nbalancers = {balancers}\nview_refresh_ms = {refresh_ms}\n\
+         [[servers]]\ncount = 10\nworkers = 1\n\
+         service_ms = {{ dist = \"exponential\", mean = 100 }}\n",
+        policy.name()
+    );
+    let s = parse(&text, Format::Toml).expect("valid");
+    simulate(&s, Limits::default()).summary
+}
+
+#[test]
+fn least_connections_on_a_stale_view_herds_while_two_choices_stay_robust() {
+    for seed in 1..=3 {
+        let lc = |refresh| {
+            stale(Policy::LeastConnections, seed, 1, refresh)
+                .latency_ms
+                .p99
+        };
+        let p2c = |refresh| stale(Policy::PowerOfTwo, seed, 1, refresh).latency_ms.p99;
+        // Live: looking at every server wins.
+        assert!(
+            lc(0.0) < p2c(0.0),
+            "seed {seed}: {} vs {}",
+            lc(0.0),
+            p2c(0.0)
+        );
+        // Half a second old: every request of a period goes to the server
+        // that looked emptiest, and its queue explodes; two random choices
+        // rarely agree on a box.
+        let (herd, robust) = (lc(500.0), p2c(500.0));
+        assert!(herd > 2.5 * robust, "seed {seed}: {herd} vs {robust}");
+        assert!(robust < 1.6 * p2c(0.0), "seed {seed}: {robust}");
+    }
+}
+
+#[test]
+fn staggered_balancers_herd_less_than_one_on_the_same_stale_view() {
+    let one = stale(Policy::LeastConnections, 1, 1, 500.0).latency_ms.p99;
+    let eight = stale(Policy::LeastConnections, 1, 8, 500.0).latency_ms.p99;
+    assert!(eight < 0.5 * one, "{eight} vs {one}");
+}
+
+#[test]
+fn one_balancer_with_a_live_view_is_the_balancer_without_these_settings() {
+    let plain = parse(&fleet(Policy::LeastConnections), Format::Toml).expect("valid");
+    let text = fleet(Policy::LeastConnections).replace(
+        "[balancer]\n",
+        "[balancer]\nbalancers = 1\nview_refresh_ms = 0\n",
+    );
+    let explicit = parse(&text, Format::Toml).expect("valid");
+    let (a, b) = (
+        simulate(&plain, Limits::default()).summary,
+        simulate(&explicit, Limits::default()).summary,
+    );
+    assert_eq!(
+        serde_json::to_string(&a).expect("json"),
+        serde_json::to_string(&b).expect("json")
+    );
+}

@@ -120,3 +120,18 @@ fn a_scenario_survives_a_round_trip_through_toml() {
     let again = parse(&s.scenario().to_toml(), Format::Toml).expect("round trip");
     assert_eq!(s.scenario(), again.scenario());
 }
+
+#[test]
+fn balancer_counts_and_view_ages_out_of_range_are_refused_by_name() {
+    let with = |extra: &str| {
+        let table = format!("[balancer]\npolicy = \"least_connections\"\n{extra}\n[[servers]]");
+        GOOD.replace("[[servers]]", &table)
+    };
+    let e = error(&with("balancers = 0"));
+    assert_eq!(e.field, "balancer.balancers");
+    assert!(e.message.contains("between 1 and 64"), "{e}");
+    let e = error(&with("view_refresh_ms = -5"));
+    assert_eq!(e.field, "balancer.view_refresh_ms");
+    assert!(e.message.contains("or 0 for a live view"), "{e}");
+    assert!(parse(&with("balancers = 4\nview_refresh_ms = 250"), Format::Toml).is_ok());
+}
