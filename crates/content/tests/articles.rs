@@ -187,6 +187,52 @@ fn presets_shown_by_articles_stay_under_the_request_budget() {
     }
 }
 
+/// The site changes the case of labels ASCII-only (it ships no Unicode case
+/// tables): knob, option, compare and map axis labels must have no other
+/// letters with a case.
+#[test]
+fn every_widget_label_changes_case_as_ascii() {
+    let ascii = |t: &str| {
+        t.to_lowercase() == t.to_ascii_lowercase() && t.to_uppercase() == t.to_ascii_uppercase()
+    };
+    for a in all() {
+        for w in a
+            .widgets()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s.resolve().ok())
+        {
+            let knobs = w.knobs.iter().chain(w.compare.as_ref().map(|c| &c.0));
+            let mut texts: Vec<String> = Vec::new();
+            for k in knobs {
+                texts.push(k.label.clone());
+                match &k.kind {
+                    knob::KnobKind::Select(options) => {
+                        texts.extend(options.iter().map(|o| o.1.clone()))
+                    }
+                    knob::KnobKind::Range { unit, .. } => texts.push(unit.clone()),
+                    knob::KnobKind::Toggle => {}
+                }
+            }
+            if let Some(m) = &w.map {
+                texts.extend([
+                    m.x.label.clone(),
+                    m.x.unit.clone(),
+                    m.y.label.clone(),
+                    m.y.unit.clone(),
+                ]);
+            }
+            for t in texts {
+                assert!(
+                    ascii(&t),
+                    "{}: label \"{t}\" has non-ASCII letters with a case",
+                    a.slug
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn every_fact_text_appears_verbatim_in_the_body() {
     for a in all() {
