@@ -349,7 +349,7 @@ pub fn set(s: &Scenario, path: &str, value: &Value) -> Result<ValidScenario, Sce
     let mut json = serde_json::to_value(s).map_err(|e| bad(e.to_string()))?;
     let slot = walk(&mut json, path).ok_or_else(|| bad("no such field in this scenario".into()))?;
     *slot = value.clone();
-    let changed: Scenario = serde_json::from_value(json).map_err(|e| bad(e.to_string()))?;
+    let changed = brownout_sim::scenario::scenario_from_value(&json).map_err(bad)?;
     changed.validate()
 }
 
