@@ -19,25 +19,30 @@ fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content");
     let mut code = String::new();
 
-    code.push_str("/// `(file stem, TOML text, the same as JSON)` of every preset.\n");
-    code.push_str("pub(crate) static PRESET_FILES: &[(&str, &str, &str)] = &[\n");
-    for path in files(&root.join("scenarios"), "toml") {
-        let text = read(&path);
-        let json = toml_to_json(&path, &text);
-        let _ = writeln!(
-            code,
-            "    ({:?}, include_str!({:?}), {json:?}),",
-            stem(&path),
-            path.display().to_string()
-        );
+    // What the site reads is kept apart from what only tests and tools
+    // read (TOML text, Markdown bodies, facts), so the site's wasm, which
+    // never asks for the latter, does not carry them.
+    let presets = files(&root.join("scenarios"), "toml");
+    code.push_str("/// `(file stem, the preset as JSON)` of every preset.\n");
+    code.push_str("pub(crate) static PRESET_FILES: &[(&str, &str)] = &[\n");
+    for path in &presets {
+        let json = toml_to_json(path, &read(path));
+        let _ = writeln!(code, "    ({:?}, {json:?}),", stem(path));
+    }
+    code.push_str("];\n");
+    code.push_str("/// The TOML text of every preset, in the order of `PRESET_FILES`.\n");
+    code.push_str("pub(crate) static PRESET_TEXTS: &[&str] = &[\n");
+    for path in &presets {
+        let _ = writeln!(code, "    include_str!({:?}),", path.display().to_string());
     }
     code.push_str("];\n");
 
     code.push_str(
-        "/// `(file stem, front matter, Markdown body, widget blocks, document tree)`;\n",
+        "/// `(file stem, front matter without its facts, widget blocks, document tree)`,\n",
     );
-    code.push_str("/// all but the body as JSON.\n");
-    code.push_str("pub(crate) static ARTICLE_FILES: &[(&str, &str, &str, &[&str], &str)] = &[\n");
+    code.push_str("/// all as JSON.\n");
+    code.push_str("pub(crate) static ARTICLE_FILES: &[(&str, &str, &[&str], &str)] = &[\n");
+    let mut sources = String::new();
     for path in files(&root.join("articles"), "md") {
         let text = read(&path);
         let (front, body) = split_front_matter(&text).unwrap_or_else(|| {
@@ -46,16 +51,21 @@ fn main() {
                 "an article starts with a +++ front matter block closed by +++",
             )
         });
-        let front = toml_to_json(&path, front);
+        let (front, facts) = front_and_facts(&path, front);
         let (nodes, blocks) = from_markdown(body);
         let widgets: Vec<String> = blocks.iter().map(|b| toml_to_json(&path, b)).collect();
         let doc = serde_json::to_string(&nodes).unwrap_or_else(|e| fail(&path, &e.to_string()));
         let _ = writeln!(
             code,
-            "    ({:?}, {front:?}, {body:?}, &{widgets:?}, {doc:?}),",
+            "    ({:?}, {front:?}, &{widgets:?}, {doc:?}),",
             stem(&path)
         );
+        let _ = writeln!(sources, "    ({:?}, {body:?}, {facts:?}),", stem(&path));
     }
+    code.push_str("];\n");
+    code.push_str("/// `(file stem, Markdown body, the front matter's facts as JSON)`.\n");
+    code.push_str("pub(crate) static ARTICLE_SOURCES: &[(&str, &str, &str)] = &[\n");
+    code.push_str(&sources);
     code.push_str("];\n");
 
     let out = Path::new(&std::env::var("OUT_DIR").unwrap_or_default()).join("embedded.rs");
@@ -91,6 +101,19 @@ fn fail(path: &Path, message: &str) -> ! {
 fn toml_to_json(path: &Path, text: &str) -> String {
     let value: toml::Value = toml::from_str(text).unwrap_or_else(|e| fail(path, &e.to_string()));
     serde_json::to_string(&value).unwrap_or_else(|e| fail(path, &e.to_string()))
+}
+
+/// An article's front matter as JSON without its `facts`, and the facts
+/// (an array, empty when there are none) as JSON.
+fn front_and_facts(path: &Path, text: &str) -> (String, String) {
+    let mut value: toml::Table =
+        toml::from_str(text).unwrap_or_else(|e| fail(path, &e.to_string()));
+    let facts = value
+        .remove("facts")
+        .unwrap_or_else(|| toml::Value::Array(Vec::new()));
+    let front = serde_json::to_string(&value).unwrap_or_else(|e| fail(path, &e.to_string()));
+    let facts = serde_json::to_string(&facts).unwrap_or_else(|e| fail(path, &e.to_string()));
+    (front, facts)
 }
 
 /// `(front matter, body)` of an article.

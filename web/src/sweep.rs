@@ -40,6 +40,14 @@ pub(crate) enum FromWorker {
     },
 }
 
+/// A message to a worker as JSON text, written through a `serde_json::Value`:
+/// the page turns scenarios into values anyway (knobs), so this adds no
+/// second serializer of the scenario to its wasm. The keys come out sorted,
+/// which the worker does not mind, and floats keep their bits.
+pub(crate) fn message_text(m: &ToWorker) -> Option<String> {
+    serde_json::to_value(m).ok().map(|v| v.to_string())
+}
+
 /// A worker's answer to one message; `None` for a message it cannot read.
 pub(crate) fn answer(job: &mut Option<MapJob>, message: &str) -> Option<FromWorker> {
     match serde_json::from_str(message).ok()? {
@@ -105,7 +113,7 @@ mod browser_pool {
     use wasm_bindgen::prelude::*;
     use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, Worker};
 
-    use super::{FromWorker, Queue, ToWorker, answer, pool_size};
+    use super::{FromWorker, Queue, ToWorker, answer, message_text, pool_size};
 
     /// What a cell says when its worker failed while running it.
     const WORKER_STOPPED: &str = "its worker stopped while running it";
@@ -156,7 +164,7 @@ mod browser_pool {
                 .map_or(1.0, |w| w.navigator().hardware_concurrency())
                 .max(1.0);
             let queue = Rc::new(RefCell::new(Queue::new(job.len())));
-            let job_text = serde_json::to_string(&ToWorker::Job(Box::new(job))).unwrap_or_default();
+            let job_text = message_text(&ToWorker::Job(Box::new(job))).unwrap_or_default();
             let mut workers = Vec::new();
             let mut handlers = Vec::new();
             for _ in 0..pool_size(n) {
@@ -180,7 +188,7 @@ mod browser_pool {
                         if let ToWorker::Cell(k) = m {
                             running.set(Some(*k));
                         }
-                        if let Ok(t) = serde_json::to_string(m) {
+                        if let Some(t) = message_text(m) {
                             let _ = worker.post_message(&JsValue::from_str(&t));
                         }
                     }
@@ -266,9 +274,10 @@ mod tests {
     fn a_worker_takes_the_job_then_answers_each_cell_as_the_engine_does() {
         let job = job();
         let mut held = None;
-        let text = serde_json::to_string(&ToWorker::Job(Box::new(job.clone()))).expect("json");
+        let text = message_text(&ToWorker::Job(Box::new(job.clone()))).expect("json");
         assert_eq!(answer(&mut held, &text), None);
-        let ask = serde_json::to_string(&ToWorker::Cell(3)).expect("json");
+        assert_eq!(held.as_ref(), Some(&job));
+        let ask = message_text(&ToWorker::Cell(3)).expect("json");
         let Some(FromWorker::Done {
             k: 3,
             cell: Ok(cell),
@@ -286,9 +295,28 @@ mod tests {
     }
 
     #[test]
+    fn a_message_through_a_value_reads_back_as_the_same_job_to_the_bit() {
+        let mut job = job();
+        job.xs = vec![0.1 + 0.2, 1.0 / 3.0, 5e-324, -0.0, 1.7976931348623157e308];
+        let text = message_text(&ToWorker::Job(Box::new(job.clone()))).expect("json");
+        let direct = serde_json::to_string(&ToWorker::Job(Box::new(job.clone()))).expect("json");
+        let back: ToWorker = serde_json::from_str(&text).expect("reads");
+        assert_eq!(
+            back,
+            serde_json::from_str::<ToWorker>(&direct).expect("reads")
+        );
+        let ToWorker::Job(back) = back else {
+            panic!("a job");
+        };
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&back.xs), bits(&job.xs));
+        assert_eq!(*back, job);
+    }
+
+    #[test]
     fn a_worker_without_a_job_or_with_garbage_says_so_or_nothing() {
         let mut held = None;
-        let ask = serde_json::to_string(&ToWorker::Cell(0)).expect("json");
+        let ask = message_text(&ToWorker::Cell(0)).expect("json");
         assert!(matches!(
             answer(&mut held, &ask),
             Some(FromWorker::Done { cell: Err(_), .. })

@@ -86,12 +86,15 @@ pub fn trim(v: f64, decimals: usize) -> String {
     }
 }
 
-/// `text` with its first letter capitalised, to start a sentence.
+/// `text` with its first letter capitalised, to start a sentence. ASCII
+/// only: it starts with a run label or our own words, whose letters are
+/// ASCII (brownout-content tests every label), and Unicode's case tables
+/// would add about 9 KB (gzip) to the site's wasm.
 pub(crate) fn sentence(text: &str) -> String {
     let mut chars = text.chars();
     chars
         .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
+        .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
         .unwrap_or_default()
 }
 

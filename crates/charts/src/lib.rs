@@ -121,10 +121,11 @@ impl<'a> ChartData<'a> {
     /// compare mode ("Round robin completed").
     pub(crate) fn labelled(&self, run: &Run, text: &str) -> String {
         if self.is_compare() && !run.label.is_empty() {
+            // ASCII only, as in `format::sentence`: legend texts are ours.
             let mut chars = text.chars();
             let rest: String = chars
                 .next()
-                .map(|c| c.to_lowercase().chain(chars).collect())
+                .map(|c| c.to_ascii_lowercase().to_string() + chars.as_str())
                 .unwrap_or_default();
             format!("{} {rest}", run.label)
         } else {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::embedded::ARTICLE_FILES;
+use crate::embedded::{ARTICLE_FILES, ARTICLE_SOURCES};
 use crate::error::ContentError;
 use crate::widget::{Widget, WidgetSpec};
 
@@ -23,9 +23,6 @@ pub struct FrontMatter {
     pub order: u32,
     /// Publication date, `YYYY-MM-DD`.
     pub date: String,
-    /// Numbers the prose states, each checked against its preset by a test.
-    #[serde(default)]
-    pub facts: Vec<Fact>,
 }
 
 /// A number stated in the prose and where it comes from.
@@ -70,10 +67,8 @@ fn default_tolerance() -> f64 {
 pub struct Article {
     /// URL name: the file stem.
     pub slug: String,
-    /// Front matter.
+    /// Front matter (without its facts: [`Article::facts`]).
     pub meta: FrontMatter,
-    /// Markdown after the front matter.
-    pub body: String,
     /// The body's widget blocks as JSON, in order.
     pub widget_json: Vec<String>,
     /// The body's document tree as JSON (see [`crate::doc`]).
@@ -85,7 +80,6 @@ impl Article {
     fn from_embedded(
         slug: &str,
         front: &str,
-        body: &str,
         widgets: &[&str],
         doc_json: &'static str,
     ) -> Result<Article, ContentError> {
@@ -98,10 +92,36 @@ impl Article {
         Ok(Article {
             slug: slug.to_string(),
             meta,
-            body: body.to_string(),
             widget_json,
             doc_json,
         })
+    }
+
+    /// The Markdown after the front matter (empty for an article that is
+    /// not a shipped file).
+    ///
+    /// The site renders [`Article::document`] and never reads the Markdown
+    /// or the facts, so they are kept apart from what it reads and its wasm
+    /// does not ship them.
+    pub fn body(&self) -> &'static str {
+        self.source().map_or("", |(_, body, _)| body)
+    }
+
+    /// The numbers the prose states (the front matter's `[[facts]]`), each
+    /// checked against its preset by a test; an error names the article.
+    pub fn facts(&self) -> Result<Vec<Fact>, ContentError> {
+        let json = self.source().map_or("[]", |(_, _, facts)| facts);
+        serde_json::from_str(json).map_err(|e| ContentError::FrontMatter {
+            slug: self.slug.clone(),
+            message: format!("facts: {e}"),
+        })
+    }
+
+    fn source(&self) -> Option<(&'static str, &'static str, &'static str)> {
+        ARTICLE_SOURCES
+            .iter()
+            .find(|(slug, _, _)| *slug == self.slug)
+            .copied()
     }
 
     /// The body as a document tree, made from Markdown at build time.
@@ -139,9 +159,7 @@ impl Article {
 pub fn articles() -> Result<Vec<Article>, ContentError> {
     let mut list = ARTICLE_FILES
         .iter()
-        .map(|(slug, front, body, widgets, doc)| {
-            Article::from_embedded(slug, front, body, widgets, doc)
-        })
+        .map(|(slug, front, widgets, doc)| Article::from_embedded(slug, front, widgets, doc))
         .collect::<Result<Vec<_>, _>>()?;
     list.sort_by_key(|a| a.meta.order);
     Ok(list)
@@ -160,8 +178,7 @@ mod tests {
     #[test]
     fn embedded_front_matter_and_widget_blocks_are_read() {
         let front = r#"{"title": "T", "summary": "S", "order": 2, "date": "2026-11-24"}"#;
-        let a = Article::from_embedded("t", front, "# Hello", &[r#"{"preset": "mm1"}"#], "[]")
-            .expect("valid");
+        let a = Article::from_embedded("t", front, &[r#"{"preset": "mm1"}"#], "[]").expect("valid");
         assert_eq!((a.meta.title.as_str(), a.meta.order), ("T", 2));
         assert_eq!(
             a.widgets()[0].as_ref().map(|w| w.preset.as_str()),
@@ -171,13 +188,30 @@ mod tests {
 
     #[test]
     fn a_front_matter_without_a_title_is_named() {
-        let e = Article::from_embedded("x", r#"{"summary": "S"}"#, "", &[], "[]")
+        let e = Article::from_embedded("x", r#"{"summary": "S"}"#, &[], "[]")
             .expect_err("no title")
             .to_string();
         assert!(
             e.starts_with("x: front matter") && e.contains("title"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn every_shipped_article_has_its_body_and_facts() {
+        for a in articles().expect("articles") {
+            assert!(a.body().contains("```widget"), "{}", a.slug);
+            let facts = a.facts().unwrap_or_else(|e| panic!("{e}"));
+            assert!(!facts.is_empty(), "{}", a.slug);
+        }
+        let a = Article::from_embedded(
+            "t",
+            r#"{"title": "T", "summary": "S", "order": 2, "date": "2026-11-24"}"#,
+            &[],
+            "[]",
+        )
+        .expect("valid");
+        assert_eq!((a.body(), a.facts()), ("", Ok(Vec::new())));
     }
 
     #[test]
@@ -207,7 +241,7 @@ mod tests {
             r#"{"preset": "mm1"}"#,
             r#"{"preset": "mm1", "stats": ["latency_ms.p50", "latency_ms.p42"]}"#,
         ];
-        let a = Article::from_embedded("t", front, "", &blocks, "[]").expect("valid");
+        let a = Article::from_embedded("t", front, &blocks, "[]").expect("valid");
         assert_eq!(a.widget(0).map(|w| w.spec.stats.len()), Ok(5));
         let e = a.widget(1).expect_err("p42").to_string();
         assert!(
@@ -224,7 +258,6 @@ mod tests {
         let a = Article::from_embedded(
             "t",
             front,
-            "",
             &[r#"{"preset": "mm1", "charts": ["pie"]}"#],
             "[]",
         )

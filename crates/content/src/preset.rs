@@ -2,23 +2,29 @@
 
 use brownout_sim::{Format, ScenarioError, ValidScenario, parse};
 
-use crate::embedded::PRESET_FILES;
+use crate::embedded::{PRESET_FILES, PRESET_TEXTS};
 
 /// A built-in scenario.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Preset {
     /// File stem, e.g. `round-robin-2am`.
     pub name: &'static str,
-    /// The TOML text.
-    pub text: &'static str,
-    /// The same scenario as JSON (converted at build time).
+    /// The scenario as JSON (converted from its TOML file at build time).
     pub json: &'static str,
+    /// Its place in `PRESET_FILES` and `PRESET_TEXTS`.
+    index: usize,
 }
 
 impl Preset {
+    /// The TOML text of the file. (Kept apart from the JSON, so that the
+    /// site, which reads only the JSON, does not ship the text too.)
+    pub fn text(&self) -> &'static str {
+        PRESET_TEXTS.get(self.index).copied().unwrap_or_default()
+    }
+
     /// The first comment lines of the file, joined: what the preset shows.
     pub fn description(&self) -> String {
-        self.text
+        self.text()
             .lines()
             .take_while(|l| l.starts_with('#'))
             .map(|l| l.trim_start_matches('#').trim())
@@ -37,7 +43,8 @@ impl Preset {
 pub fn presets() -> impl Iterator<Item = Preset> {
     PRESET_FILES
         .iter()
-        .map(|&(name, text, json)| Preset { name, text, json })
+        .enumerate()
+        .map(|(index, &(name, json))| Preset { name, json, index })
 }
 
 /// The preset called `name`.
@@ -68,6 +75,21 @@ mod tests {
             n += 1;
         }
         assert!(n >= 3, "only {n} presets");
+    }
+
+    #[cfg(feature = "toml")]
+    #[test]
+    fn every_preset_text_is_its_json() {
+        for p in presets() {
+            let from_text = brownout_sim::parse(p.text(), Format::Toml)
+                .unwrap_or_else(|e| panic!("preset {}: {e}", p.name));
+            assert_eq!(
+                Ok(from_text.scenario()),
+                p.scenario().as_ref().map(|s| s.scenario()),
+                "{}",
+                p.name
+            );
+        }
     }
 
     #[test]

@@ -26,6 +26,10 @@ fn all() -> Vec<Article> {
     articles().unwrap_or_else(|e| panic!("{e}"))
 }
 
+fn facts(a: &Article) -> Vec<brownout_content::article::Fact> {
+    a.facts().unwrap_or_else(|e| panic!("{e}"))
+}
+
 /// Whitespace runs collapsed to one space, as Markdown renders them, so a
 /// fact's text may be wrapped across lines in the source.
 fn squash(text: &str) -> String {
@@ -183,11 +187,57 @@ fn presets_shown_by_articles_stay_under_the_request_budget() {
     }
 }
 
+/// The site changes the case of labels ASCII-only (it ships no Unicode case
+/// tables): knob, option, compare and map axis labels must have no other
+/// letters with a case.
+#[test]
+fn every_widget_label_changes_case_as_ascii() {
+    let ascii = |t: &str| {
+        t.to_lowercase() == t.to_ascii_lowercase() && t.to_uppercase() == t.to_ascii_uppercase()
+    };
+    for a in all() {
+        for w in a
+            .widgets()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s.resolve().ok())
+        {
+            let knobs = w.knobs.iter().chain(w.compare.as_ref().map(|c| &c.0));
+            let mut texts: Vec<String> = Vec::new();
+            for k in knobs {
+                texts.push(k.label.clone());
+                match &k.kind {
+                    knob::KnobKind::Select(options) => {
+                        texts.extend(options.iter().map(|o| o.1.clone()))
+                    }
+                    knob::KnobKind::Range { unit, .. } => texts.push(unit.clone()),
+                    knob::KnobKind::Toggle => {}
+                }
+            }
+            if let Some(m) = &w.map {
+                texts.extend([
+                    m.x.label.clone(),
+                    m.x.unit.clone(),
+                    m.y.label.clone(),
+                    m.y.unit.clone(),
+                ]);
+            }
+            for t in texts {
+                assert!(
+                    ascii(&t),
+                    "{}: label \"{t}\" has non-ASCII letters with a case",
+                    a.slug
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn every_fact_text_appears_verbatim_in_the_body() {
     for a in all() {
-        let body = squash(&a.body);
-        for f in &a.meta.facts {
+        let body = squash(a.body());
+        for f in &facts(&a) {
             assert!(
                 body.contains(&squash(&f.text)),
                 "{}: fact text \"{}\" is not in the body",
@@ -207,7 +257,7 @@ fn every_fact_comes_from_a_widget_the_reader_can_set_the_same_way() {
             .flatten()
             .filter_map(|spec| spec.resolve().ok())
             .collect();
-        for f in &a.meta.facts {
+        for f in &facts(&a) {
             // Some widget shows the fact's preset with a knob (or the compare
             // knob) for every changed path, and each value is in its range.
             let reproducible = widgets.iter().any(|w| {
@@ -265,7 +315,7 @@ fn every_fact_matches_its_preset_run_within_tolerance_for_every_seed_it_lists() 
     let mut runs: BTreeMap<String, Value> = BTreeMap::new();
     let mut wrong = Vec::new();
     for a in all() {
-        for f in &a.meta.facts {
+        for f in &facts(&a) {
             assert!(
                 f.tolerance >= 0.0 && f.value != Some(0.0),
                 "{}: fact \"{}\" needs a non-zero value",
@@ -328,7 +378,7 @@ fn a_fact_about_a_stochastic_outcome_lists_at_least_five_seeds() {
     // Ranges and nulls (recovered or stuck, a goodput) are the stochastic
     // outcomes of the newer articles; they must hold for five seeds.
     for a in all() {
-        for f in &a.meta.facts {
+        for f in &facts(&a) {
             if f.range.is_some() || f.null {
                 assert!(
                     f.seeds.len() >= 5,
@@ -345,7 +395,7 @@ fn a_fact_about_a_stochastic_outcome_lists_at_least_five_seeds() {
 #[test]
 fn every_article_body_is_one_to_two_thousand_words() {
     for a in all() {
-        let n = prose_words(&a.body);
+        let n = prose_words(a.body());
         assert!(
             WORDS.contains(&n),
             "{}: {n} words of prose, expected {WORDS:?}",
@@ -357,7 +407,7 @@ fn every_article_body_is_one_to_two_thousand_words() {
 #[test]
 fn every_article_ends_with_a_list_of_sources() {
     for a in all() {
-        let links = source_links(&a.body);
+        let links = source_links(a.body());
         assert!(
             links.len() >= MIN_SOURCES,
             "{}: a \"## Sources\" heading followed by a list of at least {MIN_SOURCES} links is needed, found {links:?}",
@@ -370,7 +420,7 @@ fn every_article_ends_with_a_list_of_sources() {
 fn widget_blocks_use_the_widget_info_string_only() {
     // A typo such as ```widgets or ``` widget-x would silently render as code.
     for a in all() {
-        for event in Parser::new(&a.body) {
+        for event in Parser::new(a.body()) {
             if let Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) = event {
                 let info = info.trim();
                 assert!(

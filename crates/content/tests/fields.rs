@@ -28,6 +28,13 @@ fn leaves(v: &Value, path: String, out: &mut Vec<(String, Value)>) {
     }
 }
 
+/// Labels change case ASCII-only (the site ships no Unicode case tables):
+/// true when that is the same as Unicode's case change.
+fn ascii_case(text: &str) -> bool {
+    text.to_lowercase() == text.to_ascii_lowercase()
+        && text.to_uppercase() == text.to_ascii_uppercase()
+}
+
 #[test]
 fn every_field_of_every_preset_has_a_label_and_numbers_have_a_unit() {
     let mut missing = Vec::new();
@@ -52,6 +59,20 @@ fn every_field_of_every_preset_has_a_label_and_numbers_have_a_unit() {
             match s.field_info(&path) {
                 None => missing.push(format!("{name}: {path} has no label")),
                 Some(info) => {
+                    let choices = match &info.kind {
+                        FieldKind::Choice(c) => c.iter().map(|(_, l)| *l).collect(),
+                        _ => Vec::new(),
+                    };
+                    for text in choices
+                        .into_iter()
+                        .chain([info.label.as_str(), info.unit()])
+                    {
+                        if !ascii_case(text) {
+                            missing.push(format!(
+                                "{name}: {path}: \"{text}\" has non-ASCII letters with a case"
+                            ));
+                        }
+                    }
                     let numeric = matches!(info.kind, FieldKind::Number { .. });
                     if info.label.is_empty() || (numeric && info.unit().is_empty()) {
                         missing.push(format!("{name}: {path} lacks a label or unit"));

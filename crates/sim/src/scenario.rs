@@ -21,7 +21,7 @@ mod validate;
 pub use client::{Backoff, BackoffKind, Budget, Client, Jitter, RetryOn, Throttle};
 pub use fields::{Bound, FieldInfo, FieldKind, STRUCTURAL};
 pub use path::{FieldStep, field_steps};
-pub use set::number_value;
+pub use set::{number_value, scenario_from_value};
 pub use validate::{MAX_REQUESTS, ValidScenario};
 
 /// The system under test: traffic → (client) → balancer → groups of
@@ -416,8 +416,9 @@ fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
 
 /// A scenario from JSON text, without field paths in errors (the site's
 /// embedded presets, checked when they were converted).
-/// Goes through a `serde_json::Value`, as `Scenario::with_value` does, so
-/// the site's wasm holds one copy of the scenario's deserializer, not two.
+/// Goes through a `serde_json::Value` and [`scenario_from_value`], as
+/// `Scenario::with_value` does, so the site's wasm holds one copy of the
+/// scenario's deserializer, not two.
 #[cfg(not(feature = "toml"))]
 fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
     let syntax = |e: serde_json::Error| ScenarioError {
@@ -426,9 +427,9 @@ fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
         line: Some(e.line()),
     };
     let value: serde_json::Value = serde_json::from_str(text).map_err(syntax)?;
-    serde_json::from_value(value).map_err(|e| ScenarioError {
+    scenario_from_value(&value).map_err(|message| ScenarioError {
         field: String::new(),
-        message: e.to_string(),
+        message,
         line: None,
     })
 }

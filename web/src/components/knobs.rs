@@ -1,6 +1,6 @@
 //! The controls of a widget: labelled native ranges, selects and checkboxes.
 
-use brownout_content::knob::{Knob, KnobKind, fmt_num, number};
+use brownout_content::knob::{Knob, KnobKind, fmt_num, number, parse_f64};
 use serde_json::Value;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -44,7 +44,7 @@ fn control(id: &str, knob: &Knob, value: &Value, onchange: &Callback<(String, Va
             let oninput = Callback::from(move |e: InputEvent| {
                 crate::browser::mark("brownout-input");
                 let input: HtmlInputElement = e.target_unchecked_into();
-                if let Ok(x) = input.value().parse::<f64>() {
+                if let Some(x) = parse_f64(&input.value()) {
                     cb.emit((path.clone(), number(x)));
                 }
             });

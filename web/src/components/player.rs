@@ -1,5 +1,6 @@
 //! Play / pause / step / speed and a time scrubber over the simulated run.
 
+use brownout_content::knob::parse_f64;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -42,11 +43,11 @@ pub(crate) fn Player(p: &PlayerProps) -> Html {
         .reform(move |_: MouseEvent| (cursor + step).min(duration));
     let seek = p.onseek.reform(|e: InputEvent| {
         let input: HtmlInputElement = e.target_unchecked_into();
-        input.value().parse::<f64>().unwrap_or(0.0)
+        parse_f64(&input.value()).unwrap_or(0.0)
     });
     let speed = p.onspeed.reform(|e: Event| {
         let input: HtmlInputElement = e.target_unchecked_into();
-        input.value().parse::<f64>().unwrap_or(SPEEDS[1])
+        parse_f64(&input.value()).unwrap_or(SPEEDS[1])
     });
     let id = format!("{}-time", p.id);
     html! {

@@ -108,6 +108,9 @@ pub(crate) fn SweepMapView(p: &SweepMapProps) -> Html {
             s
         }
     };
+    // ASCII lower case: axis labels are knob labels, whose letters are ASCII
+    // (brownout-content tests them), and Unicode's case tables would add
+    // about 9 KB (gzip) to the wasm.
     let cell = |i: usize, j: usize| {
         let (vx, vy) = (x.values[i], y.values[j]);
         let k = j * nx + i;
@@ -116,7 +119,7 @@ pub(crate) fn SweepMapView(p: &SweepMapProps) -> Html {
             "{} {}, {} {}: {sentence}",
             x.label,
             value(x, vx),
-            y.label.to_lowercase(),
+            y.label.to_ascii_lowercase(),
             value(y, vy)
         );
         let current = p.current == Some((i, j));
@@ -136,7 +139,7 @@ pub(crate) fn SweepMapView(p: &SweepMapProps) -> Html {
             <figcaption>
                 { format!("Recovered or stuck, one {}run per cell: {} across, {} up. Click a cell to load it into the widget.",
                     p.map.duration_s.map(|d| format!("{}-second ", format::num(d))).unwrap_or_default(),
-                    x.label.to_lowercase(), y.label.to_lowercase()) }
+                    x.label.to_ascii_lowercase(), y.label.to_ascii_lowercase()) }
             </figcaption>
             <p class="map-status" role="status" aria-live="polite">{ status }</p>
             <progress max={total.to_string()} value={progress.done.to_string()} aria-label="Cells run" />

@@ -61,8 +61,11 @@ pub(crate) fn ArticlePage(props: &ArticleProps) -> Html {
     let body = markdown::render(&document, &article.slug, &mut |index| {
         html! {
             // Keyed by its link state: following another link to this page
-            // starts the widget afresh from that link.
-            <WidgetView key={format!("{index}?{:?}", widget_query(&query, index))} slug={slug.clone()} {index}
+            // starts the widget afresh from that link. (Written as a query
+            // string, which tells any two states apart, rather than with
+            // Debug, whose string escaping the wasm need not ship.)
+            <WidgetView key={format!("{index}?{}", form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(widget_query(&query, index)).finish())} slug={slug.clone()} {index}
                 spec={specs.get(index).cloned().unwrap_or_default()} query={widget_query(&query, index)} />
         }
     });
