@@ -495,3 +495,21 @@ impl Scenario {
         toml::to_string(self).unwrap_or_else(|e| format!("# cannot write scenario: {e}\n"))
     }
 }
+
+#[cfg(all(test, feature = "toml"))]
+mod toml_tests {
+    use super::*;
+
+    #[test]
+    fn toml_keeps_the_structs_order_and_reads_back_identically() {
+        let text = "seed = 3\nduration_s = 60\n[traffic]\nrate_rps = 90\n[balancer]\npolicy = \"random\"\n[[servers]]\nname = \"a\"\ncount = 2\nworkers = 1\nservice_ms = { dist = \"lognormal\", mean = 100, p99 = 400 }\n[client]\ntimeout_ms = 500\nretries = 2\n";
+        let s = parse(text, Format::Toml).expect("valid");
+        let out = s.scenario().to_toml();
+        let at = |key: &str| out.find(key).unwrap_or_else(|| panic!("{key} in\n{out}"));
+        assert!(at("seed") < at("duration_s"), "{out}");
+        assert!(at("[traffic]") < at("[balancer]") && at("[balancer]") < at("[[servers]]"));
+        assert!(!out.contains("null"), "{out}");
+        let back = parse(&out, Format::Toml).expect("reads back");
+        assert_eq!(back.scenario(), s.scenario());
+    }
+}
