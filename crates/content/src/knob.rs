@@ -13,7 +13,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// A knob as a widget block names it: a path, or a path with overrides.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+///
+/// Read by hand (a string or a table) rather than as serde's untagged enum,
+/// which buffers its input into a generic form whose code is a large part
+/// of the site's wasm.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum KnobRef {
     /// Just the path, with the default label and range for it.
@@ -38,6 +42,28 @@ pub struct KnobOverride {
     pub step: Option<f64>,
     /// Unit shown after the value.
     pub unit: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for KnobRef {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct RefVisitor;
+        impl<'de> serde::de::Visitor<'de> for RefVisitor {
+            type Value = KnobRef;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(
+                    "a field path, or a table with path and any of label, min, max, step, unit",
+                )
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<KnobRef, E> {
+                Ok(KnobRef::Path(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<KnobRef, A::Error> {
+                let table = serde::de::value::MapAccessDeserializer::new(map);
+                KnobOverride::deserialize(table).map(KnobRef::Custom)
+            }
+        }
+        d.deserialize_any(RefVisitor)
+    }
 }
 
 impl KnobRef {
@@ -356,6 +382,24 @@ pub fn set(s: &Scenario, path: &str, value: &Value) -> Result<ValidScenario, Sce
 #[cfg(all(test, feature = "toml"))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_knob_is_a_path_or_a_table_and_nothing_else() {
+        let path: KnobRef = serde_json::from_str("\"traffic.rate_rps\"").expect("a path");
+        assert_eq!(path, KnobRef::Path("traffic.rate_rps".into()));
+        let table: KnobRef =
+            serde_json::from_str(r#"{"path": "servers[0].count", "max": 5}"#).expect("a table");
+        assert_eq!(table.path(), "servers[0].count");
+        let KnobRef::Custom(o) = table else {
+            panic!("overrides")
+        };
+        assert_eq!(o.max, Some(5.0));
+        let e =
+            serde_json::from_str::<KnobRef>(r#"{"path": "x", "colour": 1}"#).expect_err("unknown");
+        assert!(e.to_string().contains("unknown field `colour`"), "{e}");
+        let e = serde_json::from_str::<KnobRef>("3").expect_err("a number");
+        assert!(e.to_string().contains("a field path, or a table"), "{e}");
+    }
 
     /// `parse_f64` against the standard library, bit for bit.
     fn same_as_std(text: &str) {

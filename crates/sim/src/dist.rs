@@ -4,7 +4,9 @@
 //! Every transcendental function comes from `libm`, so a sample is the same
 //! bits on every platform.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+
+mod read;
 
 use crate::error::ScenarioError;
 use crate::rng::Uniform;
@@ -20,8 +22,10 @@ const MAX_SIGMA: f64 = 4.0;
 
 /// A distribution of durations in milliseconds, as a scenario writes it:
 /// `{ dist = "exponential", mean = 100 }`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "dist", rename_all = "snake_case", deny_unknown_fields)]
+///
+/// Read by hand (`dist/read.rs`), written by serde's derive.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "dist", rename_all = "snake_case")]
 pub enum Distribution {
     /// Always `value` milliseconds.
     Constant {
@@ -61,7 +65,7 @@ pub enum Distribution {
 }
 
 /// One part of a [`Distribution::Mixture`].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MixturePart {
     /// Relative weight (any positive number).
     pub weight: f64,
