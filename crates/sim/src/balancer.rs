@@ -307,6 +307,16 @@ mod tests {
         (Balancer::new(&sc.balancer, &sc.servers, assign), servers)
     }
 
+    /// A request with no work, for filling servers.
+    fn request() -> crate::server::Request {
+        crate::server::Request {
+            arrive: 0.0,
+            work: 0.0,
+            seed: 0,
+            reply_to: crate::components::ReplyTo::NOBODY,
+        }
+    }
+
     const SVC: &str = "service_ms = { dist = \"constant\", value = 1 }";
 
     #[test]
@@ -358,12 +368,7 @@ mod tests {
             next_refresh: 0.0,
         });
         let mut rng = RandomStream::new(1, Stream::Policy);
-        let r = crate::server::Request {
-            arrive: 0.0,
-            work: 0.0,
-            seed: 0,
-            reply_to: crate::components::ReplyTo::NOBODY,
-        };
+        let r = request();
         // Refreshed at 0 s: both empty; the tie goes to server 0.
         assert_eq!(b.pick(&servers, &mut rng, 0.0), Some(0));
         for _ in 0..5 {
@@ -381,12 +386,7 @@ mod tests {
         let groups = format!("[[servers]]\ncount = 3\nworkers = 1\n{SVC}\n");
         let (mut b, mut servers) = setup("least_connections", &groups);
         let mut rng = RandomStream::new(1, Stream::Policy);
-        let r = crate::server::Request {
-            arrive: 0.0,
-            work: 0.0,
-            seed: 0,
-            reply_to: crate::components::ReplyTo::NOBODY,
-        };
+        let r = request();
         servers[0].admit(r, true);
         assert_eq!(b.pick(&servers, &mut rng, 0.0), Some(1));
         assert_eq!(b.pick(&servers, &mut rng, 0.0), Some(2));
