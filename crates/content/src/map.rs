@@ -182,18 +182,22 @@ impl SweepMap {
                 .scenario()
                 .with_value(&self.y.path, number_value(self.y.values[j]))
         };
+        let first = corner(0, 0)?;
         if self.duration_s.is_some() {
             // A run that ends before a trigger plus the recovery window
-            // would show every cell stuck: refuse it, at either corner (an
-            // axis may move the trigger).
-            let last = (
-                self.x.values.len().saturating_sub(1),
-                self.y.values.len().saturating_sub(1),
-            );
-            let trigger = [corner(0, 0)?, corner(last.0, last.1)?]
-                .iter()
-                .map(|c| c.scenario().trigger_end_s())
-                .fold(0.0, f64::max);
+            // would show every cell stuck: refuse it. An axis that moves a
+            // spike or a fault (its start or length) may move the trigger,
+            // so then the far corner is checked too; otherwise (the usual
+            // case, on every knob move) no second scenario is built.
+            let moves = |p: &str| p.ends_with(".at_s") || p.ends_with(".for_s");
+            let mut trigger = first.scenario().trigger_end_s();
+            if moves(&self.x.path) || moves(&self.y.path) {
+                let last = (
+                    self.x.values.len().saturating_sub(1),
+                    self.y.values.len().saturating_sub(1),
+                );
+                trigger = trigger.max(corner(last.0, last.1)?.scenario().trigger_end_s());
+            }
             let need = trigger + RECOVERY_WINDOW_S;
             if s.duration_s < need {
                 return Err(ScenarioError::new(
@@ -207,7 +211,7 @@ impl SweepMap {
                 ));
             }
         }
-        let s = corner(0, 0)?;
+        let s = first;
         Ok(MapJob {
             scenario: s.scenario().clone(),
             x: self.x.path.clone(),
@@ -338,6 +342,21 @@ knobs = [{ path = "traffic.rate_rps", min = 30, max = 70, step = 2 }, { path = "
         assert!(text.contains("map.duration_s"), "{text}");
         assert!(text.contains("at least 75 s"), "{text}");
         assert!(spec("{ x = { knob = \"traffic.rate_rps\", from = 30, to = 68, step = 2 }, y = { knob = \"traffic.changes[0].rate_rps\", from = 60, to = 250, step = 10 }, duration_s = 75 }").is_ok());
+    }
+
+    #[test]
+    fn an_axis_that_moves_the_spike_is_checked_at_its_far_end() {
+        // The spike lasts 5 s: starting at 190 s it ends at 195 s, and a
+        // 200-second map cannot show recovery after it.
+        let block = |to: u32| {
+            format!(
+                "preset = \"retry-storm\"\nknobs = [{{ path = \"traffic.rate_rps\", min = 30, max = 70, step = 2 }}, {{ path = \"traffic.changes[0].at_s\", min = 10, max = 190, step = 10 }}]\nmap = {{ x = {{ knob = \"traffic.rate_rps\", from = 30, to = 34, step = 2 }}, y = {{ knob = \"traffic.changes[0].at_s\", from = 60, to = {to}, step = 10 }}, duration_s = 200 }}\n"
+            )
+        };
+        let resolve = |to| WidgetSpec::parse(&block(to)).expect("parses").resolve();
+        assert!(resolve(180).is_ok());
+        let e = resolve(190).expect_err("the far corner's spike ends too late");
+        assert!(e.to_string().contains("at least 205 s"), "{e}");
     }
 
     #[test]

@@ -238,8 +238,7 @@ impl Sampler {
     #[inline(never)]
     fn sample_other(&self, rng: &mut impl Uniform) -> f64 {
         match self {
-            Sampler::Constant(v) => *v,
-            Sampler::Exponential(mean) => -mean * libm::log(rng.uniform_open0()),
+            Sampler::Constant(_) | Sampler::Exponential(_) => self.sample(rng),
             Sampler::Uniform(lo, width) => lo + width * rng.uniform(),
             Sampler::Lognormal { mu, sigma } => libm::exp(mu + sigma * standard_normal(rng)),
             Sampler::Mixture(cumulative, parts) => {

@@ -129,9 +129,15 @@ mod tests {
         (a - b).abs() <= tol * b.abs().max(1e-300)
     }
 
+    /// `got` (a stable model's value) is within `tol` of `want`, relatively.
+    fn assert_close(got: Option<f64>, want: f64, tol: f64) {
+        let got = got.expect("a stable model");
+        assert!(close(got, want, tol), "{got} vs {want}");
+    }
+
     #[test]
     fn erlang_c_gives_one_third_for_two_servers_at_one_erlang() {
-        assert!(close(erlang_c(2, 1.0).expect("stable"), 1.0 / 3.0, 1e-12));
+        assert_close(erlang_c(2, 1.0), 1.0 / 3.0, 1e-12);
         assert_eq!(erlang_c(2, 2.0), None);
         assert_eq!(erlang_c(0, 0.5), None);
     }
@@ -139,30 +145,22 @@ mod tests {
     #[test]
     fn one_server_erlang_c_is_the_utilisation() {
         for rho in [0.1, 0.5, 0.9] {
-            assert!(close(erlang_c(1, rho).expect("stable"), rho, 1e-12));
+            assert_close(erlang_c(1, rho), rho, 1e-12);
         }
     }
 
     #[test]
     fn mm1_at_80_percent_spends_five_service_times_in_the_system() {
         // λ = 8/s, μ = 10/s: 1 / (10 − 8) = 0.5 s = 5 × 100 ms.
-        assert!(close(mm1_sojourn_s(8.0, 10.0).expect("stable"), 0.5, 1e-12));
+        assert_close(mm1_sojourn_s(8.0, 10.0), 0.5, 1e-12);
         assert_eq!(mm1_sojourn_s(10.0, 10.0), None);
     }
 
     #[test]
     fn pollaczek_khinchine_halves_the_wait_for_constant_work() {
         // M/D/1 at ρ = 0.8, 100 ms: 0.8 · 0.1 · 1 / 0.4 = 200 ms; M/M/1: 400 ms.
-        assert!(close(
-            mg1_wait_s(8.0, 0.1, 0.0).expect("stable"),
-            0.2,
-            1e-12
-        ));
-        assert!(close(
-            mg1_wait_s(8.0, 0.1, 1.0).expect("stable"),
-            0.4,
-            1e-12
-        ));
+        assert_close(mg1_wait_s(8.0, 0.1, 0.0), 0.2, 1e-12);
+        assert_close(mg1_wait_s(8.0, 0.1, 1.0), 0.4, 1e-12);
         assert_eq!(mg1_wait_s(10.0, 0.1, 1.0), None);
     }
 
@@ -175,7 +173,7 @@ mod tests {
     #[test]
     fn en_m1_with_one_server_is_m_m_1() {
         for rho in [0.3, 0.7, 0.95] {
-            assert!(close(en_m1_sigma(1, rho).expect("stable"), rho, 1e-9));
+            assert_close(en_m1_sigma(1, rho), rho, 1e-9);
         }
     }
 
