@@ -234,6 +234,34 @@ impl Sampler {
         }
     }
 
+    /// The first two moments in seconds, `(E[X], E[X²])`, for the
+    /// formulas of [`crate::theory`].
+    pub fn moments(&self) -> (f64, f64) {
+        match self {
+            Sampler::Constant(v) => (*v, v * v),
+            Sampler::Exponential(mean) => (*mean, 2.0 * mean * mean),
+            Sampler::Uniform(lo, width) => {
+                let hi = lo + width;
+                ((lo + hi) / 2.0, (lo * lo + lo * hi + hi * hi) / 3.0)
+            }
+            Sampler::Lognormal { mu, sigma } => (
+                libm::exp(mu + sigma * sigma / 2.0),
+                libm::exp(2.0 * mu + 2.0 * sigma * sigma),
+            ),
+            Sampler::Mixture(cumulative, parts) => {
+                let mut last = 0.0;
+                let (mut m1, mut m2) = (0.0, 0.0);
+                for (c, part) in cumulative.iter().zip(parts) {
+                    let (a, b) = part.moments();
+                    m1 += (c - last) * a;
+                    m2 += (c - last) * b;
+                    last = *c;
+                }
+                (m1, m2)
+            }
+        }
+    }
+
     /// One sample of the kinds [`Sampler::sample`] does not inline.
     #[inline(never)]
     fn sample_other(&self, rng: &mut impl Uniform) -> f64 {

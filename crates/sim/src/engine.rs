@@ -289,6 +289,7 @@ impl<'a> Engine<'a> {
             throttled: counts[3],
             recovered_after_s,
             services,
+            theory: crate::theory::predict(self.s),
             events: self.events,
             cut_at_s: cut_at.map(|t| (t - warm).max(0.0)),
         };

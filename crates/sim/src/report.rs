@@ -71,6 +71,10 @@ pub struct Summary {
     pub recovered_after_s: Option<f64>,
     /// Each service's totals: the first, then each layer.
     pub services: Vec<ServiceSummary>,
+    /// What queueing theory predicts for this scenario, when a formula
+    /// describes it (see [`crate::theory::Prediction`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theory: Option<crate::theory::Prediction>,
     /// Simulation events processed (arrivals, completions, faults).
     pub events: u64,
     /// Set when the run hit its event budget and stopped early; the numbers

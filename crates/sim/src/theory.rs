@@ -14,6 +14,10 @@
 //! for an unstable or meaningless model (utilisation at or above 1, no
 //! servers) rather than a number a reader could quote.
 
+mod predict;
+
+pub use predict::{GroupPrediction, Prediction, predict};
+
 /// Mean time in system of an M/M/1 queue, seconds: `1 / (μ − λ)`.
 pub fn mm1_sojourn_s(lambda: f64, mu: f64) -> Option<f64> {
     (lambda >= 0.0 && lambda < mu).then(|| 1.0 / (mu - lambda))

@@ -178,3 +178,35 @@ fn round_robin_servers_are_e10_m_1_queues_and_random_ones_m_m_1_within_2_percent
     );
     assert!(rr.latency_ms.mean < 0.7 * random.latency_ms.mean);
 }
+
+/// The run summary's own `theory` (what a widget shows beside the
+/// simulated number) agrees with the simulation for each policy that has a
+/// formula, on ten servers at 80% load; least connections, which has none,
+/// lies between the shared-queue bound and two choices.
+#[test]
+fn the_summarys_theory_values_agree_with_the_simulated_means() {
+    let mean_and_theory = |policy| {
+        let s = ten_servers(policy);
+        (s.latency_ms.mean, s.theory.expect("a formula applies"))
+    };
+    for policy in ["random", "round_robin"] {
+        let (got, t) = mean_and_theory(policy);
+        let want = t.policy_ms.expect("a formula for this policy");
+        assert!(rel(got, want) < 0.02, "{policy}: {got} vs {want}");
+    }
+    // The supermarket model is the limit of infinitely many servers; ten
+    // do a little worse, never better.
+    let (got, t) = mean_and_theory("power_of_two");
+    let want = t.policy_ms.expect("the supermarket model");
+    assert!(
+        got > want && got < 1.1 * want,
+        "two choices: {got} vs {want}"
+    );
+    let (got, t) = mean_and_theory("least_connections");
+    assert_eq!(t.policy_ms, None);
+    let bound = t.shared_queue_ms.expect("M/M/10");
+    assert!(
+        bound < got && got < want,
+        "least connections {got}: {bound}..{want}"
+    );
+}
