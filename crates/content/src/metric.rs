@@ -16,6 +16,9 @@ use serde_json::Value;
 
 use crate::knob::lookup;
 
+mod theory;
+use theory::THEORY_METRICS;
+
 /// How a metric's value is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -357,7 +360,7 @@ pub const DEFAULT_STATS: [&str; 5] = [
 /// `path` with its server or service index replaced by `[]`, the list
 /// (`servers` or `services`) and the index.
 fn pattern(path: &str) -> (String, Option<(&'static str, usize)>) {
-    for list in ["servers", "services"] {
+    for list in ["servers", "services", "theory.groups"] {
         let Some(rest) = path.strip_prefix(list).and_then(|r| r.strip_prefix('[')) else {
             continue;
         };
@@ -376,6 +379,7 @@ pub fn metric(path: &str) -> Option<&'static Metric> {
     METRICS
         .iter()
         .chain(CLIENT_METRICS)
+        .chain(THEORY_METRICS)
         .find(|m| m.path == pattern)
 }
 
@@ -384,6 +388,7 @@ pub fn metric_paths() -> String {
     METRICS
         .iter()
         .chain(CLIENT_METRICS)
+        .chain(THEORY_METRICS)
         .map(|m| m.path)
         .collect::<Vec<_>>()
         .join(", ")
@@ -399,7 +404,7 @@ pub struct Reading {
 }
 
 /// The number at `path` in a run summary's JSON form: a field, or a
-/// derived metric of [`METRICS`].
+/// derived metric of [`METRICS`]; NaN for a theory value with no formula.
 pub fn read(summary: &Value, path: &str) -> Option<Reading> {
     let plain = |value| Reading {
         value,
@@ -438,12 +443,19 @@ pub fn read(summary: &Value, path: &str) -> Option<Reading> {
                 .as_f64()
                 .unwrap_or(f64::INFINITY),
         )),
+        // A theory value the scenario has no formula for.
+        _ if path.starts_with("theory.")
+            && summary.get("theory").is_some()
+            && lookup(summary, path).is_some_and(Value::is_null) =>
+        {
+            Some(plain(f64::NAN))
+        }
         _ => {
             let value = lookup(summary, path)?.as_f64()?;
             let server = match pattern(path) {
                 (_, Some(("servers", i))) => summary.get("servers")?.get(i).and_then(server_name),
                 (_, Some((list, i))) => {
-                    let name = summary.get(list)?.get(i)?.get("name")?.as_str()?;
+                    let name = lookup(summary, list)?.get(i)?.get("name")?.as_str()?;
                     Some(name.to_string())
                 }
                 _ => None,
@@ -475,6 +487,7 @@ pub fn stat_rows(summary: &Value, paths: &[String]) -> Vec<StatRow> {
             let m = metric(path)?;
             let r = read(summary, path)?;
             let text = match &r.server {
+                _ if r.value.is_nan() => "no formula".to_string(),
                 Some(s) => format!("{} ({s})", m.format.text(r.value)),
                 None => m.format.text(r.value),
             };

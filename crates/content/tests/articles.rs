@@ -19,6 +19,8 @@ use serde_json::Value;
 const MAX_PRESET_REQUESTS: f64 = 100_000.0;
 /// Fewest and most words of prose in an article.
 const WORDS: std::ops::RangeInclusive<usize> = 1_000..=2_000;
+/// Article 1, revised with its mathematics, has its own range.
+const ROUND_ROBIN_WORDS: std::ops::RangeInclusive<usize> = 1_800..=2_400;
 /// Fewest links under an article's "Sources" heading.
 const MIN_SOURCES: usize = 3;
 
@@ -375,11 +377,11 @@ fn every_fact_matches_its_preset_run_within_tolerance_for_every_seed_it_lists() 
 
 #[test]
 fn a_fact_about_a_stochastic_outcome_lists_at_least_five_seeds() {
-    // Ranges and nulls (recovered or stuck, a goodput) are the stochastic
-    // outcomes of the newer articles; they must hold for five seeds.
+    // Every simulated figure is stochastic and must hold for five seeds;
+    // only queueing theory's values (`theory.*`) are the same for every seed.
     for a in all() {
         for f in &facts(&a) {
-            if f.range.is_some() || f.null {
+            if !f.metric.starts_with("theory.") {
                 assert!(
                     f.seeds.len() >= 5,
                     "{}: fact \"{}\" lists {} seeds, at least 5 expected",
@@ -396,9 +398,13 @@ fn a_fact_about_a_stochastic_outcome_lists_at_least_five_seeds() {
 fn every_article_body_is_one_to_two_thousand_words() {
     for a in all() {
         let n = prose_words(a.body());
+        let range = match a.slug.as_str() {
+            "round-robin" => ROUND_ROBIN_WORDS,
+            _ => WORDS,
+        };
         assert!(
-            WORDS.contains(&n),
-            "{}: {n} words of prose, expected {WORDS:?}",
+            range.contains(&n),
+            "{}: {n} words of prose, expected {range:?}",
             a.slug
         );
     }

@@ -92,8 +92,8 @@ fn service_field(path: &str) -> Option<(&'static str, FieldKind)> {
             num("balancers", Fixed(1.0), Fixed(16.0), 1.0),
         ),
         "balancer.view_refresh_ms" => (
-            "Age of each balancer's view of the others",
-            num("ms", Fixed(0.0), Fixed(1000.0), 10.0),
+            "Refresh of each balancer's view of the load",
+            num("ms", Fixed(0.0), Fixed(5000.0), 50.0),
         ),
         "servers[].count" => (
             "Number of {group} servers",

@@ -13,7 +13,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{mg1_wait_s, mm1_sojourn_s, mmc_wait_s, round_robin_sojourn_s, supermarket_sojourn};
+use super::{
+    mg1_wait_s, mm1_sojourn_s, mmc_wait_s, round_robin_sojourn_s, supermarket_sojourn,
+    supermarket_tail,
+};
 use crate::dist::Sampler;
 use crate::scenario::{Arrival, Policy, ValidScenario};
 
@@ -55,6 +58,12 @@ pub struct Prediction {
     /// The best static random split with exponential work (the square-root
     /// rule: each server's spare capacity proportional to √μ).
     pub square_root_ms: Option<f64>,
+    /// The share of servers holding 5 or more requests with one random
+    /// choice (`ρ⁵`), identical servers with exponential work.
+    pub random_queue5_share: Option<f64>,
+    /// The same share with two random choices (the supermarket model,
+    /// `ρ^(2⁵ − 1)`): the doubly exponential tail.
+    pub two_choices_queue5_share: Option<f64>,
     /// Per server group, in scenario order.
     pub groups: Vec<GroupPrediction>,
 }
@@ -136,15 +145,18 @@ pub fn predict(valid: &ValidScenario) -> Option<Prediction> {
         .map(|&m| Some(m / capacity * mg1(lambda * m / capacity, m)?))
         .sum::<Option<f64>>()
         .map(|s| 1e3 * s);
-    let (two_choices_ms, shared_queue_ms) = if identical && exponential {
+    let homogeneous = identical && exponential;
+    let rho = lambda / capacity;
+    let (two_choices_ms, shared_queue_ms) = if homogeneous {
         let m = mu[0];
         (
-            supermarket_sojourn(2, lambda / capacity).map(|t| 1e3 * t / m),
+            supermarket_sojourn(2, rho).map(|t| 1e3 * t / m),
             mmc_wait_s(n, lambda, m).map(|w| 1e3 * (w + 1.0 / m)),
         )
     } else {
         (None, None)
     };
+    let tail = |d| homogeneous.then(|| supermarket_tail(d, rho, 5)).flatten();
     let equal_weights = groups.iter().all(|g| g.weight.is_none()) && identical;
     let policy_ms = match balancer.policy {
         Policy::Random => random_ms,
@@ -167,6 +179,8 @@ pub fn predict(valid: &ValidScenario) -> Option<Prediction> {
         shared_queue_ms,
         proportional_ms,
         square_root_ms: exponential.then(|| square_root_ms(lambda, &mu)).flatten(),
+        random_queue5_share: tail(1),
+        two_choices_queue5_share: tail(2),
         groups: groups
             .iter()
             .enumerate()
@@ -323,6 +337,8 @@ mod tests {
             "{shared} {rr}"
         );
         assert_eq!(p.groups[0].name, "group-0");
+        close(p.random_queue5_share, 0.59049, 1e-12);
+        close(p.two_choices_queue5_share, libm::pow(0.9, 31.0), 1e-12);
     }
 
     #[test]
