@@ -58,7 +58,7 @@ describe('bad input', () => {
     await withPage(site, '#/embed/round-robin/99', async (page) => {
       assert.deepEqual(await notices(page), [{
         role: 'alert',
-        text: 'Error: “When round robin fails” has widgets 0 to 4; there is no widget 99.',
+        text: 'Error: “When round robin fails” has widgets 0 to 6; there is no widget 99.',
       }]);
     });
     await withPage(site, '#/embed/nope/0', async (page) => {
@@ -96,7 +96,7 @@ describe('bad input', () => {
       const page_notices = await notices(page, 'article.article > .notice');
       assert.deepEqual(page_notices, [{
         role: 'status',
-        text: 'Note: Ignored link parameters: zzz, w9.seed. Widget parameters start with w0., w1., … (this article has 5 widgets).',
+        text: 'Note: Ignored link parameters: zzz, w9.seed. Widget parameters start with w0., w1., … (this article has 7 widgets).',
       }]);
       assert.deepEqual(await stats(w), preset);
       assert.equal(await w.locator('.seed').innerText(), 'seed 2');

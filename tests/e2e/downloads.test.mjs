@@ -68,7 +68,9 @@ describe('downloads', () => {
       assert.equal(summary.latency_ms.p99, shown.p99, 'p99');
       assert.equal(summary.latency_ms.p50, shown.p50, 'p50');
       assert.equal(summary.throughput_rps, shown.throughput, 'throughput');
-      assert.equal(summary.failed + summary.rejected, shown.failed, 'failed or rejected');
+      assert.equal(summary.in_flight, shown.in_flight, 'unfinished');
+      assert.equal(summary.within_slo, shown.within_slo, 'within the objective');
+      assert.equal(summary.theory.round_robin_max_utilization, shown.theory_rr_max_utilization, 'theory');
     });
   });
 

@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 
+use brownout_content::metric::DEFAULT_STATS;
 use brownout_content::widget::{Side, value_text};
 use brownout_content::{Article, articles, knob, preset};
 use brownout_sim::{Limits, ValidScenario, simulate};
@@ -280,9 +281,45 @@ fn every_fact_comes_from_a_widget_the_reader_can_set_the_same_way() {
     }
 }
 
+/// The number a fact states is one a reader sees: a stat row of a widget
+/// showing the fact's preset, or a per-server chart for a server's figure.
+#[test]
+fn every_fact_states_a_number_a_widget_of_its_preset_shows() {
+    let mut missing = Vec::new();
+    for a in all() {
+        let widgets: Vec<_> = a.widgets().into_iter().flatten().collect();
+        for f in &facts(&a) {
+            let shown = widgets.iter().any(|w| {
+                let stats: Vec<&str> = if w.stats.is_empty() {
+                    DEFAULT_STATS.to_vec()
+                } else {
+                    w.stats.iter().map(String::as_str).collect()
+                };
+                let chart = |kind: &str| w.charts.iter().any(|c| c == kind);
+                w.preset == f.preset
+                    && (stats.contains(&f.metric.as_str())
+                        || (f.metric.starts_with("servers[")
+                            && ((f.metric.ends_with(".utilization") && chart("utilization"))
+                                || (f.metric.ends_with("_queue") && chart("queues")))))
+            });
+            if !shown {
+                missing.push(format!(
+                    "{}: fact \"{}\" states {}, which no widget of preset {} shows",
+                    a.slug, f.text, f.metric, f.preset
+                ));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
+
 /// What one run says about one fact: `None` when it holds.
 fn check_fact(f: &brownout_content::article::Fact, summary: &Value) -> Option<String> {
-    let raw = brownout_content::knob::lookup_value(summary, &f.metric);
+    // A field of the summary, or a metric derived from several.
+    let derived = brownout_content::article::metric(summary, &f.metric).map(Value::from);
+    let raw = brownout_content::knob::lookup_value(summary, &f.metric)
+        .cloned()
+        .or(derived);
     let Some(raw) = raw else {
         return Some(format!("no metric {} in the summary", f.metric));
     };
