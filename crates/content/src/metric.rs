@@ -16,7 +16,9 @@ use serde_json::Value;
 
 use crate::knob::lookup;
 
+mod contention;
 mod theory;
+use contention::CONTENTION_METRICS;
 use theory::THEORY_METRICS;
 
 /// How a metric's value is written.
@@ -380,6 +382,7 @@ pub fn metric(path: &str) -> Option<&'static Metric> {
         .iter()
         .chain(CLIENT_METRICS)
         .chain(THEORY_METRICS)
+        .chain(CONTENTION_METRICS)
         .find(|m| m.path == pattern)
 }
 
@@ -389,6 +392,7 @@ pub fn metric_paths() -> String {
         .iter()
         .chain(CLIENT_METRICS)
         .chain(THEORY_METRICS)
+        .chain(CONTENTION_METRICS)
         .map(|m| m.path)
         .collect::<Vec<_>>()
         .join(", ")

@@ -16,6 +16,7 @@
 
 pub(crate) mod backoff;
 pub(crate) mod client;
+pub(crate) mod contention;
 pub(crate) mod service;
 pub(crate) mod source;
 pub(crate) mod throttle;
@@ -94,6 +95,15 @@ pub(crate) enum Signal {
     },
     /// Source: closed client `user` has finished thinking.
     Think { user: u32 },
+    /// Contention: client `client`'s read reaches the record.
+    OccRead { client: u32 },
+    /// Contention: the version the record had comes back to `client`.
+    OccReadReply { client: u32, version: u32 },
+    /// Contention: `client`'s write, conditional on `version`, reaches the
+    /// record.
+    OccWrite { client: u32, version: u32 },
+    /// Contention: whether the write succeeded reaches `client`.
+    OccWriteReply { client: u32, ok: bool },
 }
 
 /// A signal for a node at a time.
@@ -207,13 +217,17 @@ pub(crate) enum Node {
     Client(Box<client::Client>),
     /// A balancer and its servers.
     Service(service::Service),
+    /// Clients contending for one record.
+    Contention(Box<contention::Contention>),
 }
 
 impl Node {
     /// The run begins (closed clients start thinking).
     pub(crate) fn start(&mut self, ctx: &mut Ctx) {
-        if let Node::Source(s) = self {
-            s.start(ctx);
+        match self {
+            Node::Source(s) => s.start(ctx),
+            Node::Contention(c) => c.start(ctx),
+            _ => {}
         }
     }
 
@@ -233,6 +247,7 @@ impl Node {
             Node::Source(s) => s.handle(signal, ctx),
             Node::Client(c) => c.handle(signal, ctx),
             Node::Service(s) => s.handle(signal, ctx),
+            Node::Contention(c) => c.handle(signal, ctx),
         }
     }
 
@@ -240,7 +255,7 @@ impl Node {
     #[inline]
     pub(crate) fn receive(&mut self, call: Call, ctx: &mut Ctx) {
         match self {
-            Node::Source(_) => {}
+            Node::Source(_) | Node::Contention(_) => {}
             Node::Client(c) => c.receive(call, ctx),
             Node::Service(s) => s.receive(call, ctx),
         }
@@ -253,6 +268,7 @@ impl Node {
             Node::Source(s) => s.reply(to, ctx),
             Node::Client(c) => c.reply(to, outcome, ctx),
             Node::Service(s) => s.reply(to, outcome, ctx),
+            Node::Contention(_) => {}
         }
     }
 

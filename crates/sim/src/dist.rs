@@ -57,6 +57,15 @@ pub enum Distribution {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         sigma: Option<f64>,
     },
+    /// A normal law with this mean and standard deviation in milliseconds,
+    /// negative draws folded to positive (`|x|`), as network delays are
+    /// often modelled.
+    Normal {
+        /// Mean in milliseconds (before folding).
+        mean: f64,
+        /// Standard deviation in milliseconds.
+        sd: f64,
+    },
     /// A weighted mixture: "most requests cheap, a few expensive".
     Mixture {
         /// The parts; weights need not sum to one.
@@ -81,6 +90,7 @@ impl Distribution {
             Distribution::Constant { value } => *value,
             Distribution::Exponential { mean } | Distribution::Lognormal { mean, .. } => *mean,
             Distribution::Uniform { min, max } => (min + max) / 2.0,
+            Distribution::Normal { mean, sd } => folded_mean(*mean, *sd),
             Distribution::Mixture { parts } => {
                 let total: f64 = parts.iter().map(|p| p.weight).sum();
                 parts
@@ -120,6 +130,16 @@ impl Distribution {
                 // mean = exp(mu + sigma^2 / 2)
                 let mu = libm::log(mean / 1e3) - sigma * sigma / 2.0;
                 Sampler::Lognormal { mu, sigma }
+            }
+            Distribution::Normal { mean, sd } => {
+                let mean = ms("mean", mean)?;
+                if !(sd.is_finite() && (0.0..=MAX_MS).contains(&sd)) {
+                    return Err(ScenarioError::new(
+                        format!("{field}.sd"),
+                        format!("must be between 0 and {MAX_MS} milliseconds, got {sd}"),
+                    ));
+                }
+                Sampler::Normal(mean / 1e3, sd / 1e3)
             }
             Distribution::Mixture { ref parts } => {
                 if depth >= 3 {
@@ -217,8 +237,20 @@ pub enum Sampler {
         /// Standard deviation of the logarithm.
         sigma: f64,
     },
+    /// Normal folded to positive: mean and standard deviation in seconds.
+    Normal(f64, f64),
     /// Cumulative normalised weights and the parts' samplers.
     Mixture(Vec<f64>, Vec<Sampler>),
+}
+
+/// The mean of `|X|` for X normal with mean `m` and standard deviation `s`.
+fn folded_mean(m: f64, s: f64) -> f64 {
+    if s == 0.0 {
+        return m.abs();
+    }
+    let z = m / s;
+    s * (2.0 / std::f64::consts::PI).sqrt() * libm::exp(-z * z / 2.0)
+        + m * libm::erf(z / std::f64::consts::SQRT_2)
 }
 
 impl Sampler {
@@ -248,6 +280,7 @@ impl Sampler {
                 libm::exp(mu + sigma * sigma / 2.0),
                 libm::exp(2.0 * mu + 2.0 * sigma * sigma),
             ),
+            Sampler::Normal(m, s) => (folded_mean(*m, *s), m * m + s * s),
             Sampler::Mixture(cumulative, parts) => {
                 let mut last = 0.0;
                 let (mut m1, mut m2) = (0.0, 0.0);
@@ -269,6 +302,7 @@ impl Sampler {
             Sampler::Constant(_) | Sampler::Exponential(_) => self.sample(rng),
             Sampler::Uniform(lo, width) => lo + width * rng.uniform(),
             Sampler::Lognormal { mu, sigma } => libm::exp(mu + sigma * standard_normal(rng)),
+            Sampler::Normal(mean, sd) => (mean + sd * standard_normal(rng)).abs(),
             Sampler::Mixture(cumulative, parts) => {
                 let u = rng.uniform();
                 let i = cumulative
@@ -325,6 +359,30 @@ mod tests {
         assert!(rel(mean, 50.0) < 0.02, "mean {mean}");
         let p99 = v[v.len() * 99 / 100];
         assert!(rel(p99, 400.0) < 0.02, "p99 {p99}");
+    }
+
+    #[test]
+    fn a_normal_network_delay_has_its_mean_and_sd_and_is_never_negative() {
+        let v = samples(
+            &Distribution::Normal {
+                mean: 10.0,
+                sd: 2.0,
+            },
+            400_000,
+        );
+        let n = v.len() as f64;
+        let mean = v.iter().sum::<f64>() / n;
+        let sd = (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n).sqrt();
+        assert!(
+            rel(mean, 10.0) < 0.005 && rel(sd, 2.0) < 0.01,
+            "{mean} {sd}"
+        );
+        // Folded: a wide law loses its negative half to the positive one.
+        let v = samples(&Distribution::Normal { mean: 1.0, sd: 5.0 }, 400_000);
+        assert!(v[0] >= 0.0);
+        let mean = v.iter().sum::<f64>() / v.len() as f64;
+        let want = Distribution::Normal { mean: 1.0, sd: 5.0 }.mean_ms();
+        assert!(rel(mean, want) < 0.01 && want > 4.0, "{mean} vs {want}");
     }
 
     #[test]

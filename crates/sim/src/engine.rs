@@ -23,8 +23,8 @@ pub(crate) use recorder::Recorder;
 use crate::arrivals::Arrivals;
 use crate::components::{Ctx, Message, Node, Outbox};
 use crate::report::{
-    LatencySummary, LogicalSummary, RECOVERY_WINDOW_S, RunResult, ServerSummary, ServiceSummary,
-    Summary,
+    ContentionSummary, LatencySummary, LogicalSummary, RECOVERY_WINDOW_S, RunResult, ServerSummary,
+    ServiceSummary, Summary,
 };
 use crate::scenario::ValidScenario;
 use crate::server::Server;
@@ -182,12 +182,26 @@ impl<'a> Engine<'a> {
         let mut servers = Vec::new();
         let mut services = Vec::new();
         let mut edge_client = None;
+        let mut contention = None;
         for node in &mut self.nodes {
             if let Node::Client(c) = node
                 && c.is_edge()
             {
                 edge_client = Some(c.stats.clone());
                 logical_in_flight = c.in_flight();
+            }
+            if let Node::Contention(c) = node {
+                edge_client = Some(c.stats.clone());
+                logical_in_flight = c.unfinished();
+                contention = Some(ContentionSummary {
+                    clients: c.stats.arrived,
+                    reads: c.reads,
+                    writes: c.writes,
+                    conflicts: c.conflicts,
+                    makespan_ms: (c.unfinished() == 0)
+                        .then(|| c.last_success.map(|t| 1e3 * (t - warm)))
+                        .flatten(),
+                });
             }
             let Node::Service(service) = node else {
                 continue;
@@ -290,6 +304,7 @@ impl<'a> Engine<'a> {
             recovered_after_s,
             services,
             theory: crate::theory::predict(self.s),
+            contention,
             events: self.events,
             cut_at_s: cut_at.map(|t| (t - warm).max(0.0)),
         };

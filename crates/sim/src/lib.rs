@@ -27,8 +27,8 @@ pub mod theory;
 pub use engine::{Limits, simulate};
 pub use error::ScenarioError;
 pub use report::{
-    LatencySummary, LogicalSummary, RECOVERY_WINDOW_S, RunResult, Series, ServerSummary,
-    ServiceSummary, Summary,
+    ContentionSummary, LatencySummary, LogicalSummary, RECOVERY_WINDOW_S, RunResult, Series,
+    ServerSummary, ServiceSummary, Summary,
 };
 pub use scenario::{Format, Policy, Scenario, ValidScenario, parse};
 

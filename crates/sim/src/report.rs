@@ -71,6 +71,9 @@ pub struct Summary {
     pub recovered_after_s: Option<f64>,
     /// Each service's totals: the first, then each layer.
     pub services: Vec<ServiceSummary>,
+    /// A `[contention]` run's totals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contention: Option<ContentionSummary>,
     /// What queueing theory predicts for this scenario, when a formula
     /// describes it (see [`crate::theory::Prediction`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -202,3 +205,21 @@ pub struct Series {
 /// Length in seconds of the windows over which recovery is judged: a run
 /// must go on at least this long after its last trigger to recover.
 pub const RECOVERY_WINDOW_S: f64 = 10.0;
+
+/// The totals of clients contending for one record.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ContentionSummary {
+    /// Contending clients.
+    pub clients: u64,
+    /// Reads that reached the record.
+    pub reads: u64,
+    /// Conditional writes that reached the record, failed or successful
+    /// (the post's "calls").
+    pub writes: u64,
+    /// Writes that found the version changed since their read.
+    pub conflicts: u64,
+    /// When the last client learned of its success, milliseconds from the
+    /// start; `null` when some client had not succeeded by the end of the
+    /// run.
+    pub makespan_ms: Option<f64>,
+}

@@ -11,6 +11,7 @@ use crate::dist::Distribution;
 use crate::error::ScenarioError;
 
 mod client;
+mod contention;
 mod fields;
 #[cfg(feature = "toml")]
 mod locate;
@@ -19,6 +20,7 @@ mod set;
 mod validate;
 
 pub use client::{Backoff, BackoffKind, Budget, Client, Jitter, RetryOn, Throttle};
+pub use contention::{Contention, MAX_CONTENDERS};
 pub use fields::{Bound, FieldInfo, FieldKind, STRUCTURAL};
 pub use path::{FieldStep, field_steps};
 pub use set::{number_value, scenario_from_value};
@@ -38,7 +40,8 @@ pub struct Scenario {
     /// statistics. Scenario times (`at_s`) count from the end of warm-up.
     #[serde(default)]
     pub warmup_s: f64,
-    /// The offered load.
+    /// The offered load (absent in a `[contention]` scenario).
+    #[serde(default, skip_serializing_if = "Traffic::is_unset")]
     pub traffic: Traffic,
     /// How the traffic's callers send to the first service: timeouts,
     /// retries, backoff, budgets, throttling, network. Absent: each request
@@ -48,8 +51,13 @@ pub struct Scenario {
     /// How requests are spread over servers.
     #[serde(default)]
     pub balancer: Balancer,
-    /// Groups of identical servers; repeat the table for a mixed fleet.
+    /// Groups of identical servers; repeat the table for a mixed fleet
+    /// (none in a `[contention]` scenario).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub servers: Vec<ServerGroup>,
+    /// Clients contending for one record instead of traffic and servers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contention: Option<Contention>,
     /// Services behind the first one: the servers of each layer call the
     /// next layer once per request they serve, after their own work.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -90,7 +98,7 @@ pub struct Layer {
 /// The offered load: open (arrivals at a rate, whatever happens) or closed
 /// (a population of clients, each waiting for its previous request to end,
 /// then thinking, then sending the next).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Traffic {
     /// Open traffic: mean arrival rate in requests per second.
@@ -109,6 +117,13 @@ pub struct Traffic {
     /// Changes of the rate over time: steps and spikes, the outage triggers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<RateChange>,
+}
+
+impl Traffic {
+    /// No traffic given at all (a `[contention]` scenario).
+    pub fn is_unset(&self) -> bool {
+        *self == Traffic::default()
+    }
 }
 
 /// How arrivals are spaced.

@@ -49,6 +49,10 @@ fn readable(r: &RunResult) -> String {
     if let Some(t) = s.cut_at_s {
         let _ = writeln!(out, "CUT SHORT at {t:.1} s: the event budget ran out");
     }
+    if let Some(c) = &s.contention {
+        contention(&mut out, s, c);
+        return out;
+    }
     let _ = writeln!(
         out,
         "requests   {} arrived, {} completed, {} rejected, {} failed, {} in flight at the end",
@@ -126,4 +130,32 @@ fn readable(r: &RunResult) -> String {
         );
     }
     out
+}
+
+/// The text report of clients contending for one record.
+fn contention(out: &mut String, s: &brownout_sim::Summary, c: &brownout_sim::ContentionSummary) {
+    let _ = writeln!(
+        out,
+        "contention {} clients, {} succeeded | {} reads, {} writes ({} conflicts) | {:.1} writes per client",
+        c.clients,
+        s.logical.succeeded,
+        c.reads,
+        c.writes,
+        c.conflicts,
+        c.writes as f64 / c.clients.max(1) as f64
+    );
+    let _ = match c.makespan_ms {
+        Some(t) => writeln!(
+            out,
+            "makespan   {} (the last client's success) | client completion p50 {} | p99 {}",
+            ms(t),
+            ms(s.logical.latency_ms.p50),
+            ms(s.logical.latency_ms.p99)
+        ),
+        None => writeln!(
+            out,
+            "makespan   none: {} clients had not succeeded when the run ended (raise duration_s)",
+            s.logical.in_flight
+        ),
+    };
 }

@@ -12,7 +12,14 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use super::{Distribution, MixturePart};
 
 /// The `dist` kinds, as a scenario writes them.
-const KINDS: &[&str] = &["constant", "exponential", "uniform", "lognormal", "mixture"];
+const KINDS: &[&str] = &[
+    "constant",
+    "exponential",
+    "uniform",
+    "lognormal",
+    "normal",
+    "mixture",
+];
 
 /// The keys of one table, as read; checked against its kind at the end, so
 /// the order of the keys does not matter.
@@ -25,6 +32,7 @@ struct Keys {
     max: Option<f64>,
     p99: Option<f64>,
     sigma: Option<f64>,
+    sd: Option<f64>,
     parts: Option<Vec<MixturePart>>,
     weight: Option<f64>,
     /// The first key no kind has.
@@ -56,6 +64,7 @@ impl Keys {
                 "max" => once(&mut map, &mut k.max, "max")?,
                 "p99" => once(&mut map, &mut k.p99, "p99")?,
                 "sigma" => once(&mut map, &mut k.sigma, "sigma")?,
+                "sd" => once(&mut map, &mut k.sd, "sd")?,
                 "parts" => once(&mut map, &mut k.parts, "parts")?,
                 "weight" => once(&mut map, &mut k.weight, "weight")?,
                 _ => {
@@ -83,6 +92,8 @@ impl Keys {
             ("uniform", true) => &["weight", "min", "max"],
             ("lognormal", false) => &["mean", "p99", "sigma"],
             ("lognormal", true) => &["weight", "mean", "p99", "sigma"],
+            ("normal", false) => &["mean", "sd"],
+            ("normal", true) => &["weight", "mean", "sd"],
             (_, false) => &["parts"],
             (_, true) => &["weight", "parts"],
         };
@@ -93,6 +104,7 @@ impl Keys {
             ("max", self.max.is_some()),
             ("p99", self.p99.is_some()),
             ("sigma", self.sigma.is_some()),
+            ("sd", self.sd.is_some()),
             ("parts", self.parts.is_some()),
             ("weight", self.weight.is_some()),
         ];
@@ -118,6 +130,10 @@ impl Keys {
                 mean: need(self.mean, "mean")?,
                 p99: self.p99,
                 sigma: self.sigma,
+            },
+            "normal" => Distribution::Normal {
+                mean: need(self.mean, "mean")?,
+                sd: need(self.sd, "sd")?,
             },
             _ => Distribution::Mixture {
                 parts: self.parts.ok_or_else(|| E::missing_field("parts"))?,

@@ -12,6 +12,7 @@
 use super::events::EventQueue;
 use crate::arrivals::Arrivals;
 use crate::components::client::Client;
+use crate::components::contention::Contention;
 use crate::components::service::Service;
 use crate::components::source::Source;
 use crate::components::{Event, Node, NodeId, Signal};
@@ -37,6 +38,24 @@ fn stream(seed: u64, kind: u32, layer: usize) -> RandomStream {
 pub(super) fn build(s: &ValidScenario) -> Topology {
     let sc = s.scenario();
     let seed = sc.seed;
+    if let (Some(spec), Some(network)) = (&sc.contention, &s.contention_network) {
+        let backoff = sc
+            .client
+            .as_ref()
+            .map(|c| c.backoff.clone())
+            .unwrap_or_default();
+        return Topology {
+            nodes: vec![Node::Contention(Box::new(Contention::new(
+                spec,
+                &backoff,
+                network.clone(),
+                stream(seed, 5, 0),
+            )))],
+            arrivals: None,
+            queue: EventQueue::default(),
+            edge_client: Some(0),
+        };
+    }
     let layers = 1 + sc.layers.len();
     let closed = sc.traffic.clients.is_some();
     // Ids: source, then per layer an optional client and the service.

@@ -293,6 +293,10 @@ impl Scenario {
                 FieldKind::Choice(vec![("poisson", "Poisson"), ("constant", "Evenly spaced")]),
             ),
             "traffic.clients" => ("Clients", num("clients", Fixed(1.0), Times(4.0), 1.0)),
+            "contention.clients" => (
+                "Clients contending",
+                num("clients", Fixed(1.0), Fixed(200.0), 1.0),
+            ),
             "traffic.changes[].enabled" => ("Traffic change", FieldKind::Toggle),
             "traffic.changes[].rate_rps" => (
                 "Rate during the change",

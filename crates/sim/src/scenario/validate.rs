@@ -32,6 +32,8 @@ pub struct ValidScenario {
     pub(crate) networks: Vec<Option<Sampler>>,
     /// Think time of closed traffic.
     pub(crate) think: Option<Sampler>,
+    /// Network delay of each hop of a `[contention]` scenario.
+    pub(crate) contention_network: Option<Sampler>,
     expected_requests: f64,
 }
 
@@ -92,6 +94,20 @@ impl Scenario {
         let s = self;
         seconds("duration_s", s.duration_s, false)?;
         seconds("warmup_s", s.warmup_s, true)?;
+        if let Some(c) = &s.contention {
+            let network = self.validate_contention(c)?;
+            self.validate_metrics(0)?;
+            return Ok(ValidScenario {
+                scenario: self.clone(),
+                samplers: Vec::new(),
+                networks: vec![None],
+                think: None,
+                contention_network: Some(network),
+                // Every client writes at least once; without jitter nearly
+                // all of them collide every round (about N²/2 writes).
+                expected_requests: f64::from(c.clients).powi(2),
+            });
+        }
         let think = self.validate_traffic()?;
         list("traffic.changes", s.traffic.changes.len())?;
         for (i, c) in s.traffic.changes.iter().enumerate() {
@@ -173,6 +189,21 @@ impl Scenario {
         for (i, f) in s.faults.iter().enumerate() {
             self.validate_fault(&format!("faults[{i}]"), f)?;
         }
+        self.validate_metrics(total)?;
+        Ok(ValidScenario {
+            scenario: self.clone(),
+            samplers,
+            networks,
+            think,
+            contention_network: None,
+            expected_requests,
+        })
+    }
+
+    /// The `[metrics]` table, for a run with `servers` servers.
+    fn validate_metrics(&self, servers: u64) -> Result<(), ScenarioError> {
+        let s = self;
+        let total = servers;
         let b = s.metrics.bucket_s;
         if !(b.is_finite() && b >= 0.001 && b <= s.duration_s && s.duration_s / b <= MAX_BUCKETS) {
             return Err(ScenarioError::new(
@@ -191,14 +222,7 @@ impl Scenario {
                 ),
             ));
         }
-        millis("metrics.slo_ms", s.metrics.slo_ms)?;
-        Ok(ValidScenario {
-            scenario: self.clone(),
-            samplers,
-            networks,
-            think,
-            expected_requests,
-        })
+        millis("metrics.slo_ms", s.metrics.slo_ms)
     }
 
     /// Open traffic (`rate_rps`) or closed (`clients` and `think_ms`), not

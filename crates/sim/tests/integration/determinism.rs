@@ -6,6 +6,7 @@ use serde_json::Value;
 
 const SCENARIO: &str = include_str!("../golden/determinism.toml");
 const COMPONENTS: &str = include_str!("../golden/components.toml");
+const CONTENTION: &str = include_str!("../golden/contention.toml");
 
 fn result_json(text: &str) -> String {
     let s = parse(text, Format::Toml).expect("golden scenario is valid");
@@ -65,6 +66,7 @@ fn native_result_keeps_every_value_recorded_before_the_engine_had_components() {
 fn native_result_equals_the_golden_files_bit_for_bit() {
     assert_bit_for_bit(SCENARIO, "determinism.full.json");
     assert_bit_for_bit(COMPONENTS, "components.json");
+    assert_bit_for_bit(CONTENTION, "contention.json");
 }
 
 #[test]

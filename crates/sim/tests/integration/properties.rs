@@ -123,6 +123,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     },
                     client: None,
                     servers,
+                    contention: None,
                     layers: Vec::new(),
                     faults,
                     metrics: Metrics::default(),
