@@ -8,8 +8,8 @@
 // test-output/web-bench.json:
 //   - gzip size of the wasm + JS + loader (target <= 350 KB);
 //   - median and p90 of the `brownout-redraw` measure over 20 keyboard knob
-//     changes on widget 0 of round-robin, and of article 2's storm widget
-//     (target <= 50 ms);
+//     changes on widget 0 of round-robin, of its mathematics and stale-view
+//     widgets, and of article 2's storm widget (target <= 50 ms);
 //   - time for article 2's 20 x 20 sweep map to fill in its workers
 //     (target <= 3 s);
 //   - animation frames per second while widget 0 plays for 3 s (target 60);
@@ -58,15 +58,15 @@ function sizes(worker = false) {
 }
 
 /**
- * `brownout-redraw` durations over keyboard changes of widget 0's range knob
- * `knob` on article `hash` (each press a new state: the knob's value must
- * have ten steps of room below it).
+ * `brownout-redraw` durations over keyboard changes of widget `widget`'s
+ * range knob `knob` on article `hash` (each press a new state: the knob's
+ * value must have ten steps of room below it).
  */
-async function redraw(server, hash = '#/articles/round-robin', knob = 'traffic.rate_rps') {
+async function redraw(server, hash = '#/articles/round-robin', knob = 'traffic.rate_rps', widget = 0, changes = REDRAW_CHANGES) {
   const context = await launch();
   try {
-    const page = await open(context, `${server.url}${hash}`);
-    const w = await widgetReady(page, 0);
+    const page = await open(context, `${server.url}${hash}/widget-${widget}`);
+    const w = await widgetReady(page, widget);
     // A sweep map under the widget shares the cores while it fills: measure
     // once it has (a knob on one of its axes does not restart it).
     await page.waitForFunction(() => [...document.querySelectorAll('figure.sweep-map')]
@@ -75,7 +75,7 @@ async function redraw(server, hash = '#/articles/round-robin', knob = 'traffic.r
     await rate.focus();
     await page.evaluate(() => performance.clearMeasures('brownout-redraw'));
     // 140 → 90 and back, one 5 req/s step per key: every press is a new state.
-    const keys = [...Array(REDRAW_CHANGES / 2).fill('ArrowLeft'), ...Array(REDRAW_CHANGES / 2).fill('ArrowRight')];
+    const keys = [...Array(changes / 2).fill('ArrowLeft'), ...Array(changes / 2).fill('ArrowRight')];
     for (let i = 0; i < keys.length; i++) {
       await page.keyboard.press(keys[i]);
       await page.waitForFunction((n) => performance.getEntriesByName('brownout-redraw').length > n, i);
@@ -228,6 +228,11 @@ try {
   const redraws = await redraw(server);
   // Article 2's storm widget: compare mode, so two runs of ~125k attempts.
   const storm = await redraw(server, '#/articles/retries', 'traffic.changes[0].rate_rps');
+  // Article 1's mathematics widget (compare mode, 2 x 86,000 requests on 20
+  // servers) and its stale-view widget (10 balancers, compare mode).
+  const math = await redraw(server, '#/articles/round-robin', 'traffic.rate_rps', 3);
+  // 2,000 ms down to 0 in 250 ms steps and back: 16 changes.
+  const stale = await redraw(server, '#/articles/round-robin', 'balancer.view_refresh_ms', 4, 16);
   const frames = await fps(server);
   const first = await firstChart(server);
   const report = {
@@ -236,6 +241,8 @@ try {
     size,
     redraw: redraws,
     redraw_storm: storm,
+    redraw_math: math,
+    redraw_stale_view: stale,
     worker_size: workerSize,
     sweep_map: map,
     fps: frames,
@@ -245,6 +252,8 @@ try {
       size: size.gzip <= TARGETS.gzipBytes,
       redraw: redraws.median_ms <= TARGETS.redrawMedianMs,
       redraw_storm: storm.median_ms <= TARGETS.redrawMedianMs,
+      redraw_math: math.median_ms <= TARGETS.redrawMedianMs,
+      redraw_stale_view: stale.median_ms <= TARGETS.redrawMedianMs,
       sweep_map: map.median_ms <= TARGETS.mapMs,
       fps: frames.fps_playing >= TARGETS.fps - 3,
       first_chart: first.median_ms <= TARGETS.firstChartMs,
@@ -259,6 +268,8 @@ try {
   console.log(`size (wasm + JS + loader, gzip -9): ${kib(size.gzip)} (${size.gzip} B; brotli ${kib(size.brotli)}), target <= 350 KiB: ${verdict(report.met.size)}`);
   console.log(`redraw after a keyboard knob change (${redraws.changes} changes): median ${redraws.median_ms} ms, p90 ${redraws.p90_ms} ms, max ${redraws.max_ms} ms, target <= 50 ms: ${verdict(report.met.redraw)}`);
   console.log(`redraw of article 2's storm widget (compare mode, ${storm.changes} changes): median ${storm.median_ms} ms, p90 ${storm.p90_ms} ms, max ${storm.max_ms} ms, target <= 50 ms: ${verdict(report.met.redraw_storm)}`);
+  console.log(`redraw of article 1's mathematics widget (compare mode, ${math.changes} changes): median ${math.median_ms} ms, p90 ${math.p90_ms} ms, max ${math.max_ms} ms, target <= 50 ms: ${verdict(report.met.redraw_math)}`);
+  console.log(`redraw of article 1's stale-view widget (compare mode, ${stale.changes} changes): median ${stale.median_ms} ms, p90 ${stale.p90_ms} ms, max ${stale.max_ms} ms, target <= 50 ms: ${verdict(report.met.redraw_stale_view)}`);
   console.log(`sweep map worker (wasm + JS + loader, gzip -9): ${kib(workerSize.gzip)}, loaded only by pages with a map`);
   console.log(`sweep map of ${map.cells} cells, workers' start to last cell (${map.runs} fresh loads): median ${map.median_ms} ms, max ${map.max_ms} ms, target <= 3000 ms: ${verdict(report.met.sweep_map)}`);
   console.log(`frames while playing (3 s): ${frames.fps_playing} fps (idle ${frames.fps_idle} fps), longest frame ${frames.longest_frame_ms} ms, ${frames.frames_over_20ms} frames > 20 ms, target 60: ${verdict(report.met.fps)}`);
