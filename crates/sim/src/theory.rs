@@ -78,7 +78,7 @@ pub fn en_m1_sigma(n: u32, rho: f64) -> Option<f64> {
             break;
         }
         let next = sigma - (sigma - f) / slope;
-        if !(next > sigma) || next >= 1.0 {
+        if next.is_nan() || next <= sigma || next >= 1.0 {
             break;
         }
         sigma = next;
