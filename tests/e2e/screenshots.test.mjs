@@ -19,6 +19,7 @@ const PAGES = [
   { name: 'article-widget-1-compare', hash: '#/articles/round-robin/widget-1', fullPage: false, ready: (p) => widgetReady(p, 1) },
   { name: 'article-math', hash: '#/articles/round-robin/widget-3', fullPage: false, ready: (p) => widgetReady(p, 3) },
   { name: 'article-stale-view', hash: '#/articles/round-robin/widget-4', fullPage: false, ready: (p) => widgetReady(p, 4) },
+  { name: 'backoff-widget-0-compare', hash: '#/articles/backoff/widget-0', fullPage: false, ready: (p) => widgetReady(p, 0) },
   { name: 'embed', hash: '#/embed/round-robin/0?show=traffic.rate_rps', fullPage: true, ready: (p) => widgetReady(p, 0) },
   { name: 'retries-widget-0-compare', hash: '#/articles/retries/widget-0', fullPage: false, ready: (p) => widgetReady(p, 0) },
   { name: 'retries-map', hash: '#/articles/retries/widget-0', fullPage: false, ready: mapDone },

@@ -15,6 +15,7 @@ mod queues;
 mod rates;
 mod retries;
 mod throughput;
+mod timeline;
 mod utilization;
 
 use plotters::coord::Shift;
@@ -80,6 +81,8 @@ registry! {
     Retries => retries,
     /// Attempts per logical request over time.
     Amplification => amplification,
+    /// Every write of clients contending for one record, one row per client.
+    Timeline => timeline,
 }
 
 impl ChartKind {
@@ -111,7 +114,7 @@ mod tests {
         }
         assert_eq!(
             ChartKind::names(),
-            "latency, throughput, queues, utilization, goodput, retries, amplification"
+            "latency, throughput, queues, utilization, goodput, retries, amplification, timeline"
         );
         assert_eq!(ChartKind::from_name("pie"), None);
     }

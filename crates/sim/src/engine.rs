@@ -172,7 +172,14 @@ impl<'a> Engine<'a> {
 
     fn finish(mut self, cut_at: Option<f64>) -> RunResult {
         let sc = self.s.scenario();
-        let stop = cut_at.unwrap_or(self.ctx.rec.end).min(self.ctx.rec.end);
+        let mut stop = cut_at.unwrap_or(self.ctx.rec.end).min(self.ctx.rec.end);
+        if sc.contention.is_some() && cut_at.is_none() {
+            // Contending clients stop by themselves: the time series ends
+            // with the bucket of the last event, not at duration_s.
+            let (warm, b) = (self.ctx.rec.warm, sc.metrics.bucket_s);
+            let buckets = ((self.ctx.now - warm) / b).floor() + 1.0;
+            stop = stop.min(warm + buckets * b);
+        }
         self.close_buckets(stop);
         self.ctx.rec.advance(stop);
         let (warm, end) = (self.ctx.rec.warm, self.ctx.rec.end);
@@ -183,6 +190,7 @@ impl<'a> Engine<'a> {
         let mut services = Vec::new();
         let mut edge_client = None;
         let mut contention = None;
+        let mut timeline = None;
         for node in &mut self.nodes {
             if let Node::Client(c) = node
                 && c.is_edge()
@@ -191,6 +199,11 @@ impl<'a> Engine<'a> {
                 logical_in_flight = c.in_flight();
             }
             if let Node::Contention(c) = node {
+                let mut t = std::mem::take(&mut c.timeline);
+                for x in &mut t.t_s {
+                    *x -= warm;
+                }
+                timeline = Some(t);
                 edge_client = Some(c.stats.clone());
                 logical_in_flight = c.unfinished();
                 contention = Some(ContentionSummary {
@@ -273,7 +286,12 @@ impl<'a> Engine<'a> {
             ),
         };
         let ratio = |a: u64, b: u64| if b > 0 { a as f64 / b as f64 } else { 0.0 };
-        let recovered_after_s = recovery(&rec.series, trigger_end(sc), RECOVERY_WINDOW_S);
+        let recovered_after_s = match &contention {
+            // Contending clients have no trigger to recover from: the run
+            // counts as recovered when every client got its update.
+            Some(c) => c.makespan_ms.map(|_| 0.0),
+            None => recovery(&rec.series, trigger_end(sc), RECOVERY_WINDOW_S),
+        };
         let summary = Summary {
             seed: sc.seed,
             duration_s: sc.duration_s,
@@ -311,6 +329,7 @@ impl<'a> Engine<'a> {
         RunResult {
             summary,
             series: self.ctx.rec.series,
+            timeline,
         }
     }
 }

@@ -9,6 +9,23 @@ pub struct RunResult {
     pub summary: Summary,
     /// Values per time bucket.
     pub series: Series,
+    /// Every write of a `[contention]` run, in time order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<Timeline>,
+}
+
+/// The writes of clients contending for one record, one entry per write in
+/// time order, as three parallel columns (the timeline chart's marks).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Timeline {
+    /// The number of clients (the chart's rows).
+    pub clients: u32,
+    /// Which client wrote, from 0.
+    pub client: Vec<u32>,
+    /// When the write reached the record, seconds after warm-up.
+    pub t_s: Vec<f64>,
+    /// Whether it succeeded (false: a conflict).
+    pub ok: Vec<bool>,
 }
 
 /// Totals over the measured window (requests that arrived after warm-up).

@@ -45,7 +45,16 @@ pub(crate) fn Playback(p: &PlaybackProps) -> Html {
     let Ok(runs) = p.runs.0.as_ref() else {
         return Html::default();
     };
-    let duration = runs.a.summary.duration_s;
+    // The series may end before duration_s (contending clients all done).
+    let series_end = std::iter::once(&runs.a)
+        .chain(runs.b.as_ref())
+        .map(|r| r.series.t_s.last().map_or(0.0, |t| t + r.series.bucket_s))
+        .fold(0.0, f64::max);
+    let duration = match runs.a.summary.duration_s {
+        d if series_end > 0.0 => d.min(series_end),
+        d => d,
+    };
+    let has_servers = !runs.a.summary.servers.is_empty();
     let (cursor, playing, speed) = (
         use_state(|| duration),
         use_state(|| false),
@@ -127,9 +136,11 @@ pub(crate) fn Playback(p: &PlaybackProps) -> Html {
                 { for (0..sides).map(|side| html! {
                     <div class="side">
                         <Stats label={label(side)} runs={p.runs.clone()} {side} stats={p.stats.clone()} />
-                        <div class="flow-wrap" tabindex="0" role="group" aria-label="Flow diagram; scrolls sideways on narrow screens">
-                            <Flow runs={p.runs.clone()} {side} cursor={now} reduced_motion={reduced} />
-                        </div>
+                        if has_servers {
+                            <div class="flow-wrap" tabindex="0" role="group" aria-label="Flow diagram; scrolls sideways on narrow screens">
+                                <Flow runs={p.runs.clone()} {side} cursor={now} reduced_motion={reduced} />
+                            </div>
+                        }
                     </div>
                 }) }
             </div>

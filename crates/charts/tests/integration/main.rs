@@ -105,5 +105,6 @@ pub(crate) fn synthetic() -> RunResult {
             utilization: vec![vec![0.4, 0.5, 0.6, 0.5], vec![0.8, 0.9, 1.0, 0.9]],
             ..Series::default()
         },
+        timeline: None,
     }
 }

@@ -71,7 +71,54 @@ fn expected(chart: ChartKind) -> &'static [&'static str] {
             "Attempts per request (×)",
             "Round robin attempts per request",
         ],
+        // These runs have no contending clients.
+        ChartKind::Timeline => &[
+            "Every write, one row per client",
+            "Conflict (retried)",
+            "Success",
+            "No contending clients in this run",
+        ],
     }
+}
+
+/// Twenty clients contending for one record, with `jitter`.
+fn contending(jitter: &str) -> brownout_sim::RunResult {
+    let text = format!(
+        "seed = 3\nduration_s = 60\n[contention]\nclients = 20\n\
+         [client]\nbackoff = {{ kind = \"exponential\", base_ms = 5, cap_ms = 2000, jitter = \"{jitter}\" }}\n"
+    );
+    let s = brownout_sim::parse(&text, brownout_sim::Format::Toml).expect("valid");
+    brownout_sim::simulate(&s, brownout_sim::Limits::default())
+}
+
+#[test]
+fn the_timeline_draws_one_mark_per_write_and_only_those_before_the_cursor() {
+    let run = contending("full");
+    let t = run
+        .timeline
+        .as_ref()
+        .expect("a contention run has a timeline");
+    let writes = run.summary.contention.as_ref().expect("totals").writes as usize;
+    assert_eq!(t.t_s.len(), writes);
+    assert_eq!(t.ok.iter().filter(|&&ok| ok).count(), 20);
+    let data = ChartData::single(&run, "Full jitter");
+    let circles = |opts: &ChartOptions| {
+        let out = svg(ChartKind::Timeline, &data, opts, 800, 400).expect("draws");
+        out.matches("<circle").count()
+    };
+    assert_eq!(circles(&ChartOptions::default()), writes);
+    let mid = t.t_s[writes / 2];
+    let early = ChartOptions {
+        cursor_s: Some(mid),
+        ..ChartOptions::default()
+    };
+    let before = t.t_s.iter().filter(|&&x| x <= mid).count();
+    assert_eq!(circles(&early), before);
+    let csv = brownout_charts::csv(ChartKind::Timeline, &data);
+    assert_eq!(csv.lines().count(), writes + 1);
+    assert!(csv.starts_with("client,t_s,ok\n"));
+    let text = brownout_charts::summary_text(ChartKind::Timeline, &data);
+    assert!(text.starts_with("20 clients made "), "{text}");
 }
 
 #[test]
@@ -130,9 +177,14 @@ fn the_svg_changes_when_the_data_changes() {
     );
     let opts = ChartOptions::default();
     for chart in ChartKind::ALL {
-        let one = svg(chart, &ChartData::single(&a, ""), &opts, 800, 400).expect("draws");
-        let same = svg(chart, &ChartData::single(&a, ""), &opts, 800, 400).expect("draws");
-        let other = svg(chart, &ChartData::single(&b, ""), &opts, 800, 400).expect("draws");
+        let (a, b) = match chart {
+            // The timeline needs contending clients.
+            ChartKind::Timeline => (&contending("full"), &contending("none")),
+            _ => (&a, &b),
+        };
+        let one = svg(chart, &ChartData::single(a, ""), &opts, 800, 400).expect("draws");
+        let same = svg(chart, &ChartData::single(a, ""), &opts, 800, 400).expect("draws");
+        let other = svg(chart, &ChartData::single(b, ""), &opts, 800, 400).expect("draws");
         assert_eq!(one, same, "{}: drawing is deterministic", chart.name());
         assert_ne!(
             one,

@@ -18,6 +18,7 @@ use super::backoff::BackoffPolicy;
 use super::client::ClientStats;
 use super::{Ctx, Signal};
 use crate::dist::Sampler;
+use crate::report::Timeline;
 use crate::rng::RandomStream;
 use crate::scenario::{Backoff, Contention as Spec};
 
@@ -48,6 +49,8 @@ pub(crate) struct Contention {
     pub(crate) last_success: Option<f64>,
     /// Logical requests: one per client; attempts are writes.
     pub(crate) stats: ClientStats,
+    /// Every write, engine seconds (the engine shifts them by the warm-up).
+    pub(crate) timeline: Timeline,
 }
 
 impl Contention {
@@ -70,6 +73,10 @@ impl Contention {
             conflicts: 0,
             last_success: None,
             stats: ClientStats::default(),
+            timeline: Timeline {
+                clients: spec.clients,
+                ..Timeline::default()
+            },
         }
     }
 
@@ -110,6 +117,9 @@ impl Contention {
                 self.stats.attempts += 1;
                 ctx.edge.attempt(now);
                 let ok = version == self.version;
+                self.timeline.client.push(client);
+                self.timeline.t_s.push(now);
+                self.timeline.ok.push(ok);
                 if ok {
                     self.version += 1;
                 } else {

@@ -180,10 +180,10 @@ impl Jitter {
     /// The name shown to people.
     pub fn label(self) -> &'static str {
         match self {
-            Jitter::None => "None",
-            Jitter::Full => "Full",
-            Jitter::Equal => "Equal",
-            Jitter::Decorrelated => "Decorrelated",
+            Jitter::None => "No jitter",
+            Jitter::Full => "Full jitter",
+            Jitter::Equal => "Equal jitter",
+            Jitter::Decorrelated => "Decorrelated jitter",
         }
     }
 }
