@@ -52,6 +52,14 @@ describe('accessibility', () => {
     });
   });
 
+  test('article 3 has no serious or critical axe violations', { timeout: 60_000 }, async () => {
+    await withPage(site, '#/articles/backoff', async (page) => {
+      await widgetReady(page, 0);
+      await widgetReady(page, 1);
+      assert.deepEqual(await audit(page, 'backoff'), []);
+    });
+  });
+
   test('article 2 has no serious or critical axe violations', { timeout: 60_000 }, async () => {
     await withPage(site, '#/articles/retries', async (page) => {
       await widgetReady(page, 0);

@@ -233,6 +233,8 @@ try {
   const math = await redraw(server, '#/articles/round-robin', 'traffic.rate_rps', 3);
   // 2,000 ms down to 0 in 250 ms steps and back: 16 changes.
   const stale = await redraw(server, '#/articles/round-robin', 'balancer.view_refresh_ms', 4, 16);
+  // Article 3's contention widget: 100 clients down to 20 and back.
+  const occ = await redraw(server, '#/articles/backoff', 'contention.clients', 0, 16);
   const frames = await fps(server);
   const first = await firstChart(server);
   const report = {
@@ -243,6 +245,7 @@ try {
     redraw_storm: storm,
     redraw_math: math,
     redraw_stale_view: stale,
+    redraw_contention: occ,
     worker_size: workerSize,
     sweep_map: map,
     fps: frames,
@@ -254,6 +257,7 @@ try {
       redraw_storm: storm.median_ms <= TARGETS.redrawMedianMs,
       redraw_math: math.median_ms <= TARGETS.redrawMedianMs,
       redraw_stale_view: stale.median_ms <= TARGETS.redrawMedianMs,
+      redraw_contention: occ.median_ms <= TARGETS.redrawMedianMs,
       sweep_map: map.median_ms <= TARGETS.mapMs,
       fps: frames.fps_playing >= TARGETS.fps - 3,
       first_chart: first.median_ms <= TARGETS.firstChartMs,
@@ -270,6 +274,7 @@ try {
   console.log(`redraw of article 2's storm widget (compare mode, ${storm.changes} changes): median ${storm.median_ms} ms, p90 ${storm.p90_ms} ms, max ${storm.max_ms} ms, target <= 50 ms: ${verdict(report.met.redraw_storm)}`);
   console.log(`redraw of article 1's mathematics widget (compare mode, ${math.changes} changes): median ${math.median_ms} ms, p90 ${math.p90_ms} ms, max ${math.max_ms} ms, target <= 50 ms: ${verdict(report.met.redraw_math)}`);
   console.log(`redraw of article 1's stale-view widget (compare mode, ${stale.changes} changes): median ${stale.median_ms} ms, p90 ${stale.p90_ms} ms, max ${stale.max_ms} ms, target <= 50 ms: ${verdict(report.met.redraw_stale_view)}`);
+  console.log(`redraw of article 3's contention widget (compare mode, ${occ.changes} changes): median ${occ.median_ms} ms, p90 ${occ.p90_ms} ms, max ${occ.max_ms} ms, target <= 50 ms: ${verdict(report.met.redraw_contention)}`);
   console.log(`sweep map worker (wasm + JS + loader, gzip -9): ${kib(workerSize.gzip)}, loaded only by pages with a map`);
   console.log(`sweep map of ${map.cells} cells, workers' start to last cell (${map.runs} fresh loads): median ${map.median_ms} ms, max ${map.max_ms} ms, target <= 3000 ms: ${verdict(report.met.sweep_map)}`);
   console.log(`frames while playing (3 s): ${frames.fps_playing} fps (idle ${frames.fps_idle} fps), longest frame ${frames.longest_frame_ms} ms, ${frames.frames_over_20ms} frames > 20 ms, target 60: ${verdict(report.met.fps)}`);
