@@ -16,7 +16,11 @@ include!("src/doc/tree.rs");
 include!("src/doc/from_markdown.rs");
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content");
+    // Read at run time: a build script binary reused by another checkout of
+    // the same crate (a git worktree sharing the target directory) must
+    // read this checkout's content, not the one it was compiled in.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".to_string());
+    let root = Path::new(&manifest).join("../../content");
     let mut code = String::new();
 
     // What the site reads is kept apart from what only tests and tools
@@ -75,8 +79,10 @@ fn main() {
 fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
+        .unwrap_or_else(|e| fail(dir, &e.to_string()))
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
     files.retain(|p| p.extension().is_some_and(|e| e == ext));
     files.sort();
     files

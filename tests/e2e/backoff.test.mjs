@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { hashQuery, setup, stats, until, widgetReady, withPage } from './helpers.mjs';
+import { hashQuery, setup, stats, statsChangedFrom, until, widgetReady, withPage } from './helpers.mjs';
 
 const ARTICLE = '#/articles/backoff';
 let site;
@@ -12,11 +12,6 @@ let site;
 before(async () => { site = await setup(); });
 after(async () => { await site?.close(); });
 
-const changedFrom = (scope, before) => until(
-  () => stats(scope),
-  (now) => JSON.stringify(now) !== JSON.stringify(before),
-  { what: 'the numbers to change' },
-);
 
 describe('article 3: backoff and jitter', () => {
   test('full jitter beside no jitter: fewer than half the writes, and a timeline of every write', async () => {
@@ -38,7 +33,7 @@ describe('article 3: backoff and jitter', () => {
       const clients = w.locator('.widget-controls > .knobs input[type=range][data-path="contention.clients"]');
       await clients.focus();
       await page.keyboard.press('Home');
-      const [few] = await changedFrom(w, before);
+      const [few] = await statsChangedFrom(w, before);
       assert.ok(few.writes < before[0].writes, `${few.writes} writes for 10 clients`);
       assert.equal((await hashQuery(page)).params.get('w0.contention.clients'), '10');
     });

@@ -211,6 +211,13 @@ export async function until(fn, ok, { timeout = 10_000, interval = 50, what = 'c
   }
 }
 
+/** Waits until the stats in `scope` differ from `before` and returns them. */
+export const statsChangedFrom = (scope, before) => until(
+  () => stats(scope),
+  (now) => JSON.stringify(now) !== JSON.stringify(before),
+  { what: 'the numbers to change' },
+);
+
 /** The URL hash of `page`, decoded as the app reads it. */
 export async function hashQuery(page) {
   const hash = await page.evaluate(() => location.hash);

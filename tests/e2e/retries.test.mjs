@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { expectClean, hashQuery, open, setup, stats, until, widget, widgetReady, withPage } from './helpers.mjs';
+import { expectClean, hashQuery, open, setup, stats, statsChangedFrom, until, widget, widgetReady, withPage } from './helpers.mjs';
 
 const ARTICLE = '#/articles/retries';
 let site;
@@ -16,11 +16,6 @@ const notices = (scope) => scope.locator('.notice').evaluateAll(
   (ns) => ns.map((n) => n.textContent.replace(/\s+/g, ' ').trim()),
 );
 
-const changedFrom = (scope, before) => until(
-  () => stats(scope),
-  (now) => JSON.stringify(now) !== JSON.stringify(before),
-  { what: 'the numbers to change' },
-);
 
 describe('article 2: retries', () => {
   test('the storm widget compares the storm with the retry budget: stuck beside recovered', async () => {
@@ -43,7 +38,7 @@ describe('article 2: retries', () => {
       const w = await widgetReady(page, 0);
       const before = await stats(w);
       await w.locator('input[data-path="client.throttle.enabled"]').check();
-      const after = await changedFrom(w, before);
+      const after = await statsChangedFrom(w, before);
       assert.ok(Number.isFinite(after[0].recovered), `side A recovers with the throttle: ${after[0].recovered}`);
       assert.ok(after[0].goodput > 40, `goodput ${after[0].goodput}`);
       const q = (await hashQuery(page)).params;
@@ -57,7 +52,7 @@ describe('article 2: retries', () => {
     const before = await stats(w);
     await w.locator('input[data-path="client.retries"]').focus();
     await page.keyboard.press('Home');
-    const numbers = await changedFrom(w, before);
+    const numbers = await statsChangedFrom(w, before);
     assert.ok(Number.isFinite(numbers[0].recovered), 'no retries: the spike drains');
     const link = await until(
       () => w.locator('input.share-link').inputValue(),

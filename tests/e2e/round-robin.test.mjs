@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { setup, stats, until, widgetReady, withPage } from './helpers.mjs';
+import { setup, stats, statsChangedFrom, until, widgetReady, withPage } from './helpers.mjs';
 
 const ARTICLE = '#/articles/round-robin';
 let site;
@@ -12,11 +12,6 @@ let site;
 before(async () => { site = await setup(); });
 after(async () => { await site?.close(); });
 
-const changedFrom = (scope, before) => until(
-  () => stats(scope),
-  (now) => JSON.stringify(now) !== JSON.stringify(before),
-  { what: 'the numbers to change' },
-);
 
 /** The text of stat `key` on each side of `w`. */
 const statText = (w, key) => w.locator(`.stat[data-stat=${key}] dd`).allInnerTexts();
@@ -35,7 +30,7 @@ describe('article 1: theory beside the simulation', () => {
       // Least connections has no closed form: the row says so.
       const before = await stats(w);
       await w.locator('.widget-controls > .knobs select[data-path="balancer.policy"]').selectOption('least_connections');
-      const [lc] = await changedFrom(w, before);
+      const [lc] = await statsChangedFrom(w, before);
       assert.ok(lc.mean > lc.theory_shared_queue, `least connections ${lc.mean} ms above the M/M/20 bound`);
       assert.equal((await statText(w, 'theory_policy'))[0], 'no formula');
     });
@@ -68,7 +63,7 @@ describe('article 1: theory beside the simulation', () => {
       const refresh = w.locator('.widget-controls > .knobs input[type=range][data-path="balancer.view_refresh_ms"]');
       await refresh.focus();
       await page.keyboard.press('Home');
-      const [live, liveTwo] = await changedFrom(w, [lc, two]);
+      const [live, liveTwo] = await statsChangedFrom(w, [lc, two]);
       assert.ok(live.mean < 200 && live.mean < liveTwo.mean, `live view: ${live.mean} ms vs ${liveTwo.mean} ms`);
     });
   });
@@ -80,7 +75,7 @@ describe('article 1: theory beside the simulation', () => {
       assert.ok(weights.within_slo < 0.98 && lc.within_slo > 0.99, `${weights.within_slo} vs ${lc.within_slo}`);
       assert.ok(weights.failed <= 5 && lc.failed <= 5, 'only the requests queued on the dead box fail');
       await w.locator('input[data-path="faults[0].enabled"]').first().uncheck();
-      const [healthy] = await changedFrom(w, [weights, lc]);
+      const [healthy] = await statsChangedFrom(w, [weights, lc]);
       assert.ok(healthy.within_slo > weights.within_slo, `without the outage: ${healthy.within_slo}`);
       assert.equal(healthy.failed, 0);
     });

@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { expectClean, hashQuery, open, setup, stats, until, widget, widgetReady, withPage } from './helpers.mjs';
+import { expectClean, hashQuery, open, setup, stats, statsChangedFrom, until, widget, widgetReady, withPage } from './helpers.mjs';
 
 const ARTICLE = '#/articles/round-robin';
 let site;
@@ -10,11 +10,6 @@ let site;
 before(async () => { site = await setup(); });
 after(async () => { await site?.close(); });
 
-const statsChangedFrom = (scope, before) => until(
-  () => stats(scope),
-  (now) => JSON.stringify(now) !== JSON.stringify(before),
-  { what: 'the numbers to change' },
-);
 
 /** The share link of widget `w` once it reflects the current state (contains `expect`). */
 const shareLink = (w, expect) => until(

@@ -3,9 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import {
-  chartPixels, hashQuery, launch, open, expectClean, setup, stats, until, widget, widgetReady, withPage,
-} from './helpers.mjs';
+import { chartPixels, expectClean, hashQuery, launch, open, setup, stats, statsChangedFrom, until, widget, widgetReady, withPage } from './helpers.mjs';
 
 const ARTICLE = '#/articles/round-robin';
 let site;
@@ -20,12 +18,6 @@ const chartsChangedFrom = (scope, before) => until(
   { what: 'every chart to be redrawn with new pixels' },
 );
 
-/** Waits until the stats in `scope` differ from `before` and returns them. */
-const statsChangedFrom = (scope, before) => until(
-  () => stats(scope),
-  (now) => JSON.stringify(now) !== JSON.stringify(before),
-  { what: 'the numbers to change' },
-);
 
 describe('widget', () => {
   test('moving a knob with the keyboard changes the numbers, the chart pixels and the URL', async () => {

@@ -84,6 +84,47 @@ pub(crate) fn panel_label<DB: DrawingBackend>(
     Ok(area.split_vertically(look.px(CAPTION)).1)
 }
 
+/// Whether compare mode's two panels are stacked: on a narrow chart tall
+/// enough for two plots one above the other (else side by side).
+pub(crate) fn stacked<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    data: &ChartData,
+    look: &Look,
+) -> bool {
+    let (_, h) = area.dim_in_pixel();
+    data.is_compare() && look.narrow() && f64::from(h) / look.scale >= 320.0
+}
+
+/// A plot area and the run it shows.
+pub(crate) type Panel<'a, DB> = (DrawingArea<DB, Shift>, &'a crate::Run<'a>);
+
+/// The plot areas: the whole area, or one per side in compare mode, each
+/// labelled with its side (side by side, or stacked).
+pub(crate) fn panels<'a, DB: DrawingBackend>(
+    area: DrawingArea<DB, Shift>,
+    data: &'a ChartData,
+    look: &Look,
+    stacked: bool,
+) -> Result<Vec<Panel<'a, DB>>, ChartError> {
+    let parts = match (data.is_compare(), stacked) {
+        (false, _) => vec![area],
+        (true, false) => area.split_evenly((1, 2)),
+        (true, true) => area.split_evenly((2, 1)),
+    };
+    parts
+        .into_iter()
+        .zip(data.runs())
+        .map(|(panel, run)| {
+            let panel = if data.is_compare() {
+                panel_label(&panel, look, run.label)?
+            } else {
+                panel
+            };
+            Ok((panel, run))
+        })
+        .collect()
+}
+
 /// Writes `message` in the middle of `area`, for a run with nothing to show.
 pub(crate) fn no_data<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,

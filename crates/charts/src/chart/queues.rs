@@ -60,8 +60,8 @@ fn draw(root: &Canvas<'_>, data: &ChartData, look: &Look) -> Result<(), ChartErr
     let top = if top > 0.0 { top * 1.08 } else { 1.0 };
     // Side by side unless the chart is narrow and tall enough for two
     // stacked plots.
-    let (w, h) = area.dim_in_pixel();
-    let stacked = data.is_compare() && look.narrow() && f64::from(h) / look.scale >= 320.0;
+    let (w, _) = area.dim_in_pixel();
+    let stacked = frame::stacked(&area, data, look);
     let panel_width = if data.is_compare() && !stacked {
         w / 2
     } else {
@@ -78,20 +78,10 @@ fn draw(root: &Canvas<'_>, data: &ChartData, look: &Look) -> Result<(), ChartErr
         look,
         &frame::averaged_caption(Y_CAPTION, k, s.bucket_s),
     )?;
-    let panels = match (data.is_compare(), stacked) {
-        (false, _) => vec![area],
-        (true, false) => area.split_evenly((1, 2)),
-        (true, true) => area.split_evenly((2, 1)),
-    };
-    for (i, (panel, run)) in panels.iter().zip(data.runs()).enumerate() {
-        let panel = if data.is_compare() {
-            frame::panel_label(panel, look, run.label)?
-        } else {
-            panel.clone()
-        };
+    for (i, (panel, run)) in frame::panels(area, data, look, stacked)?.iter().enumerate() {
         // Stacked panels share one time caption, under the lower one.
         let x_caption = if stacked && i == 0 { "" } else { X_CAPTION };
-        draw_panel(&panel, data, run, &groups, (top, k), x_caption, look)?;
+        draw_panel(panel, data, run, &groups, (top, k), x_caption, look)?;
     }
     Ok(())
 }

@@ -63,21 +63,10 @@ fn draw(root: &Canvas<'_>, data: &ChartData, look: &Look) -> Result<(), ChartErr
         .unwrap_or(1)
         .max(1);
     let area = frame::caption(&area, look, "Client")?;
-    let (_, h) = area.dim_in_pixel();
-    let stacked = data.is_compare() && look.narrow() && f64::from(h) / look.scale >= 320.0;
-    let panels = match (data.is_compare(), stacked) {
-        (false, _) => vec![area],
-        (true, false) => area.split_evenly((1, 2)),
-        (true, true) => area.split_evenly((2, 1)),
-    };
-    for (i, (panel, run)) in panels.iter().zip(data.runs()).enumerate() {
-        let panel = if data.is_compare() {
-            frame::panel_label(panel, look, run.label)?
-        } else {
-            panel.clone()
-        };
+    let stacked = frame::stacked(&area, data, look);
+    for (i, (panel, run)) in frame::panels(area, data, look, stacked)?.iter().enumerate() {
         let x_caption = if stacked && i == 0 { "" } else { X_CAPTION };
-        draw_panel(&panel, run, (end, rows), x_caption, look)?;
+        draw_panel(panel, run, (end, rows), x_caption, look)?;
     }
     Ok(())
 }

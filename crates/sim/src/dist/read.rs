@@ -209,6 +209,18 @@ mod tests {
                 sigma: None
             })
         );
+        assert_eq!(
+            read("{ sd = 2, dist = \"normal\", mean = 10 }"),
+            Ok(Distribution::Normal {
+                mean: 10.0,
+                sd: 2.0
+            })
+        );
+        assert!(
+            read("{ dist = \"normal\", mean = 10 }")
+                .expect_err("no sd")
+                .contains("missing field `sd`")
+        );
         let mixture = read(
             "{ dist = \"mixture\", parts = [ { weight = 9, dist = \"constant\", value = 1 }, { dist = \"uniform\", min = 1, max = 3, weight = 1 } ] }",
         )
