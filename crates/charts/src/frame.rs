@@ -208,6 +208,25 @@ where
 }
 
 /// How many x tick labels fit in a plot `width` device pixels wide.
+/// How many tick labels a plot of `chart`'s size gets: along x by
+/// [`x_label_count`], along y one per 30 CSS pixels, from 2 to `max_y`.
+pub(crate) fn label_counts<DB, X, Y>(
+    chart: &ChartContext<'_, DB, Cartesian2d<X, Y>>,
+    look: &Look,
+    max_y: f64,
+) -> (usize, usize)
+where
+    DB: DrawingBackend,
+    X: Ranged,
+    Y: Ranged,
+{
+    let (w, h) = chart.plotting_area().dim_in_pixel();
+    (
+        x_label_count(look, w),
+        (f64::from(h) / look.scale / 30.0).clamp(2.0, max_y) as usize,
+    )
+}
+
 pub(crate) fn x_label_count(look: &Look, width: u32) -> usize {
     ((f64::from(width) / look.scale / 70.0).floor() as usize).clamp(2, 12)
 }

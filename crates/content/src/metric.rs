@@ -505,6 +505,17 @@ pub fn stat_rows(summary: &Value, paths: &[String]) -> Vec<StatRow> {
         .collect()
 }
 
+/// The summary, as JSON, of preset `name` as it ships.
+#[cfg(test)]
+fn preset_summary(name: &str) -> Value {
+    let preset = crate::preset(name).expect("a shipped preset");
+    let run = brownout_sim::simulate(
+        &preset.scenario().expect("valid"),
+        brownout_sim::Limits::default(),
+    );
+    serde_json::to_value(&run.summary).expect("JSON")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -560,12 +571,7 @@ mod tests {
 
     #[test]
     fn every_metric_reads_a_number_from_a_real_run() {
-        let preset = crate::preset("mm1").expect("mm1");
-        let run = brownout_sim::simulate(
-            &preset.scenario().expect("valid"),
-            brownout_sim::Limits::default(),
-        );
-        let summary = serde_json::to_value(&run.summary).expect("JSON");
+        let summary = preset_summary("mm1");
         for m in METRICS {
             let path = m.path.replace("servers[]", "servers[0]");
             assert!(read(&summary, &path).is_some(), "{path}");

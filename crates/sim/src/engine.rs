@@ -23,8 +23,8 @@ pub(crate) use recorder::Recorder;
 use crate::arrivals::Arrivals;
 use crate::components::{Ctx, Message, Node, Outbox};
 use crate::report::{
-    ContentionSummary, LatencySummary, LogicalSummary, RECOVERY_WINDOW_S, RunResult, ServerSummary,
-    ServiceSummary, Summary,
+    LatencySummary, LogicalSummary, RECOVERY_WINDOW_S, RunResult, ServerSummary, ServiceSummary,
+    Summary,
 };
 use crate::scenario::ValidScenario;
 use crate::server::Server;
@@ -199,22 +199,11 @@ impl<'a> Engine<'a> {
                 logical_in_flight = c.in_flight();
             }
             if let Node::Contention(c) = node {
-                let mut t = std::mem::take(&mut c.timeline);
-                for x in &mut t.t_s {
-                    *x -= warm;
-                }
-                timeline = Some(t);
                 edge_client = Some(c.stats.clone());
                 logical_in_flight = c.unfinished();
-                contention = Some(ContentionSummary {
-                    clients: c.stats.arrived,
-                    reads: c.reads,
-                    writes: c.writes,
-                    conflicts: c.conflicts,
-                    makespan_ms: (c.unfinished() == 0)
-                        .then(|| c.last_success.map(|t| 1e3 * (t - warm)))
-                        .flatten(),
-                });
+                let (totals, writes) = c.report(warm);
+                contention = Some(totals);
+                timeline = Some(writes);
             }
             let Node::Service(service) = node else {
                 continue;

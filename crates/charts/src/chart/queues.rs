@@ -98,11 +98,7 @@ fn draw_panel<DB: DrawingBackend>(
     let y_label_px = frame::label_width(area, look, [format::num(top), format::num(top / 3.0)])?;
     let mut chart = builder(area, look, y_label_px, !x_caption.is_empty())
         .build_cartesian_2d(frame::time_range(data), 0.0..top)?;
-    let (w, h) = chart.plotting_area().dim_in_pixel();
-    let counts = (
-        frame::x_label_count(look, w),
-        (f64::from(h) / look.scale / 30.0).clamp(2.0, 8.0) as usize,
-    );
+    let counts = frame::label_counts(&chart, look, 8.0);
     frame::mesh(
         &mut chart,
         look,

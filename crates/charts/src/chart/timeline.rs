@@ -82,11 +82,7 @@ fn draw_panel<DB: DrawingBackend>(
     let y_label_px = frame::label_width(area, look, [format::num(top)])?;
     let mut chart = builder(area, look, y_label_px, !x_caption.is_empty())
         .build_cartesian_2d(0.0..end, 0.0..top)?;
-    let (w, h) = chart.plotting_area().dim_in_pixel();
-    let counts = (
-        frame::x_label_count(look, w),
-        (f64::from(h) / look.scale / 30.0).clamp(2.0, 6.0) as usize,
-    );
+    let counts = frame::label_counts(&chart, look, 6.0);
     frame::mesh(
         &mut chart,
         look,
@@ -100,6 +96,7 @@ fn draw_panel<DB: DrawingBackend>(
     };
     let until = look.cursor_s.unwrap_or(f64::INFINITY);
     // Marks shrink with the number of rows so a row stays readable.
+    let (_, h) = chart.plotting_area().dim_in_pixel();
     let size = (f64::from(h) / top / 2.2).clamp(1.0, 4.0 * look.scale);
     let conflict = look.side_color(0).mix(0.55);
     let success = look.palette.text.filled();

@@ -31,17 +31,12 @@ pub(super) const CONTENTION_METRICS: &[Metric] = &[
 
 #[cfg(test)]
 mod tests {
-    use super::super::{metric, stat_rows};
+    use super::super::{metric, preset_summary, stat_rows};
     use super::*;
 
     #[test]
     fn a_contention_run_shows_its_writes_and_makespan() {
-        let preset = crate::preset("backoff-occ").expect("the post's preset");
-        let run = brownout_sim::simulate(
-            &preset.scenario().expect("valid"),
-            brownout_sim::Limits::default(),
-        );
-        let summary = serde_json::to_value(&run.summary).expect("JSON");
+        let summary = preset_summary("backoff-occ");
         let paths: Vec<String> = CONTENTION_METRICS
             .iter()
             .map(|c| c.path.to_string())

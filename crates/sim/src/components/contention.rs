@@ -18,7 +18,7 @@ use super::backoff::BackoffPolicy;
 use super::client::ClientStats;
 use super::{Ctx, Signal};
 use crate::dist::Sampler;
-use crate::report::Timeline;
+use crate::report::{ContentionSummary, Timeline};
 use crate::rng::RandomStream;
 use crate::scenario::{Backoff, Contention as Spec};
 
@@ -85,6 +85,26 @@ impl Contention {
         self.stats.arrived - self.stats.succeeded
     }
 
+    /// The totals at the end of the run and the timeline of writes, times
+    /// counted from the end of the warm-up `warm` (the timeline is handed
+    /// over, not copied).
+    pub(crate) fn report(&mut self, warm: f64) -> (ContentionSummary, Timeline) {
+        let mut timeline = std::mem::take(&mut self.timeline);
+        for t in &mut timeline.t_s {
+            *t -= warm;
+        }
+        let summary = ContentionSummary {
+            clients: self.stats.arrived,
+            reads: self.reads,
+            writes: self.writes,
+            conflicts: self.conflicts,
+            makespan_ms: (self.unfinished() == 0)
+                .then(|| self.last_success.map(|t| 1e3 * (t - warm)))
+                .flatten(),
+        };
+        (summary, timeline)
+    }
+
     fn hop(&mut self) -> f64 {
         self.network.sample(&mut self.rng)
     }
@@ -128,8 +148,7 @@ impl Contention {
                 let at = now + self.hop();
                 ctx.schedule(at, Signal::OccWriteReply { client, ok });
             }
-            Signal::OccWriteReply { client, ok: true } => {
-                let _ = client;
+            Signal::OccWriteReply { ok: true, .. } => {
                 self.stats.succeeded += 1;
                 self.last_success = Some(now);
                 ctx.edge.ended(0.0, now, true);
