@@ -20,6 +20,7 @@ const PAGES = [
   { name: 'article-math', hash: '#/articles/round-robin/widget-3', fullPage: false, ready: (p) => widgetReady(p, 3) },
   { name: 'article-stale-view', hash: '#/articles/round-robin/widget-4', fullPage: false, ready: (p) => widgetReady(p, 4) },
   { name: 'backoff-widget-0-compare', hash: '#/articles/backoff/widget-0', fullPage: false, ready: (p) => widgetReady(p, 0) },
+  { name: 'backoff-curves', hash: '#/articles/backoff/widget-0', fullPage: false, ready: curvesDone },
   { name: 'embed', hash: '#/embed/round-robin/0?show=traffic.rate_rps', fullPage: true, ready: (p) => widgetReady(p, 0) },
   { name: 'retries-widget-0-compare', hash: '#/articles/retries/widget-0', fullPage: false, ready: (p) => widgetReady(p, 0) },
   { name: 'retries-map', hash: '#/articles/retries/widget-0', fullPage: false, ready: mapDone },
@@ -35,6 +36,16 @@ async function mapDone(page) {
     return m && m.dataset.done === m.dataset.total;
   }, null, { timeout: 60_000 });
   await map.scrollIntoViewIfNeeded();
+}
+
+/** Waits for article 3's sweep curves to fill in, and scrolls them into view. */
+async function curvesDone(page) {
+  await widgetReady(page, 0);
+  await page.waitForFunction(() => {
+    const c = document.querySelector('section.widget#widget-0 figure.sweep-curves');
+    return c && c.dataset.total !== '0' && c.dataset.done === c.dataset.total;
+  }, null, { timeout: 60_000 });
+  await page.locator('section.widget#widget-0 figure.sweep-curves canvas').scrollIntoViewIfNeeded();
 }
 
 let server;

@@ -11,6 +11,8 @@
 //     changes on widget 0 of round-robin, of its mathematics and stale-view
 //     widgets, and of article 2's storm widget (target <= 50 ms);
 //   - time for article 2's 20 x 20 sweep map to fill in its workers
+//   - time for article 3's sweep curves (19 crowd sizes x 5 policies, 20
+//     seeds per point) to fill in theirs
 //     (target <= 3 s);
 //   - animation frames per second while widget 0 plays for 3 s (target 60);
 //   - time from navigation start to the first chart canvas with pixels on
@@ -22,7 +24,7 @@ import zlib from 'node:zlib';
 import { DIST, OUTPUT, launch, open, serve, widgetReady } from '../e2e/helpers.mjs';
 
 const KB = 1024;
-const TARGETS = { gzipBytes: 350 * KB, redrawMedianMs: 50, fps: 60, firstChartMs: 1000, mapMs: 3000 };
+const TARGETS = { gzipBytes: 350 * KB, redrawMedianMs: 50, fps: 60, firstChartMs: 1000, mapMs: 3000, curvesMs: 5000 };
 const REDRAW_CHANGES = 20;
 const FIRST_CHART_RUNS = 5;
 
@@ -69,7 +71,7 @@ async function redraw(server, hash = '#/articles/round-robin', knob = 'traffic.r
     const w = await widgetReady(page, widget);
     // A sweep map under the widget shares the cores while it fills: measure
     // once it has (a knob on one of its axes does not restart it).
-    await page.waitForFunction(() => [...document.querySelectorAll('figure.sweep-map')]
+    await page.waitForFunction(() => [...document.querySelectorAll('figure.sweep-map, figure.sweep-curves')]
       .every((m) => m.dataset.done === m.dataset.total), null, { timeout: 120_000 });
     const rate = w.locator(`input[type=range][data-path="${knob}"]`);
     await rate.focus();
@@ -193,22 +195,24 @@ async function firstChart(server) {
 }
 
 /**
- * Time from the map's workers starting to its last cell, on fresh loads of
- * article 2 (the 20 × 20 map of the storm widget; target <= 3 s).
+ * Time from a sweep's workers starting to its last cell, on fresh loads of
+ * `hash`: article 2's 20 × 20 map (target <= 3 s) or article 3's curves
+ * (target <= 5 s). `figure` is the sweep's element under widget 0.
  */
-async function sweepMap(server, runs = 3) {
+async function sweepTime(server, hash = '#/articles/retries', figure = 'figure.sweep-map', runs = 3) {
   const times = [];
   let cells = 0;
   for (let i = 0; i < runs; i++) {
     const context = await launch();
     try {
-      const page = await open(context, `${server.url}#/articles/retries`);
-      const map = page.locator('section.widget#widget-0 figure.sweep-map');
+      const page = await open(context, `${server.url}${hash}`);
+      const sel = `section.widget#widget-0 ${figure}`;
+      const map = page.locator(sel);
       await map.waitFor();
-      await page.waitForFunction(() => {
-        const m = document.querySelector('section.widget#widget-0 figure.sweep-map');
+      await page.waitForFunction((sel) => {
+        const m = document.querySelector(sel);
         return m && m.dataset.total && m.dataset.done === m.dataset.total && m.dataset.elapsedMs;
-      }, null, { timeout: 120_000 });
+      }, sel, { timeout: 120_000 });
       times.push(Number(await map.getAttribute('data-elapsed-ms')));
       cells = Number(await map.getAttribute('data-total'));
     } finally {
@@ -224,7 +228,8 @@ const server = await serve();
 try {
   const size = sizes();
   const workerSize = sizes(true);
-  const map = await sweepMap(server);
+  const map = await sweepTime(server);
+  const curves = await sweepTime(server, '#/articles/backoff', 'figure.sweep-curves');
   const redraws = await redraw(server);
   // Article 2's storm widget: compare mode, so two runs of ~125k attempts.
   const storm = await redraw(server, '#/articles/retries', 'traffic.changes[0].rate_rps');
@@ -248,6 +253,7 @@ try {
     redraw_contention: occ,
     worker_size: workerSize,
     sweep_map: map,
+    sweep_curves: curves,
     fps: frames,
     first_chart: first,
     targets: TARGETS,
@@ -259,6 +265,7 @@ try {
       redraw_stale_view: stale.median_ms <= TARGETS.redrawMedianMs,
       redraw_contention: occ.median_ms <= TARGETS.redrawMedianMs,
       sweep_map: map.median_ms <= TARGETS.mapMs,
+      sweep_curves: curves.median_ms <= TARGETS.curvesMs,
       fps: frames.fps_playing >= TARGETS.fps - 3,
       first_chart: first.median_ms <= TARGETS.firstChartMs,
     },
@@ -277,6 +284,7 @@ try {
   console.log(`redraw of article 3's contention widget (compare mode, ${occ.changes} changes): median ${occ.median_ms} ms, p90 ${occ.p90_ms} ms, max ${occ.max_ms} ms, target <= 50 ms: ${verdict(report.met.redraw_contention)}`);
   console.log(`sweep map worker (wasm + JS + loader, gzip -9): ${kib(workerSize.gzip)}, loaded only by pages with a map`);
   console.log(`sweep map of ${map.cells} cells, workers' start to last cell (${map.runs} fresh loads): median ${map.median_ms} ms, max ${map.max_ms} ms, target <= 3000 ms: ${verdict(report.met.sweep_map)}`);
+  console.log(`sweep curves of ${curves.cells} points x 20 seeds, workers' start to last point (${curves.runs} fresh loads): median ${curves.median_ms} ms, max ${curves.max_ms} ms, target <= 5000 ms: ${verdict(report.met.sweep_curves)}`);
   console.log(`frames while playing (3 s): ${frames.fps_playing} fps (idle ${frames.fps_idle} fps), longest frame ${frames.longest_frame_ms} ms, ${frames.frames_over_20ms} frames > 20 ms, target 60: ${verdict(report.met.fps)}`);
   console.log(`first chart drawn after navigation start (${first.runs} fresh loads): median ${first.median_ms} ms (min ${first.min_ms}, max ${first.max_ms}; first widget ${first.median_first_widget_ms} ms, wasm loaded ${first.median_wasm_loaded_ms} ms), target <= 1000 ms: ${verdict(report.met.first_chart)}`);
   console.log(`written to ${path.join(OUTPUT, 'web-bench.json')}`);

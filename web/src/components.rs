@@ -9,6 +9,7 @@ mod playback;
 mod player;
 mod share;
 mod stats;
+mod sweep_curves;
 mod sweep_map;
 mod widget;
 
@@ -19,5 +20,6 @@ pub(crate) use notice::Notice;
 pub(crate) use playback::Playback;
 pub(crate) use share::SharePanel;
 pub(crate) use stats::Stats;
+pub(crate) use sweep_curves::SweepCurvesView;
 pub(crate) use sweep_map::SweepMapView;
 pub use widget::{WidgetProps, WidgetView};

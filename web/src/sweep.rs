@@ -1,9 +1,10 @@
-//! Sweep maps run in Web Workers, so hundreds of runs never freeze the page.
+//! Sweeps (maps and curves) run in Web Workers, so hundreds of runs never
+//! freeze the page.
 //!
 //! ```text
 //!  page (Pool)                                   worker (brownout-sweep bin)
 //!    spawn N workers ─────────────────────────>   wasm starts, posts Ready
-//!    on Ready: Job(MapJob), then Cell(k) ─────>   runs cell k (MapJob::run_cell)
+//!    on Ready: Job(job), then Cell(k) ────────>   runs cell k (Job::run)
 //!    on Done: the next k, until none is left <─   Done { k, cell }
 //!    drop(Pool): terminate every worker (a knob moved: a new Pool starts)
 //! ```
@@ -14,14 +15,52 @@
 // The workers run only in the browser; natively the protocol is tested alone.
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
+use brownout_content::curves::{CurveJob, Point};
 use brownout_content::map::{Cell, MapJob};
 use serde::{Deserialize, Serialize};
+
+/// A sweep to run in the workers, cell by cell.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) enum Job {
+    /// A map: each cell one run, recovered or stuck.
+    Map(MapJob),
+    /// Curves: each cell one point, a mean over seeds.
+    Curves(CurveJob),
+}
+
+/// What one cell of a job came to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) enum Outcome {
+    /// A map's cell.
+    Cell(Cell),
+    /// A curve's point.
+    Point(Point),
+}
+
+impl Job {
+    /// Number of cells.
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Job::Map(j) => j.len(),
+            Job::Curves(j) => j.len(),
+        }
+    }
+
+    /// Runs cell `k`.
+    pub(crate) fn run(&self, k: usize) -> Result<Outcome, String> {
+        match self {
+            Job::Map(j) => j.run_cell(k).map(Outcome::Cell),
+            Job::Curves(j) => j.run_point(k).map(Outcome::Point),
+        }
+        .map_err(|e| e.to_string())
+    }
+}
 
 /// From the page to a worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) enum ToWorker {
-    /// The map to run cells of.
-    Job(Box<MapJob>),
+    /// The sweep to run cells of.
+    Job(Box<Job>),
     /// Run this cell.
     Cell(usize),
 }
@@ -36,7 +75,7 @@ pub(crate) enum FromWorker {
         /// The cell's index.
         k: usize,
         /// What it came to, or why it could not run.
-        cell: Result<Cell, String>,
+        cell: Result<Outcome, String>,
     },
 }
 
@@ -49,7 +88,7 @@ pub(crate) fn message_text(m: &ToWorker) -> Option<String> {
 }
 
 /// A worker's answer to one message; `None` for a message it cannot read.
-pub(crate) fn answer(job: &mut Option<MapJob>, message: &str) -> Option<FromWorker> {
+pub(crate) fn answer(job: &mut Option<Job>, message: &str) -> Option<FromWorker> {
     match serde_json::from_str(message).ok()? {
         ToWorker::Job(j) => {
             *job = Some(*j);
@@ -57,8 +96,8 @@ pub(crate) fn answer(job: &mut Option<MapJob>, message: &str) -> Option<FromWork
         }
         ToWorker::Cell(k) => {
             let cell = match job {
-                Some(j) => j.run_cell(k).map_err(|e| e.to_string()),
-                None => Err("no map was given".to_string()),
+                Some(j) => j.run(k),
+                None => Err("no sweep was given".to_string()),
             };
             Some(FromWorker::Done { k, cell })
         }
@@ -108,12 +147,11 @@ mod browser_pool {
     use std::cell::RefCell;
     use std::rc::Rc;
 
-    use brownout_content::map::{Cell, MapJob};
     use wasm_bindgen::JsCast;
     use wasm_bindgen::prelude::*;
     use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, Worker};
 
-    use super::{FromWorker, Queue, ToWorker, answer, message_text, pool_size};
+    use super::{FromWorker, Job, Outcome, Queue, ToWorker, answer, message_text, pool_size};
 
     /// What a cell says when its worker failed while running it.
     const WORKER_STOPPED: &str = "its worker stopped while running it";
@@ -124,7 +162,7 @@ mod browser_pool {
     /// The worker side: answers every message in order.
     pub(crate) fn worker_main() {
         let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-        let job = RefCell::new(None::<MapJob>);
+        let job = RefCell::new(None::<Job>);
         let reply = scope.clone();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
             let Some(text) = e.data().as_string() else {
@@ -146,7 +184,7 @@ mod browser_pool {
     type Handler = Closure<dyn FnMut(MessageEvent)>;
     type OnError = Closure<dyn FnMut(web_sys::Event)>;
 
-    /// Workers running one map; dropping it stops them.
+    /// Workers running one sweep; dropping it stops them.
     pub(crate) struct Pool {
         workers: Vec<Worker>,
         _handlers: Vec<(Handler, OnError)>,
@@ -156,8 +194,8 @@ mod browser_pool {
         /// Starts workers on `job`; `on_cell(k, cell)` for each cell as it
         /// comes in, `on_error(message)` if the workers cannot start.
         pub(crate) fn start(
-            job: MapJob,
-            on_cell: Rc<dyn Fn(usize, Result<Cell, String>)>,
+            job: Job,
+            on_cell: Rc<dyn Fn(usize, Result<Outcome, String>)>,
             on_error: Rc<dyn Fn(String)>,
         ) -> Pool {
             let n = web_sys::window()
@@ -173,7 +211,7 @@ mod browser_pool {
                     // Fewer workers still fill the map; none cannot.
                     Err(e) => {
                         if workers.is_empty() {
-                            on_error(format!("the map's worker could not start: {e:?}"));
+                            on_error(format!("the sweep's worker could not start: {e:?}"));
                         }
                         break;
                     }
@@ -223,8 +261,8 @@ mod browser_pool {
                         on_cell_failed(k, Err(WORKER_STOPPED.to_string()));
                     }
                     on_error(
-                        "a worker of the map failed; the other workers go on, reload the page to \
-                         run its cells again"
+                        "a worker of the sweep failed; the other workers go on, reload the page \
+                         to run its cells again"
                             .to_string(),
                     );
                 });
@@ -256,7 +294,7 @@ mod tests {
     use super::*;
     use brownout_content::widget::WidgetSpec;
 
-    fn job() -> MapJob {
+    fn map_job() -> MapJob {
         let spec = r#"{"preset": "retry-storm",
             "knobs": [{"path": "traffic.rate_rps", "min": 30, "max": 70, "step": 2},
                       {"path": "traffic.changes[0].rate_rps", "min": 55, "max": 400, "step": 5}],
@@ -272,15 +310,15 @@ mod tests {
 
     #[test]
     fn a_worker_takes_the_job_then_answers_each_cell_as_the_engine_does() {
-        let job = job();
+        let job = map_job();
         let mut held = None;
-        let text = message_text(&ToWorker::Job(Box::new(job.clone()))).expect("json");
+        let text = message_text(&ToWorker::Job(Box::new(Job::Map(job.clone())))).expect("json");
         assert_eq!(answer(&mut held, &text), None);
-        assert_eq!(held.as_ref(), Some(&job));
+        assert_eq!(held.as_ref(), Some(&Job::Map(job.clone())));
         let ask = message_text(&ToWorker::Cell(3)).expect("json");
         let Some(FromWorker::Done {
             k: 3,
-            cell: Ok(cell),
+            cell: Ok(Outcome::Cell(cell)),
         }) = answer(&mut held, &ask)
         else {
             panic!("an answer for cell 3");
@@ -296,10 +334,11 @@ mod tests {
 
     #[test]
     fn a_message_through_a_value_reads_back_as_the_same_job_to_the_bit() {
-        let mut job = job();
+        let mut job = map_job();
         job.xs = vec![0.1 + 0.2, 1.0 / 3.0, 5e-324, -0.0, 1.7976931348623157e308];
-        let text = message_text(&ToWorker::Job(Box::new(job.clone()))).expect("json");
-        let direct = serde_json::to_string(&ToWorker::Job(Box::new(job.clone()))).expect("json");
+        let text = message_text(&ToWorker::Job(Box::new(Job::Map(job.clone())))).expect("json");
+        let direct =
+            serde_json::to_string(&ToWorker::Job(Box::new(Job::Map(job.clone())))).expect("json");
         let back: ToWorker = serde_json::from_str(&text).expect("reads");
         assert_eq!(
             back,
@@ -308,9 +347,41 @@ mod tests {
         let ToWorker::Job(back) = back else {
             panic!("a job");
         };
+        let Job::Map(back) = *back else {
+            panic!("a map's job");
+        };
         let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         assert_eq!(bits(&back.xs), bits(&job.xs));
-        assert_eq!(*back, job);
+        assert_eq!(back, job);
+    }
+
+    #[test]
+    fn a_worker_runs_a_curves_point_as_the_content_crate_does() {
+        let spec = r#"{"preset": "backoff-occ",
+            "knobs": [{"path": "contention.clients", "min": 10, "max": 200, "step": 10}],
+            "curves": {"x": {"knob": "contention.clients", "from": 10, "to": 20, "step": 10},
+                "seeds": 2, "metrics": ["contention.writes"],
+                "lines": [{"label": "Full", "set": {"client.backoff.jitter": "full"}},
+                          {"label": "None", "set": {"client.backoff.jitter": "none"}}]}}"#;
+        let w = WidgetSpec::from_json(spec)
+            .expect("parses")
+            .resolve()
+            .expect("resolves");
+        let job = w
+            .curve_job(&w.initial_state())
+            .expect("curves")
+            .expect("valid");
+        let mut held = None;
+        let text = message_text(&ToWorker::Job(Box::new(Job::Curves(job.clone())))).expect("json");
+        assert_eq!(answer(&mut held, &text), None);
+        let ask = message_text(&ToWorker::Cell(3)).expect("json");
+        assert_eq!(
+            answer(&mut held, &ask),
+            Some(FromWorker::Done {
+                k: 3,
+                cell: Ok(Outcome::Point(job.run_point(3).expect("runs")))
+            })
+        );
     }
 
     #[test]

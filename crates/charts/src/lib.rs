@@ -22,6 +22,7 @@
 mod bitmap;
 mod chart;
 mod csv;
+pub mod curves;
 mod error;
 pub mod format;
 mod frame;
@@ -181,6 +182,20 @@ pub(crate) fn draw_with<DB: DrawingBackend>(
     opts: &ChartOptions,
     render: style::Render,
 ) -> Result<(), ChartError> {
+    draw_recorded(area, opts, render, &|canvas, look| {
+        (chart.chart().draw)(canvas, data, look)
+    })
+}
+
+/// Lays a chart out by `draw` on a recorder, then replays it onto `area`:
+/// plotters' layout code is compiled once, for the recorder, whatever the
+/// backends (canvas, SVG, bitmap), which keeps the site's wasm small.
+pub(crate) fn draw_recorded<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    opts: &ChartOptions,
+    render: style::Render,
+    draw: &output::Draw<'_>,
+) -> Result<(), ChartError> {
     let measure = |text: &str, style: &plotters::style::TextStyle| {
         let key = text_key::<DB>(text, style);
         if let Some(size) = TEXT_SIZES.with(|c| c.borrow().get(&key).copied()) {
@@ -203,15 +218,7 @@ pub(crate) fn draw_with<DB: DrawingBackend>(
         Ok(size)
     };
     let ops = RefCell::new(Vec::new());
-    record(
-        area.dim_in_pixel(),
-        &ops,
-        &measure,
-        chart,
-        data,
-        opts,
-        render,
-    )?;
+    record(area.dim_in_pixel(), &ops, &measure, opts, render, draw)?;
     record::replay(&ops.into_inner(), area)
 }
 
@@ -255,14 +262,13 @@ fn record(
     size: (u32, u32),
     ops: &RefCell<Vec<record::Op>>,
     measure: &record::Measure<'_>,
-    chart: ChartKind,
-    data: &ChartData,
     opts: &ChartOptions,
     render: style::Render,
+    draw: &output::Draw<'_>,
 ) -> Result<(), ChartError> {
     let look = style::Look::new(opts, render, size)?;
     let area = record::Recorder::new(size, ops, measure).into_drawing_area();
-    (chart.chart().draw)(&area, data, &look)
+    draw(&area, &look)
 }
 
 /// The numbers behind `chart` as CSV with a header row: one row per time

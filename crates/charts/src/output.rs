@@ -3,8 +3,12 @@
 
 use plotters::prelude::*;
 
-use crate::style::Render;
-use crate::{ChartData, ChartError, ChartKind, ChartOptions, draw_with};
+use crate::chart::Canvas;
+use crate::style::{Look, Render};
+use crate::{ChartData, ChartError, ChartKind, ChartOptions, draw_recorded};
+
+/// A chart's layout, drawn on the recorder (see [`draw_recorded`]).
+pub(crate) type Draw<'a> = dyn Fn(&Canvas<'_>, &Look) -> Result<(), ChartError> + 'a;
 
 /// Draws `chart` as an SVG document `width`×`height` pixels.
 ///
@@ -16,20 +20,26 @@ pub fn svg(
     width: u32,
     height: u32,
 ) -> Result<String, ChartError> {
+    svg_with((width, height), opts, &|c, look| {
+        (chart.chart().draw)(c, data, look)
+    })
+}
+
+/// An SVG document `size` pixels drawn by `draw`.
+pub(crate) fn svg_with(
+    size: (u32, u32),
+    opts: &ChartOptions,
+    draw: &Draw<'_>,
+) -> Result<String, ChartError> {
+    // plotters' SVG backend writes font sizes divided by 1.24.
+    let render = Render {
+        text: 1.24,
+        supersample: 1.0,
+    };
     let mut out = String::new();
     {
-        let root = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
-        // plotters' SVG backend writes font sizes divided by 1.24.
-        draw_with(
-            &root,
-            chart,
-            data,
-            opts,
-            Render {
-                text: 1.24,
-                supersample: 1.0,
-            },
-        )?;
+        let root = SVGBackend::with_string(&mut out, size).into_drawing_area();
+        draw_recorded(&root, opts, render, draw)?;
         root.present()?;
     }
     Ok(out)
@@ -45,8 +55,26 @@ pub fn png(
     width: u32,
     height: u32,
 ) -> Result<Vec<u8>, ChartError> {
+    png_with((width, height), opts, &|c, look| {
+        (chart.chart().draw)(c, data, look)
+    })
+}
+
+/// A PNG image `size` pixels drawn by `draw`: drawn at
+/// [`crate::bitmap::SUPERSAMPLE`] times the size with the bundled font,
+/// then scaled down and encoded (8-bit RGB).
+#[cfg(all(feature = "png", not(target_arch = "wasm32")))]
+pub(crate) fn png_with(
+    (width, height): (u32, u32),
+    opts: &ChartOptions,
+    draw: &Draw<'_>,
+) -> Result<Vec<u8>, ChartError> {
     use crate::bitmap::{SUPERSAMPLE, TextBitmap, downsample, font};
 
+    let render = Render {
+        text: 1.0,
+        supersample: f64::from(SUPERSAMPLE),
+    };
     let (bw, bh) = (
         width.saturating_mul(SUPERSAMPLE),
         height.saturating_mul(SUPERSAMPLE),
@@ -59,16 +87,7 @@ pub fn png(
             font: font()?,
         }
         .into_drawing_area();
-        draw_with(
-            &root,
-            chart,
-            data,
-            opts,
-            Render {
-                text: 1.0,
-                supersample: f64::from(SUPERSAMPLE),
-            },
-        )?;
+        draw_recorded(&root, opts, render, draw)?;
         root.present()?;
     }
     let pixels = downsample(&big, bw, bh);

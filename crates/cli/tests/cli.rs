@@ -362,3 +362,106 @@ fn sweep_draws_the_recovered_or_stuck_map_of_two_parameters() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn sweep_lines_draw_the_curves_the_site_draws_with_the_same_means() {
+    let dir = std::env::temp_dir().join(format!("brownout-curves-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let csv = dir.join("curves.csv");
+    let csv_arg = csv.to_string_lossy().to_string();
+    let lines = [
+        "--line",
+        "Exponential: client.backoff.kind=exponential; client.backoff.jitter=none",
+        "--line",
+        "Full jitter: client.backoff.kind=exponential; client.backoff.jitter=full",
+    ];
+    let grid = [
+        "sweep",
+        "--preset",
+        "backoff-occ",
+        "--param",
+        "contention.clients=40..100:60",
+        "--param",
+        "seed=1..20:1",
+        "--metric",
+        "contention.writes",
+        "--metric",
+        "contention.makespan_ms",
+    ];
+    let o = brownout(&[&grid[..], &lines, &["--curves", &csv_arg, "--csv"]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = stdout(&o);
+    assert_eq!(
+        rows.lines().next(),
+        Some("line,contention.clients,seed,contention.writes,contention.makespan_ms")
+    );
+    assert_eq!(rows.lines().count(), 1 + 2 * 2 * 20);
+    assert!(rows.contains("\nFull jitter,100,20,"), "{rows}");
+    let text = std::fs::read_to_string(&csv).expect("curves written");
+    let got: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        got[0],
+        "line,contention.clients,contention.writes,contention.makespan_ms"
+    );
+    // Article 3's first widget runs the same points in its workers: the
+    // CLI's means are the site's, to the bit.
+    let article = brownout_content::articles()
+        .expect("articles")
+        .into_iter()
+        .find(|a| a.slug == "backoff")
+        .expect("article 3");
+    let w = article.widget(0).expect("widget 0");
+    let job = w
+        .curve_job(&w.initial_state())
+        .expect("curves")
+        .expect("valid");
+    let nx = job.xs.len();
+    for (row, line, x) in [(1, 1, 40.0), (2, 1, 100.0), (3, 2, 40.0), (4, 2, 100.0)] {
+        let i = job
+            .xs
+            .iter()
+            .position(|&v| v == x)
+            .expect("x on the site's axis");
+        let point = job.run_point(line * nx + i).expect("runs");
+        let means: Vec<String> = point
+            .means
+            .iter()
+            .map(|m| m.expect("a mean").to_string())
+            .collect();
+        assert_eq!(
+            got[row],
+            format!(
+                "{},{x},{}",
+                ["Exponential", "Full jitter"][line - 1],
+                means.join(",")
+            ),
+        );
+    }
+    // SVG and PNG by extension; anything else is refused.
+    for (name, check) in [("c.svg", "<svg"), ("c.png", "PNG")] {
+        let path = dir.join(name).to_string_lossy().to_string();
+        let o = brownout(&[&grid[..], &lines, &["--curves", &path]].concat());
+        assert!(o.status.success(), "{}", stderr(&o));
+        let bytes = std::fs::read(&path).expect("written");
+        assert!(
+            String::from_utf8_lossy(&bytes[..8.min(bytes.len())]).contains(check)
+                || String::from_utf8_lossy(&bytes).contains(check),
+            "{name}"
+        );
+    }
+    let o = brownout(&[&grid[..], &lines, &["--curves", "out.txt"]].concat());
+    assert!(
+        stderr(&o).contains("name a .svg, .png or .csv file"),
+        "{}",
+        stderr(&o)
+    );
+    let o = brownout(
+        &[
+            &grid[..],
+            &["--line", "Odd: client.backoff.jitter=sideways"],
+        ]
+        .concat(),
+    );
+    assert!(stderr(&o).contains("--line Odd"), "{}", stderr(&o));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -65,6 +65,8 @@ pub enum ContentError {
     },
     /// A widget block's sweep map is invalid; which axis, and why.
     Map(String),
+    /// A widget block's sweep curves are invalid, and why.
+    Curves(String),
     /// A widget of an article is invalid; which one, and why.
     Widget {
         /// File stem of the article.
@@ -122,6 +124,7 @@ impl fmt::Display for ContentError {
                 write!(f, "no metric \"{path}\" for stats; metrics are: {known}")
             }
             ContentError::Map(m) => write!(f, "map: {m}"),
+            ContentError::Curves(m) => write!(f, "curves: {m}"),
             ContentError::Widget {
                 slug,
                 number,

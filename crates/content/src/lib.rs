@@ -11,6 +11,7 @@
 //! Pure: no I/O at run time, so the CLI, the site and tests see the same files.
 
 pub mod article;
+pub mod curves;
 pub mod doc;
 mod error;
 pub mod knob;

@@ -80,7 +80,7 @@ pub struct SweepMap {
 }
 
 impl AxisSpec {
-    fn resolve(&self, knobs: &[Knob]) -> Result<Axis, ContentError> {
+    pub(crate) fn resolve(&self, knobs: &[Knob]) -> Result<Axis, ContentError> {
         let bad = |why: String| ContentError::Map(format!("axis {}: {why}", self.knob));
         let knob = knobs
             .iter()

@@ -9,6 +9,7 @@ use brownout_sim::{ScenarioError, ValidScenario};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::curves::{CurveJob, CurvesSpec, SweepCurves};
 use crate::error::ContentError;
 use crate::knob::{self, Knob, KnobRef};
 use crate::map::{MapJob, MapSpec, SweepMap};
@@ -41,6 +42,10 @@ pub struct WidgetSpec {
     /// A sweep map under the widget: two of its knobs over a grid.
     #[serde(default)]
     pub map: Option<MapSpec>,
+    /// Sweep curves under the widget: one knob along x, a line per
+    /// configuration, each point a mean over seeds.
+    #[serde(default)]
+    pub curves: Option<CurvesSpec>,
 }
 
 fn default_stats() -> Vec<String> {
@@ -125,6 +130,15 @@ impl WidgetSpec {
             m.job(base.scenario())
                 .map_err(|e| ContentError::Map(e.to_string()))?;
         }
+        let curves = self
+            .curves
+            .as_ref()
+            .map(|c| c.resolve(&knobs, base.scenario()))
+            .transpose()?;
+        if let Some(c) = &curves {
+            c.job(base.scenario())
+                .map_err(|e| ContentError::Curves(e.to_string()))?;
+        }
         Ok(Widget {
             spec: self.clone(),
             preset,
@@ -133,6 +147,7 @@ impl WidgetSpec {
             charts,
             compare,
             map,
+            curves,
         })
     }
 }
@@ -154,6 +169,8 @@ pub struct Widget {
     pub compare: Option<(Knob, Value)>,
     /// The sweep map, when the block has one.
     pub map: Option<SweepMap>,
+    /// The sweep curves, when the block has them.
+    pub curves: Option<SweepCurves>,
 }
 
 /// Which configuration of a compare pair.
@@ -224,6 +241,15 @@ impl Widget {
         Some(
             self.scenario(state, Side::A)
                 .and_then(|s| map.job(s.scenario())),
+        )
+    }
+
+    /// The sweep curves' job for `state` (side A); `None` without curves.
+    pub fn curve_job(&self, state: &WidgetState) -> Option<Result<CurveJob, ScenarioError>> {
+        let curves = self.curves.as_ref()?;
+        Some(
+            self.scenario(state, Side::A)
+                .and_then(|s| curves.job(s.scenario())),
         )
     }
 

@@ -64,29 +64,23 @@ fn draw(
     let backend =
         CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D canvas context")?;
     let area = backend.into_drawing_area();
-    let theme = if browser::prefers_dark() {
-        Theme::Dark
-    } else {
-        Theme::Light
-    };
     let opts = ChartOptions {
         scale: ratio,
-        theme,
+        theme: page_theme(),
         cursor_s: cursor,
     };
     brownout_charts::draw(&area, kind, &data(runs, labels), &opts).map_err(|e| e.to_string())?;
     area.present().map_err(|e| e.to_string())
 }
 
-/// A chart with its caption and download buttons.
-#[component]
-pub(crate) fn ChartView(p: &ChartProps) -> Html {
-    let canvas = use_node_ref();
+/// A number that changes when the page is resized or switches light /
+/// dark: a canvas that depends on it redraws then.
+#[hook]
+pub(crate) fn use_redraw_signal() -> u32 {
     let resized = use_state(|| 0u32);
     {
         let resized = resized.clone();
         use_effect_with((), move |_| {
-            // Redraw on resize and when the page switches light / dark.
             let window = web_sys::window();
             let bump = {
                 let resized = resized.clone();
@@ -101,9 +95,26 @@ pub(crate) fn ChartView(p: &ChartProps) -> Html {
             move || drop((on_resize, on_theme))
         });
     }
+    *resized
+}
+
+/// The theme the page shows.
+pub(crate) fn page_theme() -> Theme {
+    if browser::prefers_dark() {
+        Theme::Dark
+    } else {
+        Theme::Light
+    }
+}
+
+/// A chart with its caption and download buttons.
+#[component]
+pub(crate) fn ChartView(p: &ChartProps) -> Html {
+    let canvas = use_node_ref();
+    let resized = use_redraw_signal();
     {
         let canvas = canvas.clone();
-        let deps = (p.runs.clone(), p.cursor, *resized, p.kind, p.labels.clone());
+        let deps = (p.runs.clone(), p.cursor, resized, p.kind, p.labels.clone());
         use_effect_with(deps, move |(runs, cursor, _, kind, labels)| {
             if let Some(c) = canvas.cast::<HtmlCanvasElement>()
                 && let Err(e) = draw(&c, *kind, runs, labels, *cursor)

@@ -6,7 +6,8 @@ use brownout_charts::format;
 use brownout_content::map::{Axis, Cell, MapJob, SweepMap};
 use yew::prelude::*;
 
-use crate::hooks::use_sweep_map;
+use crate::hooks::use_sweep;
+use crate::sweep::{Job, Outcome};
 
 /// Properties of [`SweepMapView`].
 #[derive(Properties, PartialEq)]
@@ -73,18 +74,24 @@ fn describe(cell: Option<&Result<Cell, String>>) -> (&'static str, String) {
 /// The map under a widget.
 #[component]
 pub(crate) fn SweepMapView(p: &SweepMapProps) -> Html {
-    let progress = use_sweep_map(p.job.as_ref().ok().cloned());
+    let progress = use_sweep(p.job.as_ref().ok().cloned().map(Job::Map));
+    // The map's cells; a curve's point cannot come from a map's job.
+    let cells: Vec<Option<Result<Cell, String>>> = progress
+        .cells
+        .iter()
+        .map(|c| {
+            c.as_ref().map(|r| match r {
+                Ok(Outcome::Cell(c)) => Ok(*c),
+                Ok(Outcome::Point(_)) => Err("not a map's cell".to_string()),
+                Err(e) => Err(e.clone()),
+            })
+        })
+        .collect();
     let (x, y) = (&p.map.x, &p.map.y);
     let (nx, ny) = (x.values.len(), y.values.len());
     let total = nx * ny;
     // Counted by class alone: no sentence is built for a count.
-    let count = |wanted: &str| {
-        progress
-            .cells
-            .iter()
-            .filter(|c| class(c.as_ref()) == wanted)
-            .count()
-    };
+    let count = |wanted: &str| cells.iter().filter(|c| class(c.as_ref()) == wanted).count();
     let status = match (&p.job, &progress.error) {
         (Err(e), _) => format!("The map cannot run: {e}"),
         (_, Some(e)) => format!("The map stopped: {e}"),
@@ -114,7 +121,7 @@ pub(crate) fn SweepMapView(p: &SweepMapProps) -> Html {
     let cell = |i: usize, j: usize| {
         let (vx, vy) = (x.values[i], y.values[j]);
         let k = j * nx + i;
-        let (class, sentence) = describe(progress.cells.get(k).and_then(Option::as_ref));
+        let (class, sentence) = describe(cells.get(k).and_then(Option::as_ref));
         let label = format!(
             "{} {}, {} {}: {sentence}",
             x.label,

@@ -10,7 +10,7 @@ use brownout_content::widget::{Widget, WidgetSpec};
 use serde_json::Value;
 use yew::prelude::*;
 
-use super::{ChartView, Knobs, Notice, Playback, SharePanel, SweepMapView};
+use super::{ChartView, Knobs, Notice, Playback, SharePanel, SweepCurvesView, SweepMapView};
 use crate::browser;
 use crate::hooks::use_widget;
 use crate::hooks::widget_model::{
@@ -116,6 +116,19 @@ fn LiveWidget(lp: &LiveProps) -> Html {
         }))
         .clone()
     };
+    let curves = {
+        let w = w.clone();
+        (*use_memo(h.state.clone(), move |s| {
+            w.curves.as_ref().map(|c| {
+                let job = w.curve_job(s).map(|j| j.map_err(|e| e.to_string()));
+                (
+                    c.clone(),
+                    job.unwrap_or_else(|| Err("no curves".to_string())),
+                )
+            })
+        }))
+        .clone()
+    };
 
     let id = format!("w{}", p.index);
     let (shown, values) = controls(&w, &h.state, p.show.as_deref());
@@ -166,6 +179,9 @@ fn LiveWidget(lp: &LiveProps) -> Html {
             { body }
             if let Some((map, job)) = map {
                 <SweepMapView id={id.clone()} {map} {job} {current} onpick={on_pick} />
+            }
+            if let Some((curves, job)) = curves {
+                <SweepCurvesView id={id.clone()} {curves} {job} file_stem={links.file_stem.clone()} />
             }
             if !p.embed {
                 <SharePanel id={id.clone()} link={links.share} embed_src={links.embed_src}

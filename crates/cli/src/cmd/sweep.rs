@@ -17,6 +17,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
+use super::curves::{Line, apply, parse_line, write_curves};
 use super::source::Source;
 
 /// Most grid points one sweep runs.
@@ -46,6 +47,16 @@ pub(crate) struct SweepArgs {
     /// SVG to this file: the first parameter across, the second up.
     #[arg(long, value_name = "FILE.svg")]
     map: Option<std::path::PathBuf>,
+    /// A configuration to run the whole grid under, `LABEL: PATH=VALUE[;
+    /// PATH=VALUE]`; each becomes a line of `--curves` and a `line` column.
+    /// Repeatable.
+    #[arg(long = "line", value_name = "LABEL: PATH=VALUE")]
+    lines: Vec<String>,
+    /// Also draw the `--metric`s against the first parameter, one line per
+    /// `--line`, each point the mean over the other parameters (e.g.
+    /// seeds), to this .svg, .png or .csv file.
+    #[arg(long, value_name = "FILE")]
+    curves: Option<std::path::PathBuf>,
 }
 
 /// One swept parameter.
@@ -140,20 +151,36 @@ pub(crate) fn run(args: &SweepArgs) -> Result<String, String> {
             params.len()
         ));
     }
+    let named: Vec<Line> = args
+        .lines
+        .iter()
+        .map(|l| parse_line(l))
+        .collect::<Result<_, _>>()?;
+    let lines = if named.is_empty() {
+        vec![Line {
+            label: String::new(),
+            sets: Vec::new(),
+        }]
+    } else {
+        named.clone()
+    };
     let points = grid(&params);
-    if points.len() > MAX_POINTS {
+    let total = points.len() * lines.len();
+    if total > MAX_POINTS {
         return Err(format!(
-            "the grid has {} points, more than {MAX_POINTS}",
-            points.len()
+            "the grid has {total} points, more than {MAX_POINTS}"
         ));
     }
     // Every point is checked before any runs, so a bad value fails fast.
-    let scenarios: Vec<ValidScenario> = points
-        .iter()
-        .map(|p| at_point(&base, &params, p))
-        .collect::<Result<_, _>>()?;
+    let mut scenarios: Vec<ValidScenario> = Vec::with_capacity(total);
+    for line in &lines {
+        let base = apply(&base, line)?;
+        for p in &points {
+            scenarios.push(at_point(&base, &params, p)?);
+        }
+    }
     let bar = if std::io::stderr().is_terminal() {
-        let bar = ProgressBar::new(points.len() as u64);
+        let bar = ProgressBar::new(total as u64);
         if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} points, {eta} left") {
             bar.set_style(style);
         }
@@ -171,19 +198,31 @@ pub(crate) fn run(args: &SweepArgs) -> Result<String, String> {
         .collect();
     bar.finish_and_clear();
     if let Some(path) = &args.map {
-        write_map(path, &params, &summaries)?;
+        write_map(path, &params, &summaries[..points.len()])?;
     }
-    if args.json {
-        let list: Vec<Value> = points
+    if let Some(path) = &args.curves {
+        write_curves(path, &lines, &params, &args.metrics, &summaries)?;
+    }
+    // Each row's line label (none without --line) and parameter values.
+    let rows = || {
+        lines
             .iter()
+            .flat_map(|l| points.iter().map(move |p| (l.label.as_str(), p)))
+    };
+    if args.json {
+        let list: Vec<Value> = rows()
             .zip(summaries)
-            .map(|(point, summary)| {
+            .map(|((line, point), summary)| {
                 let values: serde_json::Map<String, Value> = params
                     .iter()
                     .zip(point)
                     .map(|(p, &v)| (p.path.clone(), number(v)))
                     .collect();
-                json!({ "params": values, "summary": summary })
+                if named.is_empty() {
+                    json!({ "params": values, "summary": summary })
+                } else {
+                    json!({ "line": line, "params": values, "summary": summary })
+                }
             })
             .collect();
         let mut text = serde_json::to_string_pretty(&list).map_err(|e| e.to_string())?;
@@ -213,17 +252,19 @@ pub(crate) fn run(args: &SweepArgs) -> Result<String, String> {
         Some(other) => other.to_string(),
     };
     let sep = if args.csv { "," } else { "\t" };
-    let mut out = params
-        .iter()
-        .map(|p| p.path.as_str())
+    let line_column = (!named.is_empty()).then_some("line");
+    let mut out = line_column
+        .into_iter()
+        .chain(params.iter().map(|p| p.path.as_str()))
         .chain(metrics.iter().map(String::as_str))
         .collect::<Vec<_>>()
         .join(sep);
     out.push('\n');
-    for (point, summary) in points.iter().zip(&summaries) {
-        let row: Vec<String> = point
-            .iter()
-            .map(|&v| number(v).to_string())
+    for ((line, point), summary) in rows().zip(&summaries) {
+        let label = line_column.map(|_| line.replace([',', '\t'], " "));
+        let row: Vec<String> = label
+            .into_iter()
+            .chain(point.iter().map(|&v| number(v).to_string()))
             .chain(metrics.iter().map(|m| cell(lookup(summary, m))))
             .collect();
         out.push_str(&row.join(sep));

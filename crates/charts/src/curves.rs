@@ -1,0 +1,354 @@
+//! Sweep curves: a metric against a swept parameter, one line per
+//! configuration, one panel per metric (side by side, or stacked on a narrow
+//! chart). The site fills them in as its workers report points; the CLI
+//! draws them from `brownout sweep --line … --curves FILE`.
+//!
+//! Lines differ by colour, dash pattern and marker, so they read without
+//! colour.
+
+use std::fmt::Write;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::chart::Canvas;
+use crate::frame::{self, builder};
+use crate::legend::LegendEntry;
+use crate::marks::path;
+use crate::style::{Dash, LineLook, Look, Render};
+use crate::{ChartError, ChartOptions, format};
+
+/// One panel: a metric.
+#[derive(Clone, Copy, Debug)]
+pub struct CurvePanel<'a> {
+    /// Its caption, with the unit: "Writes (calls)", "Completion time".
+    pub caption: &'a str,
+    /// Its column in the CSV: `writes`, `makespan_ms`.
+    pub column: &'a str,
+    /// Writes a value for ticks and summaries.
+    pub text: fn(f64) -> String,
+}
+
+/// One configuration's line.
+#[derive(Clone, Debug)]
+pub struct CurveLine<'a> {
+    /// Its name in the legend.
+    pub label: &'a str,
+    /// `values[panel][i]`: the value at the i-th x, `None` while pending.
+    pub values: Vec<Vec<Option<f64>>>,
+}
+
+/// Sweep curves to draw.
+#[derive(Clone, Copy, Debug)]
+pub struct Curves<'a> {
+    /// The chart's title; `short_title` where it does not fit.
+    pub title: &'a str,
+    /// A shorter title for a narrow chart.
+    pub short_title: &'a str,
+    /// The x axis's caption, with its unit.
+    pub x_label: &'a str,
+    /// The swept values.
+    pub xs: &'a [f64],
+    /// The metrics.
+    pub panels: &'a [CurvePanel<'a>],
+    /// The configurations.
+    pub lines: &'a [CurveLine<'a>],
+}
+
+impl Curves<'_> {
+    /// How line `i` is drawn.
+    fn line_look(look: &Look, i: usize) -> LineLook {
+        LineLook {
+            color: look.group_color(i).mix(1.0),
+            width: if i >= 4 { 3.0 } else { 2.0 },
+            dash: Dash::of_group(i),
+        }
+    }
+}
+
+/// Draws `curves` onto `area`, filling all of it.
+pub fn draw_curves<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    curves: &Curves,
+    opts: &ChartOptions,
+) -> Result<(), ChartError> {
+    crate::draw_recorded(area, opts, Render::DIRECT, &|canvas, look| {
+        draw(canvas, curves, look)
+    })
+}
+
+fn draw(root: &Canvas<'_>, curves: &Curves, look: &Look) -> Result<(), ChartError> {
+    let entries: Vec<LegendEntry> = curves
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| LegendEntry::line(l.label, Curves::line_look(look, i)))
+        .collect();
+    // A phone gets the short title outright: canvas text measurement runs
+    // before web fonts settle and can let a long title overflow.
+    let titles: &[&str] = if look.narrow() {
+        &[curves.short_title]
+    } else {
+        &[curves.title, curves.short_title]
+    };
+    let area = frame::frame(root, look, titles, &entries)?;
+    let n = curves.panels.len().max(1);
+    let (_, h) = area.dim_in_pixel();
+    let stack = look.narrow() && f64::from(h) / look.scale >= 200.0 * n as f64;
+    let parts = if stack {
+        area.split_evenly((n, 1))
+    } else {
+        area.split_evenly((1, n))
+    };
+    let (Some(&x0), Some(&x1)) = (curves.xs.first(), curves.xs.last()) else {
+        return frame::no_data(&area, look, "No values to sweep");
+    };
+    let span = if x1 > x0 { x0..x1 } else { x0 - 1.0..x0 + 1.0 };
+    for (p, (panel, part)) in curves.panels.iter().zip(parts).enumerate() {
+        let part = frame::caption(&part, look, panel.caption)?;
+        let top = curves
+            .lines
+            .iter()
+            .filter_map(|l| l.values.get(p))
+            .flatten()
+            .flatten()
+            .copied()
+            .filter(|v| v.is_finite())
+            .fold(0.0, f64::max);
+        let top = if top > 0.0 { top * 1.08 } else { 1.0 };
+        let y_label_px =
+            frame::label_width(&part, look, [(panel.text)(top), (panel.text)(top / 3.0)])?;
+        let mut chart =
+            builder(&part, look, y_label_px, true).build_cartesian_2d(span.clone(), 0.0..top)?;
+        let counts = frame::label_counts(&chart, look, 8.0);
+        frame::mesh(
+            &mut chart,
+            look,
+            curves.x_label,
+            counts,
+            &|x| format::num(*x),
+            &|v| (panel.text)(*v),
+        )?;
+        for (i, line) in curves.lines.iter().enumerate() {
+            let style = Curves::line_look(look, i);
+            let values = line.values.get(p).map(Vec::as_slice).unwrap_or_default();
+            let mut run = Vec::new();
+            let points = curves.xs.iter().zip(values);
+            for (&x, v) in points.chain(std::iter::once((&f64::NAN, &None))) {
+                match v {
+                    Some(v) if v.is_finite() => run.push((x, *v)),
+                    _ => {
+                        if run.len() > 1 {
+                            path(
+                                chart.plotting_area(),
+                                std::mem::take(&mut run),
+                                &style,
+                                look,
+                            )?;
+                        }
+                        run.clear();
+                    }
+                }
+            }
+            // A marker at every point, shaped by line, so lines read
+            // without colour where they cross.
+            let r = look.px(2.5);
+            for (&x, v) in curves.xs.iter().zip(values) {
+                let Some(v) = v.filter(|v| v.is_finite()) else {
+                    continue;
+                };
+                let fill = style.color.filled();
+                let at = chart.plotting_area().map_coordinate(&(x, v));
+                let flat = chart.plotting_area().strip_coord_spec();
+                let base = chart.plotting_area().get_base_pixel();
+                let c = (at.0 - base.0, at.1 - base.1);
+                match i % 3 {
+                    0 => flat.draw(&Circle::new(c, r, fill))?,
+                    1 => flat.draw(&Rectangle::new(
+                        [(c.0 - r, c.1 - r), (c.0 + r, c.1 + r)],
+                        fill,
+                    ))?,
+                    _ => flat.draw(&Polygon::new(
+                        vec![
+                            (c.0, c.1 - r - 1),
+                            (c.0 - r - 1, c.1 + r),
+                            (c.0 + r + 1, c.1 + r),
+                        ],
+                        fill,
+                    ))?,
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The curves as an SVG document `width`×`height` pixels.
+pub fn curves_svg(
+    curves: &Curves,
+    opts: &ChartOptions,
+    width: u32,
+    height: u32,
+) -> Result<String, ChartError> {
+    crate::output::svg_with((width, height), opts, &|root, look| {
+        draw(root, curves, look)
+    })
+}
+
+/// The curves as a PNG image `width`×`height` pixels.
+#[cfg(all(feature = "png", not(target_arch = "wasm32")))]
+pub fn curves_png(
+    curves: &Curves,
+    opts: &ChartOptions,
+    width: u32,
+    height: u32,
+) -> Result<Vec<u8>, ChartError> {
+    crate::output::png_with((width, height), opts, &|root, look| {
+        draw(root, curves, look)
+    })
+}
+
+/// The numbers behind the curves: one row per line and x, a column per
+/// panel; an empty cell for a point not run yet.
+pub fn curves_csv(curves: &Curves, x_name: &str) -> String {
+    let mut out = format!("line,{x_name}");
+    for p in curves.panels {
+        out.push(',');
+        out.push_str(p.column);
+    }
+    out.push('\n');
+    for line in curves.lines {
+        for (i, x) in curves.xs.iter().enumerate() {
+            let label = line.label.replace(['"', ','], " ");
+            let _ = write!(out, "{label},{x}");
+            for p in 0..curves.panels.len() {
+                out.push(',');
+                if let Some(v) = line.values.get(p).and_then(|v| v.get(i)).copied().flatten() {
+                    let _ = write!(out, "{v}");
+                }
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The key numbers in a sentence per panel: each line's value at the last
+/// x, for screen readers.
+pub fn curves_summary(curves: &Curves) -> String {
+    let Some(&last) = curves.xs.last() else {
+        return String::new();
+    };
+    let mut out = String::new();
+    for (p, panel) in curves.panels.iter().enumerate() {
+        let at: Vec<String> = curves
+            .lines
+            .iter()
+            .filter_map(|l| {
+                let v = l.values.get(p)?.last().copied().flatten()?;
+                Some(format!("{} {}", l.label, (panel.text)(v)))
+            })
+            .collect();
+        if !at.is_empty() {
+            let _ = write!(
+                out,
+                "{} at {}: {}. ",
+                panel.caption,
+                format::num(last),
+                at.join(", ")
+            );
+        }
+    }
+    out.trim_end().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn curves<'a>(panels: &'a [CurvePanel<'a>], lines: &'a [CurveLine<'a>]) -> Curves<'a> {
+        Curves {
+            title: "Calls and completion time",
+            short_title: "Calls and time",
+            x_label: "Clients contending",
+            xs: &[10.0, 20.0, 30.0],
+            panels,
+            lines,
+        }
+    }
+
+    const PANELS: [CurvePanel; 2] = [
+        CurvePanel {
+            caption: "Writes (calls)",
+            column: "writes",
+            text: format::amount,
+        },
+        CurvePanel {
+            caption: "Completion time",
+            column: "makespan_ms",
+            text: format::ms,
+        },
+    ];
+
+    fn lines() -> Vec<CurveLine<'static>> {
+        vec![
+            CurveLine {
+                label: "No jitter",
+                values: vec![
+                    vec![Some(30.0), Some(90.0), Some(200.0)],
+                    vec![Some(100.0), Some(400.0), Some(1600.0)],
+                ],
+            },
+            CurveLine {
+                label: "Full jitter",
+                values: vec![vec![Some(20.0), None, None], vec![Some(90.0), None, None]],
+            },
+        ]
+    }
+
+    #[test]
+    fn the_svg_has_its_title_legend_and_both_panels() {
+        let lines = lines();
+        for (width, title) in [(960, "Calls and completion time"), (360, "Calls and time")] {
+            let svg = curves_svg(
+                &curves(&PANELS, &lines),
+                &ChartOptions::default(),
+                width,
+                640,
+            )
+            .expect("draws");
+            assert!(svg.contains(title), "{width}: the title");
+            assert_eq!(svg.contains("Calls and completion time"), width == 960);
+            for text in [
+                "No jitter",
+                "Full jitter",
+                "Writes (calls)",
+                "Completion time",
+                "Clients contending",
+            ] {
+                assert!(svg.contains(text), "{width}: {text}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_csv_has_a_row_per_line_and_x_with_pending_points_empty() {
+        let lines = lines();
+        let csv = curves_csv(&curves(&PANELS, &lines), "contention.clients");
+        let rows: Vec<&str> = csv.lines().collect();
+        assert_eq!(rows[0], "line,contention.clients,writes,makespan_ms");
+        assert_eq!(rows[1], "No jitter,10,30,100");
+        assert_eq!(rows[5], "Full jitter,20,,");
+        assert_eq!(rows.len(), 7);
+    }
+
+    #[test]
+    fn the_summary_gives_each_lines_value_at_the_last_x() {
+        let lines = lines();
+        let s = curves_summary(&curves(&PANELS, &lines));
+        assert_eq!(
+            s,
+            "Writes (calls) at 30: No jitter 200. Completion time at 30: No jitter 1.6 s."
+        );
+    }
+}

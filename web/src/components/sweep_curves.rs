@@ -1,0 +1,328 @@
+//! A widget's sweep curves: a metric against one knob, a line per
+//! configuration, each point a mean over seeds, filled in on a canvas as
+//! the workers report points, with PNG / SVG / CSV downloads.
+
+use brownout_charts::ChartOptions;
+use brownout_charts::curves::{
+    CurveLine, CurvePanel, Curves, curves_csv, curves_summary, curves_svg,
+};
+use brownout_charts::format;
+use brownout_content::curves::{CurveJob, SweepCurves};
+use brownout_content::metric::{Format, Metric};
+use plotters::prelude::IntoDrawingArea;
+use plotters_canvas::CanvasBackend;
+use web_sys::HtmlCanvasElement;
+use yew::prelude::*;
+
+use super::chart::{page_theme, use_redraw_signal};
+use crate::browser;
+use crate::hooks::use_sweep;
+use crate::sweep::{Job, Outcome};
+
+/// Properties of [`SweepCurvesView`].
+#[derive(Properties, PartialEq)]
+pub(crate) struct SweepCurvesProps {
+    /// The widget's id, for element ids.
+    pub(crate) id: String,
+    /// The curves' axis, lines and metrics.
+    pub(crate) curves: SweepCurves,
+    /// The job for the widget's state, or why there is none.
+    pub(crate) job: Result<CurveJob, String>,
+    /// Base of download file names.
+    pub(crate) file_stem: String,
+}
+
+/// A panel's caption: the metric's label, with its unit where the label
+/// and ticks do not carry it (a rate, an amount).
+fn caption(m: &Metric) -> String {
+    match m.format {
+        Format::Rate | Format::Amount if !m.unit.is_empty() => format!("{} ({})", m.label, m.unit),
+        _ => m.label.to_string(),
+    }
+}
+
+/// How a panel writes its values.
+fn text_of(m: &Metric) -> fn(f64) -> String {
+    match m.format {
+        Format::Latency => format::ms,
+        Format::Percent => format::pct,
+        _ => format::amount,
+    }
+}
+
+/// The points so far as lines: `values[panel][i]` of line `l` is point
+/// `l * xs + i`.
+fn lines<'a>(curves: &'a SweepCurves, points: &[Option<Vec<Option<f64>>>]) -> Vec<CurveLine<'a>> {
+    let nx = curves.x.values.len();
+    curves
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(l, line)| CurveLine {
+            label: &line.label,
+            values: (0..curves.metrics.len())
+                .map(|p| {
+                    (0..nx)
+                        .map(|i| {
+                            points
+                                .get(l * nx + i)
+                                .and_then(Option::as_ref)
+                                .and_then(|m| m.get(p).copied().flatten())
+                        })
+                        .collect()
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The canvas's height in CSS pixels: panels side by side, or stacked on a
+/// phone.
+fn css_height(css_width: f64, panels: usize) -> f64 {
+    if css_width < 560.0 {
+        110.0 + 210.0 * panels as f64
+    } else {
+        320.0
+    }
+}
+
+/// A panel's caption, metric path and value writer.
+type PanelParts = (String, &'static str, fn(f64) -> String);
+
+/// The curves' texts and numbers, owned, so the canvas effect and the
+/// download buttons can hold them.
+#[derive(Clone, Debug, PartialEq)]
+struct Drawn {
+    title: String,
+    short_title: String,
+    x_label: String,
+    x_path: String,
+    xs: Vec<f64>,
+    panels: Vec<PanelParts>,
+    lines: Vec<(String, Vec<Vec<Option<f64>>>)>,
+}
+
+impl Drawn {
+    /// Calls `f` with the curves to draw.
+    fn with<R>(&self, f: impl FnOnce(&Curves) -> R) -> R {
+        let panels: Vec<CurvePanel> = self
+            .panels
+            .iter()
+            .map(|(caption, column, text)| CurvePanel {
+                caption,
+                column,
+                text: *text,
+            })
+            .collect();
+        let lines: Vec<CurveLine> = self
+            .lines
+            .iter()
+            .map(|(label, values)| CurveLine {
+                label,
+                values: values.clone(),
+            })
+            .collect();
+        f(&Curves {
+            title: &self.title,
+            short_title: &self.short_title,
+            x_label: &self.x_label,
+            xs: &self.xs,
+            panels: &panels,
+            lines: &lines,
+        })
+    }
+}
+
+/// The curves under a widget.
+#[component]
+pub(crate) fn SweepCurvesView(p: &SweepCurvesProps) -> Html {
+    let progress = use_sweep(p.job.as_ref().ok().cloned().map(Job::Curves));
+    let canvas = use_node_ref();
+    let redraw = use_redraw_signal();
+    let total = p.job.as_ref().map_or(0, CurveJob::len);
+    let seeds = p.curves.seeds;
+    let (mut cut, mut errors) = (0, 0);
+    let points: Vec<Option<Vec<Option<f64>>>> = progress
+        .cells
+        .iter()
+        .map(|c| match c {
+            Some(Ok(Outcome::Point(pt))) => {
+                cut += pt.cut;
+                Some(pt.means.clone())
+            }
+            Some(_) => {
+                errors += 1;
+                None
+            }
+            None => None,
+        })
+        .collect();
+    let c = &p.curves;
+    let drawn = std::rc::Rc::new(Drawn {
+        title: format!(
+            "{} configurations against {}, the mean of {seeds} runs per point",
+            c.lines.len(),
+            c.x.label.to_ascii_lowercase()
+        ),
+        short_title: format!("Mean of {seeds} runs per point"),
+        x_label: if c.x.unit.is_empty() {
+            c.x.label.clone()
+        } else {
+            format!("{} ({})", c.x.label, c.x.unit)
+        },
+        x_path: c.x.path.clone(),
+        xs: c.x.values.clone(),
+        panels: c
+            .metrics
+            .iter()
+            .map(|m| (caption(m), m.path, text_of(m)))
+            .collect(),
+        lines: lines(c, &points)
+            .into_iter()
+            .map(|l| (l.label.to_string(), l.values))
+            .collect(),
+    });
+    {
+        let canvas = canvas.clone();
+        use_effect_with(((*drawn).clone(), redraw), move |(drawn, _)| {
+            if let Some(c) = canvas.cast::<HtmlCanvasElement>()
+                && let Err(e) = drawn.with(|curves| draw(&c, curves))
+            {
+                gloo::console::error!(format!("sweep curves: {e}"));
+            }
+        });
+    }
+    let done = progress.done;
+    let status = match (&p.job, &progress.error) {
+        (Err(e), _) => format!("The curves cannot run: {e}"),
+        (_, Some(e)) => format!("The curves stopped: {e}"),
+        _ if done < total => format!("{done} of {total} points run…"),
+        _ => {
+            let mut s = format!(
+                "{total} points, {} runs",
+                format::count(total as u64 * u64::from(seeds))
+            );
+            if let Some(ms) = progress.elapsed_ms {
+                s.push_str(&format!(" in {}", format::ms(ms).replace(' ', "\u{a0}")));
+            }
+            if cut > 0 {
+                s.push_str(&format!(
+                    "; {cut} runs cut short by the event budget, left out"
+                ));
+            }
+            if errors > 0 {
+                s.push_str(&format!("; {errors} points could not run"));
+            }
+            s.push('.');
+            s
+        }
+    };
+    let summary = drawn.with(curves_summary);
+    let stem = format!("{}-curves", p.file_stem);
+    let png = {
+        let (canvas, stem) = (canvas.clone(), stem.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(url) = canvas
+                .cast::<HtmlCanvasElement>()
+                .and_then(|c| c.to_data_url().ok())
+            {
+                browser::download_url(&format!("{stem}.png"), &url, false);
+            }
+        })
+    };
+    let svg = {
+        let (drawn, stem) = (drawn.clone(), stem.clone());
+        Callback::from(move |_: MouseEvent| {
+            match drawn.with(|c| curves_svg(c, &ChartOptions::default(), 960, 480)) {
+                Ok(text) => {
+                    browser::download(&format!("{stem}.svg"), "image/svg+xml", text.as_bytes())
+                }
+                Err(e) => gloo::console::error!(e.to_string()),
+            }
+        })
+    };
+    let csv = {
+        let drawn = drawn.clone();
+        Callback::from(move |_: MouseEvent| {
+            let text = drawn.with(|c| curves_csv(c, &drawn.x_path));
+            browser::download(&format!("{stem}.csv"), "text/csv", text.as_bytes());
+        })
+    };
+    let from_seed = p.job.as_ref().map_or(0, |j| j.scenario.seed);
+    html! {
+        <figure class="sweep-curves" id={format!("{}-curves", p.id)}
+            data-done={done.to_string()} data-total={total.to_string()}
+            data-elapsed-ms={progress.elapsed_ms.map(|v| format!("{v:.0}")).unwrap_or_default()}>
+            <p class="map-status" role="status" aria-live="polite">{ status }</p>
+            <progress max={total.to_string()} value={done.to_string()} aria-label="Points run" />
+            <canvas ref={canvas} role="img" aria-label={if summary.is_empty() { drawn.title.clone() } else { summary.clone() }} />
+            <figcaption>
+                <span class="chart-summary">{ format!(
+                    "{} configurations against {}, each point the mean of {seeds} runs (seeds {from_seed} to {}). {summary}",
+                    c.lines.len(), c.x.label.to_ascii_lowercase(), from_seed + u64::from(seeds) - 1) }</span>
+                <span class="chart-downloads">
+                    <button type="button" onclick={png} aria-label="Download the sweep curves as PNG">{"PNG"}</button>
+                    <button type="button" onclick={svg} aria-label="Download the sweep curves as SVG">{"SVG"}</button>
+                    <button type="button" onclick={csv} aria-label="Download the sweep curves' data as CSV">{"CSV"}</button>
+                </span>
+            </figcaption>
+        </figure>
+    }
+}
+
+fn draw(canvas: &HtmlCanvasElement, curves: &Curves) -> Result<(), String> {
+    let ratio = browser::device_pixel_ratio();
+    let css_width = f64::from(canvas.client_width().max(280));
+    let css_h = css_height(css_width, curves.panels.len());
+    let _ = canvas.set_attribute("style", &format!("height: {css_h}px"));
+    canvas.set_width((css_width * ratio).round() as u32);
+    canvas.set_height((css_h * ratio).round() as u32);
+    let backend =
+        CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D canvas context")?;
+    let area = backend.into_drawing_area();
+    let opts = ChartOptions {
+        scale: ratio,
+        theme: page_theme(),
+        cursor_s: None,
+    };
+    brownout_charts::curves::draw_curves(&area, curves, &opts).map_err(|e| e.to_string())?;
+    area.present().map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use brownout_content::map::Axis;
+    use brownout_content::metric::metric;
+
+    #[test]
+    fn points_fill_their_line_and_x_and_pending_ones_stay_empty() {
+        let curves = SweepCurves {
+            x: Axis {
+                path: "contention.clients".into(),
+                label: "Clients".into(),
+                unit: "clients".into(),
+                values: vec![10.0, 20.0],
+            },
+            seeds: 2,
+            metrics: vec![metric("contention.writes").expect("known")],
+            lines: vec![
+                serde_json::from_str(r#"{"label": "A", "set": {}}"#).expect("line"),
+                serde_json::from_str(r#"{"label": "B", "set": {}}"#).expect("line"),
+            ],
+        };
+        let points = vec![Some(vec![Some(1.0)]), None, None, Some(vec![Some(4.0)])];
+        let l = lines(&curves, &points);
+        assert_eq!(l[0].values, vec![vec![Some(1.0), None]]);
+        assert_eq!(l[1].values, vec![vec![None, Some(4.0)]]);
+        assert_eq!(
+            caption(metric("contention.makespan_ms").expect("known")),
+            "Until the last client succeeded"
+        );
+        assert_eq!(
+            caption(metric("contention.writes").expect("known")),
+            "Writes (calls), failed or not"
+        );
+        assert!(css_height(360.0, 2) > css_height(900.0, 2));
+    }
+}
