@@ -16,8 +16,10 @@ use serde_json::Value;
 
 use crate::knob::lookup;
 
+mod breaker;
 mod contention;
 mod theory;
+use breaker::BREAKER_METRICS;
 use contention::CONTENTION_METRICS;
 use theory::THEORY_METRICS;
 
@@ -383,6 +385,7 @@ pub fn metric(path: &str) -> Option<&'static Metric> {
         .chain(CLIENT_METRICS)
         .chain(THEORY_METRICS)
         .chain(CONTENTION_METRICS)
+        .chain(BREAKER_METRICS)
         .find(|m| m.path == pattern)
 }
 
@@ -393,6 +396,7 @@ pub fn metric_paths() -> String {
         .chain(CLIENT_METRICS)
         .chain(THEORY_METRICS)
         .chain(CONTENTION_METRICS)
+        .chain(BREAKER_METRICS)
         .map(|m| m.path)
         .collect::<Vec<_>>()
         .join(", ")

@@ -15,6 +15,7 @@
 //! returns. A new mechanism is a new module here and a variant of [`Node`].
 
 pub(crate) mod backoff;
+pub(crate) mod breaker;
 pub(crate) mod client;
 pub(crate) mod contention;
 pub(crate) mod service;

@@ -12,6 +12,7 @@
 //! scheduling order. The loop knows nothing of what a node does: see
 //! [`crate::components`].
 
+mod breakers;
 pub(crate) mod edge;
 pub(crate) mod events;
 mod recorder;
@@ -249,6 +250,7 @@ impl<'a> Engine<'a> {
                 failed: st.failed,
             });
         }
+        let breakers = breakers::report(&mut self.nodes, stop, warm, &mut self.ctx.rec.series);
         let rec = &self.ctx.rec;
         let (logical, counts, within) = match &edge_client {
             Some(c) => (
@@ -312,6 +314,7 @@ impl<'a> Engine<'a> {
             services,
             theory: crate::theory::predict(self.s),
             contention,
+            breaker: breakers.as_ref().map(|b| b.0.clone()),
             events: self.events,
             cut_at_s: cut_at.map(|t| (t - warm).max(0.0)),
         };
@@ -319,6 +322,7 @@ impl<'a> Engine<'a> {
             summary,
             series: self.ctx.rec.series,
             timeline,
+            breakers: breakers.map(|b| b.1),
         }
     }
 }

@@ -24,11 +24,12 @@ pub mod scenario;
 mod server;
 pub mod theory;
 
+pub use components::breaker::BreakerState;
 pub use engine::{Limits, simulate};
 pub use error::ScenarioError;
 pub use report::{
-    ContentionSummary, LatencySummary, LogicalSummary, RECOVERY_WINDOW_S, RunResult, Series,
-    ServerSummary, ServiceSummary, Summary,
+    BreakerSummary, BreakerTimeline, ContentionSummary, LatencySummary, LogicalSummary,
+    RECOVERY_WINDOW_S, RunResult, Series, ServerSummary, ServiceSummary, Summary,
 };
 pub use scenario::{Format, Policy, Scenario, ValidScenario, parse};
 

@@ -12,6 +12,36 @@ pub struct RunResult {
     /// Every write of a `[contention]` run, in time order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeline: Option<Timeline>,
+    /// Every circuit breaker's state changes, when clients have breakers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breakers: Option<BreakerTimeline>,
+}
+
+/// The state changes of every circuit breaker: one row per breaker (the
+/// edge client's first, one per member of a closed population), each a
+/// list of `(seconds after warm-up, new state)` in time order. Every
+/// breaker starts closed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BreakerTimeline {
+    /// One row per breaker.
+    pub rows: Vec<Vec<(f64, crate::BreakerState)>>,
+}
+
+/// The totals of every circuit breaker of a run (summed over breakers and
+/// over the whole run, warm-up included).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BreakerSummary {
+    /// Breakers in the run.
+    pub breakers: u64,
+    /// Times a breaker opened.
+    pub opened: u64,
+    /// Calls failed fast (or given the fallback) without reaching the
+    /// dependency.
+    pub short_circuited: u64,
+    /// Seconds spent open, summed over breakers.
+    pub open_s: f64,
+    /// Trial calls let through while half-open.
+    pub half_open_trials: u64,
 }
 
 /// The writes of clients contending for one record, one entry per write in
@@ -91,6 +121,9 @@ pub struct Summary {
     /// A `[contention]` run's totals.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contention: Option<ContentionSummary>,
+    /// The circuit breakers' totals, when clients have breakers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breaker: Option<BreakerSummary>,
     /// What queueing theory predicts for this scenario, when a formula
     /// describes it (see [`crate::theory::Prediction`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -217,6 +250,16 @@ pub struct Series {
     /// 99th percentile latency of logical requests that succeeded in the
     /// bucket, ms.
     pub logical_p99_ms: Vec<Option<f64>>,
+    /// Circuit breakers closed at the end of each bucket (empty without
+    /// breakers).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub breakers_closed: Vec<f64>,
+    /// Circuit breakers open at the end of each bucket.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub breakers_open: Vec<f64>,
+    /// Circuit breakers half-open at the end of each bucket.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub breakers_half_open: Vec<f64>,
 }
 
 /// Length in seconds of the windows over which recovery is judged: a run

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::dist::Distribution;
 use crate::error::ScenarioError;
 
+mod breaker;
 mod client;
 mod contention;
 mod fields;
@@ -19,6 +20,7 @@ mod path;
 mod set;
 mod validate;
 
+pub use breaker::{Breaker, OnOpen, Scope as BreakerScope, Window as BreakerWindow};
 pub use client::{Backoff, BackoffKind, Budget, Client, Jitter, RetryOn, Throttle};
 pub use contention::{Contention, MAX_CONTENDERS};
 pub use fields::{Bound, FieldInfo, FieldKind, STRUCTURAL};

@@ -106,5 +106,6 @@ pub(crate) fn synthetic() -> RunResult {
             ..Series::default()
         },
         timeline: None,
+        breakers: None,
     }
 }

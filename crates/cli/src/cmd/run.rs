@@ -112,6 +112,13 @@ fn readable(r: &RunResult) -> String {
             );
         }
     }
+    if let Some(b) = &s.breaker {
+        let _ = writeln!(
+            out,
+            "breakers   {} | opened {} times, {:.0} s open in all | {} calls short-circuited | {} half-open trials",
+            b.breakers, b.opened, b.open_s, b.short_circuited, b.half_open_trials
+        );
+    }
     let _ = writeln!(
         out,
         "\n{:<12} {:>5} {:>8} {:>10} {:>11} {:>9}",

@@ -12,13 +12,19 @@
 //! A timed-out attempt is abandoned: its late reply is dropped (its
 //! generation is stale), but the service never hears of the timeout and
 //! does the work anyway.
+//!
+//! With a circuit breaker, every attempt asks its breaker first; a refused
+//! attempt never reaches the service and ends its logical request at once
+//! (failed, or succeeded by a fallback). With closed traffic, the edge
+//! client keeps one breaker per member of the population.
 
 use super::backoff::{BackoffPolicy, TokenBucket};
+use super::breaker::{Breaker, Ticket};
 use super::throttle::ThrottleWindow;
 use super::{Call, Ctx, NodeId, Outcome, ReplyTo, Signal, Slab};
 use crate::dist::Sampler;
 use crate::rng::RandomStream;
-use crate::scenario::{Client as ClientSpec, RetryOn};
+use crate::scenario::{Breaker as BreakerSpec, Client as ClientSpec, OnOpen, RetryOn};
 
 /// Why an attempt did not succeed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,6 +49,11 @@ struct Logical {
     generation: u32,
     /// The previous backoff wait in seconds (decorrelated jitter).
     previous_wait: f64,
+    /// Its breaker's index, and the current attempt's ticket.
+    breaker: u32,
+    ticket: Option<Ticket>,
+    /// When the current attempt was sent.
+    sent_at: f64,
 }
 
 /// Running totals of one client over the measured window.
@@ -71,6 +82,12 @@ pub(crate) struct Client {
     budget: Option<TokenBucket>,
     throttle: Option<ThrottleWindow>,
     network: Option<Sampler>,
+    /// The breakers' settings, when there are breakers.
+    breaker_spec: Option<BreakerSpec>,
+    /// One breaker, or one per member of a closed population (grown as
+    /// members first call).
+    pub(crate) breakers: Vec<Breaker>,
+    per_user: bool,
     rng: RandomStream,
     calls: Slab<Logical>,
     /// The last generation handed out.
@@ -87,10 +104,12 @@ impl Client {
         network: Option<Sampler>,
         target: NodeId,
         edge: bool,
+        closed: bool,
         rng: RandomStream,
         warm: f64,
     ) -> Self {
         let on = |r: RetryOn| spec.retry_on.contains(&r);
+        let breaker_spec = spec.breaker.clone().filter(|b| b.enabled);
         Client {
             target,
             edge,
@@ -113,6 +132,9 @@ impl Client {
                 .filter(|t| t.enabled)
                 .map(|t| ThrottleWindow::new(t.k, t.window_s)),
             network,
+            breakers: breaker_spec.iter().map(|b| Breaker::new(b, 0.0)).collect(),
+            breaker_spec,
+            per_user: edge && closed,
             rng,
             calls: Slab::default(),
             generations: 0,
@@ -129,12 +151,20 @@ impl Client {
     /// A new logical request from upstream.
     pub(crate) fn receive(&mut self, call: Call, ctx: &mut Ctx) {
         let now = ctx.now;
+        let breaker = if self.per_user {
+            call.reply_to.handle
+        } else {
+            0
+        };
         let logical = Logical {
             call,
             born: now,
             attempts: 0,
             generation: 0,
             previous_wait: self.backoff.initial_previous(),
+            breaker,
+            ticket: None,
+            sent_at: now,
         };
         if self.measured(now) {
             self.stats.arrived += 1;
@@ -149,9 +179,30 @@ impl Client {
         self.attempt(handle, ctx);
     }
 
-    /// Sends the next attempt of `handle`, unless the throttle rejects it.
+    /// Sends the next attempt of `handle`, unless its breaker or the
+    /// throttle refuses it.
     fn attempt(&mut self, handle: u32, ctx: &mut Ctx) {
         let now = ctx.now;
+        if let Some(spec) = &self.breaker_spec {
+            let Some(l) = self.calls.get_mut(handle) else {
+                return;
+            };
+            let i = l.breaker as usize;
+            while self.breakers.len() <= i {
+                self.breakers.push(Breaker::new(spec, 0.0));
+            }
+            match self.breakers[i].try_call(now) {
+                Some(ticket) => l.ticket = Some(ticket),
+                None => {
+                    let outcome = match spec.on_open {
+                        OnOpen::FailFast => Outcome::Failed,
+                        OnOpen::Fallback => Outcome::Ok,
+                    };
+                    self.end(handle, outcome, ctx);
+                    return;
+                }
+            }
+        }
         if let Some(t) = &mut self.throttle {
             let p = t.reject_probability(now);
             t.request(now);
@@ -173,6 +224,7 @@ impl Client {
         };
         l.attempts += 1;
         l.generation = generation;
+        l.sent_at = now;
         let (generation, seed, born) = (l.generation, l.call.seed, l.born);
         if born >= self.warm {
             self.stats.attempts += 1;
@@ -236,6 +288,10 @@ impl Client {
                 }
                 l.generation = stale;
                 let born = l.born;
+                if let Some(ticket) = l.ticket.take() {
+                    let b = &mut self.breakers[l.breaker as usize];
+                    b.record(ticket, ctx.now, true, ctx.now - l.sent_at);
+                }
                 if self.measured(born) {
                     self.stats.timeouts += 1;
                 }
@@ -284,6 +340,10 @@ impl Client {
             return; // a late reply to an abandoned attempt
         }
         l.generation = stale;
+        if let Some(ticket) = l.ticket.take() {
+            let b = &mut self.breakers[l.breaker as usize];
+            b.record(ticket, ctx.now, outcome != Outcome::Ok, ctx.now - l.sent_at);
+        }
         match outcome {
             Outcome::Ok => {
                 if let Some(t) = &mut self.throttle {

@@ -101,6 +101,7 @@ pub(super) fn build(s: &ValidScenario) -> Topology {
                 s.networks[layer].clone(),
                 service_ids[layer],
                 layer == 0,
+                s.think.is_some(),
                 stream(seed, 1, layer),
                 warm,
             ))));

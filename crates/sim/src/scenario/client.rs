@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Breaker;
 use crate::components::backoff::BackoffPolicy;
 use crate::dist::Distribution;
 use crate::rng::Uniform;
@@ -38,6 +39,9 @@ pub struct Client {
     /// Adaptive client-side throttling; absent means none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub throttle: Option<Throttle>,
+    /// A circuit breaker; absent means none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breaker: Option<Breaker>,
     /// One-way network delay per hop in milliseconds (request and reply
     /// each draw one); absent means none.
     #[serde(default, skip_serializing_if = "Option::is_none")]

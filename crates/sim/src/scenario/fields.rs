@@ -171,6 +171,53 @@ fn service_field(path: &str) -> Option<(&'static str, FieldKind)> {
             num("×", Fixed(1.0), Fixed(5.0), 0.1),
         ),
         "client.throttle.window_s" => ("Throttle window", num("s", Fixed(1.0), Fixed(600.0), 1.0)),
+        "client.breaker.enabled" => ("Circuit breaker", FieldKind::Toggle),
+        "client.breaker.window" => (
+            "Breaker window",
+            FieldKind::Choice(vec![
+                ("count", "The last N calls"),
+                ("time", "The last N seconds"),
+            ]),
+        ),
+        "client.breaker.window_size" => (
+            "Breaker window size",
+            num("calls or s", Fixed(1.0), Fixed(1000.0), 1.0),
+        ),
+        "client.breaker.failure_rate" => (
+            "Failure rate that opens the breaker",
+            num("%", Fixed(1.0), Fixed(100.0), 1.0),
+        ),
+        "client.breaker.slow_call_ms" => (
+            "A slow call takes at least",
+            num("ms", Fixed(10.0), Fixed(10_000.0), 10.0),
+        ),
+        "client.breaker.slow_call_rate" => (
+            "Slow-call rate that opens the breaker",
+            num("%", Fixed(1.0), Fixed(100.0), 1.0),
+        ),
+        "client.breaker.min_calls" => (
+            "Calls before the breaker may open",
+            num("calls", Fixed(1.0), Fixed(1000.0), 1.0),
+        ),
+        "client.breaker.open_ms" => (
+            "Time the breaker stays open",
+            num("ms", Fixed(100.0), Fixed(300_000.0), 100.0),
+        ),
+        "client.breaker.half_open_calls" => (
+            "Trial calls when half-open",
+            num("calls", Fixed(1.0), Fixed(100.0), 1.0),
+        ),
+        "client.breaker.on_open" => (
+            "When the breaker is open",
+            FieldKind::Choice(vec![
+                ("fail_fast", "Fail fast"),
+                ("fallback", "Answer with a fallback"),
+            ]),
+        ),
+        "client.breaker.scope" => (
+            "One breaker per",
+            FieldKind::Choice(vec![("client", "Client"), ("dependency", "Dependency")]),
+        ),
         _ => return None,
     })
 }

@@ -1,6 +1,7 @@
 //! Integration tests of the simulation core, one binary so they build once.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod breakers;
 mod clients;
 mod contention;
 mod determinism;
