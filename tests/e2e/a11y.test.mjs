@@ -60,6 +60,13 @@ describe('accessibility', () => {
     });
   });
 
+  test('article 4 has no serious or critical axe violations', { timeout: 60_000 }, async () => {
+    await withPage(site, '#/articles/breakers', async (page) => {
+      for (let i = 0; i < 3; i++) await widgetReady(page, i);
+      assert.deepEqual(await audit(page, 'breakers'), []);
+    });
+  });
+
   test('article 2 has no serious or critical axe violations', { timeout: 60_000 }, async () => {
     await withPage(site, '#/articles/retries', async (page) => {
       await widgetReady(page, 0);

@@ -21,6 +21,8 @@ const PAGES = [
   { name: 'article-stale-view', hash: '#/articles/round-robin/widget-4', fullPage: false, ready: (p) => widgetReady(p, 4) },
   { name: 'backoff-widget-0-compare', hash: '#/articles/backoff/widget-0', fullPage: false, ready: (p) => widgetReady(p, 0) },
   { name: 'backoff-curves', hash: '#/articles/backoff/widget-0', fullPage: false, ready: curvesDone },
+  { name: 'breakers-widget-0-compare', hash: '#/articles/breakers/widget-0', fullPage: false, ready: (p) => breakersChart(p, 0) },
+  { name: 'breakers-widget-2-eager', hash: '#/articles/breakers/widget-2', fullPage: false, ready: (p) => breakersChart(p, 2) },
   { name: 'embed', hash: '#/embed/round-robin/0?show=traffic.rate_rps', fullPage: true, ready: (p) => widgetReady(p, 0) },
   { name: 'retries-widget-0-compare', hash: '#/articles/retries/widget-0', fullPage: false, ready: (p) => widgetReady(p, 0) },
   { name: 'retries-map', hash: '#/articles/retries/widget-0', fullPage: false, ready: mapDone },
@@ -46,6 +48,12 @@ async function curvesDone(page) {
     return c && c.dataset.total !== '0' && c.dataset.done === c.dataset.total;
   }, null, { timeout: 60_000 });
   await page.locator('section.widget#widget-0 figure.sweep-curves canvas').scrollIntoViewIfNeeded();
+}
+
+/** Waits for widget `i` of article 4 and scrolls its breakers chart into view. */
+async function breakersChart(page, i) {
+  await widgetReady(page, i);
+  await page.locator(`section.widget#widget-${i} figure.chart[data-chart=breakers]`).scrollIntoViewIfNeeded();
 }
 
 let server;

@@ -240,6 +240,9 @@ try {
   const stale = await redraw(server, '#/articles/round-robin', 'balancer.view_refresh_ms', 4, 16);
   // Article 3's contention widget: 100 clients down to 20 and back.
   const occ = await redraw(server, '#/articles/backoff', 'contention.clients', 0, 16);
+  // Article 4's metadata-service widget: 300 breakers, compare mode;
+  // retries 3 down to 0 and back.
+  const breakers = await redraw(server, '#/articles/breakers', 'client.retries', 0, 6);
   const frames = await fps(server);
   const first = await firstChart(server);
   const report = {
@@ -251,6 +254,7 @@ try {
     redraw_math: math,
     redraw_stale_view: stale,
     redraw_contention: occ,
+    redraw_breakers: breakers,
     worker_size: workerSize,
     sweep_map: map,
     sweep_curves: curves,
@@ -264,6 +268,7 @@ try {
       redraw_math: math.median_ms <= TARGETS.redrawMedianMs,
       redraw_stale_view: stale.median_ms <= TARGETS.redrawMedianMs,
       redraw_contention: occ.median_ms <= TARGETS.redrawMedianMs,
+      redraw_breakers: breakers.median_ms <= TARGETS.redrawMedianMs,
       sweep_map: map.median_ms <= TARGETS.mapMs,
       sweep_curves: curves.median_ms <= TARGETS.curvesMs,
       fps: frames.fps_playing >= TARGETS.fps - 3,
@@ -282,6 +287,7 @@ try {
   console.log(`redraw of article 1's mathematics widget (compare mode, ${math.changes} changes): median ${math.median_ms} ms, p90 ${math.p90_ms} ms, max ${math.max_ms} ms, target <= 50 ms: ${verdict(report.met.redraw_math)}`);
   console.log(`redraw of article 1's stale-view widget (compare mode, ${stale.changes} changes): median ${stale.median_ms} ms, p90 ${stale.p90_ms} ms, max ${stale.max_ms} ms, target <= 50 ms: ${verdict(report.met.redraw_stale_view)}`);
   console.log(`redraw of article 3's contention widget (compare mode, ${occ.changes} changes): median ${occ.median_ms} ms, p90 ${occ.p90_ms} ms, max ${occ.max_ms} ms, target <= 50 ms: ${verdict(report.met.redraw_contention)}`);
+  console.log(`redraw of article 4's breakers widget (compare mode, ${breakers.changes} changes): median ${breakers.median_ms} ms, p90 ${breakers.p90_ms} ms, max ${breakers.max_ms} ms, target <= 50 ms: ${verdict(report.met.redraw_breakers)}`);
   console.log(`sweep map worker (wasm + JS + loader, gzip -9): ${kib(workerSize.gzip)}, loaded only by pages with a map`);
   console.log(`sweep map of ${map.cells} cells, workers' start to last cell (${map.runs} fresh loads): median ${map.median_ms} ms, max ${map.max_ms} ms, target <= 3000 ms: ${verdict(report.met.sweep_map)}`);
   console.log(`sweep curves of ${curves.cells} points x 20 seeds, workers' start to last point (${curves.runs} fresh loads): median ${curves.median_ms} ms, max ${curves.max_ms} ms, target <= 5000 ms: ${verdict(report.met.sweep_curves)}`);

@@ -9,6 +9,7 @@
 //! ```
 
 mod amplification;
+mod breakers;
 mod goodput;
 mod latency;
 mod queues;
@@ -83,6 +84,8 @@ registry! {
     Amplification => amplification,
     /// Every write of clients contending for one record, one row per client.
     Timeline => timeline,
+    /// Every circuit breaker's state over time, one row per breaker.
+    Breakers => breakers,
 }
 
 impl ChartKind {
@@ -114,7 +117,7 @@ mod tests {
         }
         assert_eq!(
             ChartKind::names(),
-            "latency, throughput, queues, utilization, goodput, retries, amplification, timeline"
+            "latency, throughput, queues, utilization, goodput, retries, amplification, timeline, breakers"
         );
         assert_eq!(ChartKind::from_name("pie"), None);
     }

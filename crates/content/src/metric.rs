@@ -451,6 +451,10 @@ pub fn read(summary: &Value, path: &str) -> Option<Reading> {
                 .as_f64()
                 .unwrap_or(f64::INFINITY),
         )),
+        // A run whose clients have no breakers: none opened, none refused.
+        _ if path.starts_with("breaker.") && summary.get("breaker").is_none() => {
+            metric(path).map(|_| plain(0.0))
+        }
         // A theory value the scenario has no formula for.
         _ if path.starts_with("theory.")
             && summary.get("theory").is_some()

@@ -78,7 +78,65 @@ fn expected(chart: ChartKind) -> &'static [&'static str] {
             "Success",
             "No contending clients in this run",
         ],
+        // Nor breakers.
+        ChartKind::Breakers => &[
+            "Circuit breakers: open and half-open, one row per breaker",
+            "Open (calls fail fast)",
+            "Half-open (trial calls)",
+            "No circuit breakers in this run",
+        ],
     }
+}
+
+/// The 2015 metadata-service model with breakers, on `seed`.
+fn dynamo(seed: u64) -> brownout_sim::RunResult {
+    let text = include_str!("../../../../content/scenarios/dynamo-2015-breakers.toml");
+    let mut s = brownout_sim::parse(text, brownout_sim::Format::Toml)
+        .expect("valid")
+        .scenario()
+        .clone();
+    s.seed = seed;
+    brownout_sim::simulate(
+        &s.validate().expect("valid"),
+        brownout_sim::Limits::default(),
+    )
+}
+
+#[test]
+fn the_breakers_chart_fills_the_open_stretches_of_every_row() {
+    let run = dynamo(1);
+    let rows = &run.breakers.as_ref().expect("breakers").rows;
+    let stays: usize = rows
+        .iter()
+        .flatten()
+        .filter(|(_, s)| *s != brownout_sim::BreakerState::Closed)
+        .count();
+    let data = ChartData::single(&run, "");
+    let doc = svg(
+        ChartKind::Breakers,
+        &data,
+        &ChartOptions::default(),
+        960,
+        480,
+    )
+    .expect("draws");
+    let rects = roxmltree::Document::parse(&doc)
+        .expect("well-formed")
+        .descendants()
+        .filter(|n| n.has_tag_name("rect"))
+        .count();
+    assert!(
+        rects >= stays,
+        "{rects} rectangles for {stays} open or half-open stays"
+    );
+    let summary = brownout_charts::summary_text(ChartKind::Breakers, &data);
+    assert!(summary.starts_with("300 breakers opened"), "{summary}");
+    let csv = brownout_charts::csv(ChartKind::Breakers, &data);
+    assert!(
+        csv.starts_with("t_s,closed,open,half_open\n0,300,0,0\n"),
+        "{}",
+        &csv[..80]
+    );
 }
 
 /// Twenty clients contending for one record, with `jitter`.
@@ -180,6 +238,8 @@ fn the_svg_changes_when_the_data_changes() {
         let (a, b) = match chart {
             // The timeline needs contending clients.
             ChartKind::Timeline => (&contending("full"), &contending("none")),
+            // The breakers chart needs breakers.
+            ChartKind::Breakers => (&dynamo(1), &dynamo(2)),
             _ => (&a, &b),
         };
         let one = svg(chart, &ChartData::single(a, ""), &opts, 800, 400).expect("draws");

@@ -1,0 +1,60 @@
+// Article 4, "When one slow service took down a region", as a reader uses
+// it: the metadata-service loop with breakers off and on, the breaker that
+// never trips, and the breaker that trips on healthy traffic.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { hashQuery, setup, stats, statsChangedFrom, widgetReady, withPage } from './helpers.mjs';
+
+const ARTICLE = '#/articles/breakers';
+let site;
+
+before(async () => { site = await setup(); });
+after(async () => { await site?.close(); });
+
+describe('article 4: circuit breakers', () => {
+  test('without breakers the loop never recovers; with them it does, and the breakers chart shows them open', async () => {
+    await withPage(site, ARTICLE, async (page) => {
+      const w = await widgetReady(page, 0);
+      const [off, on] = await stats(w);
+      assert.ok(!Number.isFinite(off.recovered), `no breakers: recovered ${off.recovered}`);
+      assert.ok(on.recovered >= 15 && on.recovered <= 30, `breakers: recovered after ${on.recovered} s`);
+      assert.ok(on.goodput > 5 * off.goodput, `goodput ${off.goodput} → ${on.goodput}`);
+      assert.equal(off.opened, 0, 'no breakers, none opened');
+      assert.ok(on.opened > 300 && on.short_circuited > 1000, JSON.stringify(on));
+      const summary = await w.locator('figure.chart[data-chart=breakers] .chart-summary').innerText();
+      assert.match(summary, /no circuit breakers\. .*300 breakers opened [\d,]+ times, at most \d+ open at once/);
+    });
+  });
+
+  test('switching the slowdown off gives a healthy service, and the toggle goes into the URL', async () => {
+    await withPage(site, ARTICLE, async (page) => {
+      const w = await widgetReady(page, 0);
+      const before = await stats(w);
+      await w.locator('.widget-controls > .knobs input[type=checkbox][data-path="faults[0].enabled"]').uncheck();
+      const [healthy] = await statsChangedFrom(w, before);
+      assert.ok(healthy.goodput > 90, `healthy goodput ${healthy.goodput}`);
+      assert.equal((await hashQuery(page)).params.get('w0.faults[0].enabled'), 'false');
+    });
+  });
+
+  test('a breaker that needs 100 calls in a 30-second window never opens; 5 calls are enough', async () => {
+    await withPage(site, ARTICLE, async (page) => {
+      const w = await widgetReady(page, 1);
+      const [never, five] = await stats(w);
+      assert.equal(never.opened, 0);
+      assert.ok(!Number.isFinite(never.recovered), 'never trips, never recovers');
+      assert.ok(five.opened > 300 && Number.isFinite(five.recovered), JSON.stringify(five));
+    });
+  });
+
+  test('a window of 4 calls trips on healthy traffic; a window of 100 does not', async () => {
+    await withPage(site, ARTICLE, async (page) => {
+      const w = await widgetReady(page, 2);
+      const [eager, calm] = await stats(w);
+      assert.ok(eager.opened >= 20 && eager.open_s > 100, JSON.stringify(eager));
+      assert.equal(calm.opened, 0);
+      assert.ok(calm.goodput > 2 * eager.goodput, `goodput ${eager.goodput} vs ${calm.goodput}`);
+    });
+  });
+});
