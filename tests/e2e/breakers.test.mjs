@@ -48,9 +48,20 @@ describe('article 4: circuit breakers', () => {
     });
   });
 
-  test('a window of 4 calls trips on healthy traffic; a window of 100 does not', async () => {
+  test('slow calls counted past 60 s never open the breaker; past 800 ms they do, and the fallback keeps requests within the SLO', async () => {
     await withPage(site, ARTICLE, async (page) => {
       const w = await widgetReady(page, 2);
+      const [slow, counted] = await stats(w);
+      assert.equal(slow.opened, 0);
+      assert.ok(counted.opened > 0 && counted.short_circuited > 1000, JSON.stringify(counted));
+      assert.ok(counted.within_slo > slow.within_slo + 0.1, `within the SLO ${slow.within_slo} → ${counted.within_slo}`);
+      assert.ok(counted.logical_p90 < slow.logical_p90 / 5, `p90 ${slow.logical_p90} → ${counted.logical_p90}`);
+    });
+  });
+
+  test('a window of 4 calls trips on healthy traffic; a window of 100 does not', async () => {
+    await withPage(site, ARTICLE, async (page) => {
+      const w = await widgetReady(page, 3);
       const [eager, calm] = await stats(w);
       assert.ok(eager.opened >= 20 && eager.open_s > 100, JSON.stringify(eager));
       assert.equal(calm.opened, 0);
