@@ -465,3 +465,37 @@ fn sweep_lines_draw_the_curves_the_site_draws_with_the_same_means() {
     assert!(stderr(&o).contains("--line Odd"), "{}", stderr(&o));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn export_draws_the_breakers_chart_of_a_run_and_its_compare_side() {
+    let dir = std::env::temp_dir().join(format!("brownout-breakers-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let (svg, csv) = (dir.join("b.svg"), dir.join("b.csv"));
+    let o = brownout(&[
+        "export",
+        "--preset",
+        "dynamo-2015",
+        "--chart",
+        "breakers",
+        "--compare",
+        "client.breaker.enabled=true",
+        "--svg",
+        svg.to_str().expect("utf8"),
+        "--csv",
+        csv.to_str().expect("utf8"),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&svg).expect("svg");
+    assert!(text.contains("one row per breaker"), "the title");
+    assert!(text.contains("Open (calls fail fast)"));
+    let table = std::fs::read_to_string(&csv).expect("csv");
+    assert_eq!(
+        table.lines().next(),
+        Some("t_s,closed_false,open_false,half_open_false,closed_true,open_true,half_open_true")
+    );
+    // Side A has no breakers: its columns are empty; side B starts closed.
+    assert_eq!(table.lines().nth(1), Some("0,,,,300,0,0"));
+    let o = brownout(&["run", "--preset", "dynamo-2015-breakers"]);
+    assert!(stdout(&o).contains("breakers   300 | opened "), "{}", stdout(&o));
+    std::fs::remove_dir_all(&dir).ok();
+}
