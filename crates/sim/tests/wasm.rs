@@ -39,3 +39,13 @@ fn wasm_contention_result_equals_the_native_golden_file_bit_for_bit() {
         "wasm32 result of the contention scenario differs from the native golden file"
     );
 }
+
+#[wasm_bindgen_test]
+fn wasm_breakers_result_equals_the_native_golden_file_bit_for_bit() {
+    let got = result_json(include_str!("golden/breakers.toml"));
+    let want = include_str!("golden/breakers.json");
+    assert!(
+        got == want,
+        "wasm32 result of the breakers scenario differs from the native golden file"
+    );
+}

@@ -7,6 +7,7 @@ use serde_json::Value;
 const SCENARIO: &str = include_str!("../golden/determinism.toml");
 const COMPONENTS: &str = include_str!("../golden/components.toml");
 const CONTENTION: &str = include_str!("../golden/contention.toml");
+const BREAKERS: &str = include_str!("../golden/breakers.toml");
 
 fn result_json(text: &str) -> String {
     let s = parse(text, Format::Toml).expect("golden scenario is valid");
@@ -67,11 +68,12 @@ fn native_result_equals_the_golden_files_bit_for_bit() {
     assert_bit_for_bit(SCENARIO, "determinism.full.json");
     assert_bit_for_bit(COMPONENTS, "components.json");
     assert_bit_for_bit(CONTENTION, "contention.json");
+    assert_bit_for_bit(BREAKERS, "breakers.json");
 }
 
 #[test]
 fn the_same_seed_gives_identical_json_and_another_seed_does_not() {
-    for text in [SCENARIO, COMPONENTS] {
+    for text in [SCENARIO, COMPONENTS, BREAKERS] {
         let a = result_json(text);
         assert_eq!(a, result_json(text));
         let other = text.replacen("seed = 42", "seed = 43", 1);
