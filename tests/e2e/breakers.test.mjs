@@ -61,11 +61,19 @@ describe('article 4: circuit breakers', () => {
 
   test('a window of 4 calls trips on healthy traffic; a window of 100 does not', async () => {
     await withPage(site, ARTICLE, async (page) => {
-      const w = await widgetReady(page, 3);
+      const w = await widgetReady(page, 4);
       const [eager, calm] = await stats(w);
       assert.ok(eager.opened >= 20 && eager.open_s > 100, JSON.stringify(eager));
       assert.equal(calm.opened, 0);
       assert.ok(calm.goodput > 2 * eager.goodput, `goodput ${eager.goodput} vs ${calm.goodput}`);
+    });
+  });
+
+  test('a 10-minute window opens the breakers late; a 10-second one recovers in seconds', async () => {
+    await withPage(site, ARTICLE, async (page) => {
+      const w = await widgetReady(page, 3);
+      const [long, short] = await stats(w);
+      assert.ok(long.recovered > 60 && short.recovered < 30, `recovered after ${long.recovered} s vs ${short.recovered} s`);
     });
   });
 });

@@ -22,7 +22,7 @@ const PAGES = [
   { name: 'backoff-widget-0-compare', hash: '#/articles/backoff/widget-0', fullPage: false, ready: (p) => widgetReady(p, 0) },
   { name: 'backoff-curves', hash: '#/articles/backoff/widget-0', fullPage: false, ready: curvesDone },
   { name: 'breakers-widget-0-compare', hash: '#/articles/breakers/widget-0', fullPage: false, ready: (p) => breakersChart(p, 0) },
-  { name: 'breakers-widget-3-eager', hash: '#/articles/breakers/widget-3', fullPage: false, ready: (p) => breakersChart(p, 3) },
+  { name: 'breakers-widget-4-eager', hash: '#/articles/breakers/widget-4', fullPage: false, ready: (p) => breakersChart(p, 4) },
   { name: 'embed', hash: '#/embed/round-robin/0?show=traffic.rate_rps', fullPage: true, ready: (p) => widgetReady(p, 0) },
   { name: 'retries-widget-0-compare', hash: '#/articles/retries/widget-0', fullPage: false, ready: (p) => widgetReady(p, 0) },
   { name: 'retries-map', hash: '#/articles/retries/widget-0', fullPage: false, ready: mapDone },
