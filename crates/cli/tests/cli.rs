@@ -496,6 +496,10 @@ fn export_draws_the_breakers_chart_of_a_run_and_its_compare_side() {
     // Side A has no breakers: its columns are empty; side B starts closed.
     assert_eq!(table.lines().nth(1), Some("0,,,,300,0,0"));
     let o = brownout(&["run", "--preset", "dynamo-2015-breakers"]);
-    assert!(stdout(&o).contains("breakers   300 | opened "), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("breakers   300 | opened "),
+        "{}",
+        stdout(&o)
+    );
     std::fs::remove_dir_all(&dir).ok();
 }

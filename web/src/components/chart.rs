@@ -107,6 +107,18 @@ pub(crate) fn page_theme() -> Theme {
     }
 }
 
+/// A button's callback that downloads `canvas` as `{stem}.png`.
+pub(crate) fn png_download(canvas: NodeRef, stem: String) -> Callback<MouseEvent> {
+    Callback::from(move |_: MouseEvent| {
+        if let Some(url) = canvas
+            .cast::<HtmlCanvasElement>()
+            .and_then(|c| c.to_data_url().ok())
+        {
+            browser::download_url(&format!("{stem}.png"), &url, false);
+        }
+    })
+}
+
 /// A chart with its caption and download buttons.
 #[component]
 pub(crate) fn ChartView(p: &ChartProps) -> Html {
@@ -129,17 +141,7 @@ pub(crate) fn ChartView(p: &ChartProps) -> Html {
     let name = p.kind.name();
     let summary = brownout_charts::summary_text(p.kind, &data(runs, &p.labels));
     let stem = format!("{}-{name}", p.file_stem);
-    let png = {
-        let (canvas, stem) = (canvas.clone(), stem.clone());
-        Callback::from(move |_: MouseEvent| {
-            if let Some(url) = canvas
-                .cast::<HtmlCanvasElement>()
-                .and_then(|c| c.to_data_url().ok())
-            {
-                browser::download_url(&format!("{stem}.png"), &url, false);
-            }
-        })
-    };
+    let png = png_download(canvas.clone(), stem.clone());
     let svg = {
         let (runs, labels, kind, stem) = (p.runs.clone(), p.labels.clone(), p.kind, stem.clone());
         Callback::from(move |_: MouseEvent| {

@@ -14,7 +14,7 @@ use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
-use super::chart::{page_theme, use_redraw_signal};
+use super::chart::{page_theme, png_download, use_redraw_signal};
 use crate::browser;
 use crate::hooks::use_sweep;
 use crate::sweep::{Job, Outcome};
@@ -219,17 +219,7 @@ pub(crate) fn SweepCurvesView(p: &SweepCurvesProps) -> Html {
     };
     let summary = drawn.with(curves_summary);
     let stem = format!("{}-curves", p.file_stem);
-    let png = {
-        let (canvas, stem) = (canvas.clone(), stem.clone());
-        Callback::from(move |_: MouseEvent| {
-            if let Some(url) = canvas
-                .cast::<HtmlCanvasElement>()
-                .and_then(|c| c.to_data_url().ok())
-            {
-                browser::download_url(&format!("{stem}.png"), &url, false);
-            }
-        })
-    };
+    let png = png_download(canvas.clone(), stem.clone());
     let svg = {
         let (drawn, stem) = (drawn.clone(), stem.clone());
         Callback::from(move |_: MouseEvent| {
