@@ -164,9 +164,11 @@ export async function withPage(site, hash, body, opts) {
 /** Locator of widget `i` (`section.widget#widget-i`) on the page. */
 export const widget = (page, i = 0) => page.locator(`section.widget#widget-${i}`);
 
-/** Waits until widget `i` shows its numbers and its first chart has been drawn. */
+/** Scrolls widget `i` into view, then waits until it shows its numbers and its first chart has been drawn. */
 export async function widgetReady(page, i = 0) {
   const w = widget(page, i);
+  // An article's widget runs once it is scrolled near the viewport.
+  await w.scrollIntoViewIfNeeded();
   await w.locator('.stat[data-stat] dd[data-value]').first().waitFor();
   await page.waitForFunction((sel) => {
     const c = document.querySelector(sel);

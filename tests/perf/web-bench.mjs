@@ -205,7 +205,8 @@ async function sweepTime(server, hash = '#/articles/retries', figure = 'figure.s
   for (let i = 0; i < runs; i++) {
     const context = await launch();
     try {
-      const page = await open(context, `${server.url}${hash}`);
+      // At the widget: an article's widgets run once scrolled near.
+      const page = await open(context, `${server.url}${hash}/widget-0`);
       const sel = `section.widget#widget-0 ${figure}`;
       const map = page.locator(sel);
       await map.waitFor();

@@ -4,8 +4,10 @@
 //! curves') as its workers send them (`use_sweep`).
 
 mod use_sweep;
+mod use_visible;
 mod use_widget;
 pub(crate) mod widget_model;
 
 pub(crate) use use_sweep::use_sweep;
+pub(crate) use use_visible::use_visible;
 pub(crate) use use_widget::use_widget;

@@ -61,6 +61,7 @@ async fn moving_a_knob_reruns_the_scenario_and_updates_the_numbers_and_the_url()
         query: vec![],
         embed: false,
         show: None,
+        lazy: false,
     };
     yew::Renderer::<WidgetView>::with_root_and_props(root.clone(), props).render();
     yew::scheduler::flush().await;
@@ -104,6 +105,7 @@ async fn a_range_knob_takes_the_typed_value() {
         query: vec![],
         embed: false,
         show: None,
+        lazy: false,
     };
     yew::Renderer::<WidgetView>::with_root_and_props(root.clone(), props).render();
     yew::scheduler::flush().await;
@@ -137,6 +139,7 @@ async fn a_widget_block_with_stats_shows_exactly_those_rows_in_order() {
         query: vec![],
         embed: false,
         show: None,
+        lazy: false,
     };
     yew::Renderer::<WidgetView>::with_root_and_props(root.clone(), props).render();
     yew::scheduler::flush().await;
@@ -161,6 +164,10 @@ async fn a_bad_url_parameter_shows_a_specific_message_and_the_preset_runs() {
         &text[..text.len().min(400)]
     );
     assert!(text.contains("unknown parameter \"colour\""), "{text}");
+    // An article's widgets run once scrolled near the viewport.
+    root.scroll_into_view();
+    sleep(300).await;
+    yew::scheduler::flush().await;
     assert!(stat(&root, "p99") > 0.0, "the widget still runs the preset");
 }
 
@@ -214,6 +221,7 @@ async fn a_widget_with_a_map_draws_a_button_per_cell_with_axis_values_and_progre
         query: vec![],
         embed: false,
         show: None,
+        lazy: false,
     };
     yew::Renderer::<WidgetView>::with_root_and_props(root.clone(), props).render();
     yew::scheduler::flush().await;
@@ -247,4 +255,64 @@ async fn a_widget_with_a_map_draws_a_button_per_cell_with_axis_values_and_progre
             .contains("100-second run")
     );
     assert!(map.query_selector("progress").ok().flatten().is_some());
+}
+
+/// Waits `ms` milliseconds (the browser's timers, observers and frames run).
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .expect("window")
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .expect("timer");
+    });
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .expect("timer fires");
+}
+
+#[wasm_bindgen_test]
+async fn a_lazy_widget_far_below_the_viewport_runs_only_once_scrolled_near() {
+    set_hash("#/articles/round-robin");
+    let spacer = document().create_element("div").expect("div");
+    spacer
+        .set_attribute("style", "height: 6000px")
+        .expect("style");
+    document()
+        .body()
+        .expect("body")
+        .append_child(&spacer)
+        .expect("append");
+    let root = root();
+    let props = brownout_web::components::WidgetProps {
+        slug: "round-robin".into(),
+        index: 0,
+        spec: spec(r#"{"preset": "mm1", "charts": ["latency"]}"#),
+        query: vec![],
+        embed: false,
+        show: None,
+        lazy: true,
+    };
+    yew::Renderer::<WidgetView>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    sleep(100).await;
+    yew::scheduler::flush().await;
+    assert!(
+        root.query_selector(".widget-pending")
+            .ok()
+            .flatten()
+            .is_some(),
+        "far below the viewport it waits"
+    );
+    assert!(stat(&root, "p50").is_nan(), "and has run nothing");
+    root.scroll_into_view();
+    sleep(300).await;
+    yew::scheduler::flush().await;
+    assert!(stat(&root, "p50") > 0.0, "scrolled near, it runs");
+    assert!(
+        root.query_selector(".widget-pending")
+            .ok()
+            .flatten()
+            .is_none()
+    );
+    spacer.remove();
 }

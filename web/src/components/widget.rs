@@ -12,10 +12,10 @@ use yew::prelude::*;
 
 use super::{ChartView, Knobs, Notice, Playback, SharePanel, SweepCurvesView, SweepMapView};
 use crate::browser;
-use crate::hooks::use_widget;
 use crate::hooks::widget_model::{
     Action, compare_control, controls, current_cell, pick_cell, side_labels, widget_links,
 };
+use crate::hooks::{use_visible, use_widget};
 use crate::links::Place;
 
 /// Properties of [`WidgetView`].
@@ -35,6 +35,9 @@ pub struct WidgetProps {
     /// Knob paths to show (all when absent).
     #[prop_or_default]
     pub show: Option<Vec<String>>,
+    /// Run only once scrolled near the viewport (an article's widgets).
+    #[prop_or_default]
+    pub lazy: bool,
 }
 
 /// A resolved widget compared by identity.
@@ -79,7 +82,9 @@ fn LiveWidget(lp: &LiveProps) -> Html {
         index: p.index,
         embed: p.embed,
     };
-    let h = use_widget(w.clone(), place.clone(), p.query.clone());
+    let section = use_node_ref();
+    let visible = use_visible(section.clone(), p.lazy);
+    let h = use_widget(w.clone(), place.clone(), p.query.clone(), visible);
     // Where the charts mark time: set when the player stops mid-run.
     let chart_cursor = use_state(|| None::<f64>);
     let on_cursor = {
@@ -136,6 +141,9 @@ fn LiveWidget(lp: &LiveProps) -> Html {
     let links = widget_links(&w, &place, &h.state, &browser::base_url());
     let runs = h.runs.clone();
     let body = match runs.0.as_ref() {
+        Err(_) if !visible => html! {
+            <p class="widget-pending">{"The simulation runs when you scroll here."}</p>
+        },
         Err(e) => html! { <Notice kind="error" messages={vec![e.clone()]} /> },
         Ok(r) => {
             html! {
@@ -155,7 +163,7 @@ fn LiveWidget(lp: &LiveProps) -> Html {
     };
     let current = current_cell(&w, &h.state);
     html! {
-        <section class="widget" id={format!("widget-{}", p.index)} aria-label={format!("Simulation {}: {}", p.index + 1, w.preset.name)}>
+        <section ref={section} class="widget" id={format!("widget-{}", p.index)} aria-label={format!("Simulation {}: {}", p.index + 1, w.preset.name)}>
             <Notice kind="warning" messages={(*h.notes).clone()} />
             <div class="widget-controls">
                 <Knobs id={id.clone()} knobs={shown} {values} onchange={on_knob} />
@@ -177,10 +185,10 @@ fn LiveWidget(lp: &LiveProps) -> Html {
                 </div>
             </div>
             { body }
-            if let Some((map, job)) = map {
+            if let Some((map, job)) = map.filter(|_| visible) {
                 <SweepMapView id={id.clone()} {map} {job} {current} onpick={on_pick} />
             }
-            if let Some((curves, job)) = curves {
+            if let Some((curves, job)) = curves.filter(|_| visible) {
                 <SweepCurvesView id={id.clone()} {curves} {job} file_stem={links.file_stem.clone()} />
             }
             if !p.embed {

@@ -58,13 +58,18 @@ impl Reducible for Model {
     }
 }
 
+/// What a widget's runs are before it has come near the viewport.
+pub(crate) const NOT_RUN: &str = "not run yet";
+
 /// State, runs and URL sync of `widget` standing at `place`, started from
 /// its link parameters `query` (unprefixed; embed options are skipped).
+/// Nothing runs until `visible` (the runs are [`NOT_RUN`]).
 #[hook]
 pub(crate) fn use_widget(
     widget: Rc<Widget>,
     place: Place,
     query: Vec<(String, String)>,
+    visible: bool,
 ) -> WidgetHandle {
     let init = {
         let w = widget.clone();
@@ -86,8 +91,12 @@ pub(crate) fn use_widget(
     let state = &model.state;
     let runs = {
         let w = widget.clone();
-        use_memo(state.clone(), move |s| {
-            RunsRef(Rc::new(start(&InlineRunner, Job::new(&w, s))))
+        use_memo((state.clone(), visible), move |(s, visible)| {
+            RunsRef(Rc::new(if *visible {
+                start(&InlineRunner, Job::new(&w, s))
+            } else {
+                Err(NOT_RUN.to_string())
+            }))
         })
     };
     {

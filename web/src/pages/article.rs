@@ -66,7 +66,7 @@ pub(crate) fn ArticlePage(props: &ArticleProps) -> Html {
             // Debug, whose string escaping the wasm need not ship.)
             <WidgetView key={format!("{index}?{}", form_urlencoded::Serializer::new(String::new())
                     .extend_pairs(widget_query(&query, index)).finish())} slug={slug.clone()} {index}
-                spec={specs.get(index).cloned().unwrap_or_default()} query={widget_query(&query, index)} />
+                spec={specs.get(index).cloned().unwrap_or_default()} query={widget_query(&query, index)} lazy=true />
         }
     });
     html! {
