@@ -84,14 +84,7 @@ fn draw(root: &Canvas<'_>, curves: &Curves, look: &Look) -> Result<(), ChartErro
         .enumerate()
         .map(|(i, l)| LegendEntry::line(l.label, Curves::line_look(look, i)))
         .collect();
-    // A phone gets the short title outright: canvas text measurement runs
-    // before web fonts settle and can let a long title overflow.
-    let titles: &[&str] = if look.narrow() {
-        &[curves.short_title]
-    } else {
-        &[curves.title, curves.short_title]
-    };
-    let area = frame::frame(root, look, titles, &entries)?;
+    let area = frame::frame(root, look, &[curves.title, curves.short_title], &entries)?;
     let n = curves.panels.len().max(1);
     let (_, h) = area.dim_in_pixel();
     let stack = look.narrow() && f64::from(h) / look.scale >= 200.0 * n as f64;

@@ -35,7 +35,7 @@ const X_AXIS: f64 = 40.0;
 
 /// Fills the background and draws the title and legend; returns the area
 /// left for the plot. `titles` go from longest to shortest: the first that
-/// fits the width is used.
+/// fits the width is used (on a narrow chart, the last).
 pub(crate) fn frame<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     look: &Look,
@@ -48,6 +48,13 @@ pub(crate) fn frame<DB: DrawingBackend>(
     let width = i32::try_from(w).unwrap_or(i32::MAX) - 2 * pad;
     let font = look.title_font();
     let mut title = titles.last().copied().unwrap_or_default();
+    // A phone gets the shortest title outright: a canvas measures text
+    // before web fonts settle and can let a longer one overflow.
+    let titles = if look.narrow() {
+        &titles[titles.len().saturating_sub(1)..]
+    } else {
+        titles
+    };
     for t in titles {
         if i64::from(root.estimate_text_size(t, &font)?.0) <= i64::from(width) {
             title = t;

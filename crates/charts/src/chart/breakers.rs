@@ -47,14 +47,7 @@ fn draw(root: &Canvas<'_>, data: &ChartData, look: &Look) -> Result<(), ChartErr
             },
         },
     ];
-    // A phone gets the short title outright (canvas text measurement can
-    // let a long one overflow).
-    let titles: &[&str] = if look.narrow() {
-        &[SHORT_TITLE]
-    } else {
-        &[TITLE, SHORT_TITLE]
-    };
-    let area = frame::frame(root, look, titles, &entries)?;
+    let area = frame::frame(root, look, &[TITLE, SHORT_TITLE], &entries)?;
     let rows = data
         .runs()
         .filter_map(|r| r.result.breakers.as_ref().map(|b| b.rows.len()))
