@@ -57,10 +57,31 @@ fn draw(
     let Ok(runs) = runs.0.as_ref() else {
         return Ok(());
     };
+    on_canvas(
+        canvas,
+        |_| CSS_HEIGHT,
+        cursor,
+        |area, opts| brownout_charts::draw(area, kind, &data(runs, labels), opts),
+    )
+}
+
+/// Sizes `canvas` for the screen (its CSS width, `css_height(css width)`
+/// CSS pixels high, times the device pixel ratio), draws on it with the
+/// page's theme, and presents it.
+pub(crate) fn on_canvas(
+    canvas: &HtmlCanvasElement,
+    css_height: impl FnOnce(f64) -> f64,
+    cursor: Option<f64>,
+    draw: impl FnOnce(
+        &plotters::drawing::DrawingArea<CanvasBackend, plotters::coord::Shift>,
+        &ChartOptions,
+    ) -> Result<(), brownout_charts::ChartError>,
+) -> Result<(), String> {
     let ratio = browser::device_pixel_ratio();
     let css_width = f64::from(canvas.client_width().max(280));
+    let height = css_height(css_width);
     canvas.set_width((css_width * ratio).round() as u32);
-    canvas.set_height((CSS_HEIGHT * ratio).round() as u32);
+    canvas.set_height((height * ratio).round() as u32);
     let backend =
         CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D canvas context")?;
     let area = backend.into_drawing_area();
@@ -69,7 +90,7 @@ fn draw(
         theme: page_theme(),
         cursor_s: cursor,
     };
-    brownout_charts::draw(&area, kind, &data(runs, labels), &opts).map_err(|e| e.to_string())?;
+    draw(&area, &opts).map_err(|e| e.to_string())?;
     area.present().map_err(|e| e.to_string())
 }
 

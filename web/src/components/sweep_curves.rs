@@ -9,12 +9,10 @@ use brownout_charts::curves::{
 use brownout_charts::format;
 use brownout_content::curves::{CurveJob, SweepCurves};
 use brownout_content::metric::{Format, Metric};
-use plotters::prelude::IntoDrawingArea;
-use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
-use super::chart::{page_theme, png_download, use_redraw_signal};
+use super::chart::{on_canvas, png_download, use_redraw_signal};
 use crate::browser;
 use crate::hooks::use_sweep;
 use crate::sweep::{Job, Outcome};
@@ -261,22 +259,15 @@ pub(crate) fn SweepCurvesView(p: &SweepCurvesProps) -> Html {
 }
 
 fn draw(canvas: &HtmlCanvasElement, curves: &Curves) -> Result<(), String> {
-    let ratio = browser::device_pixel_ratio();
-    let css_width = f64::from(canvas.client_width().max(280));
-    let css_h = css_height(css_width, curves.panels.len());
-    let _ = canvas.set_attribute("style", &format!("height: {css_h}px"));
-    canvas.set_width((css_width * ratio).round() as u32);
-    canvas.set_height((css_h * ratio).round() as u32);
-    let backend =
-        CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D canvas context")?;
-    let area = backend.into_drawing_area();
-    let opts = ChartOptions {
-        scale: ratio,
-        theme: page_theme(),
-        cursor_s: None,
+    let panels = curves.panels.len();
+    let size = |css_width: f64| {
+        let h = css_height(css_width, panels);
+        let _ = canvas.set_attribute("style", &format!("height: {h}px"));
+        h
     };
-    brownout_charts::curves::draw_curves(&area, curves, &opts).map_err(|e| e.to_string())?;
-    area.present().map_err(|e| e.to_string())
+    on_canvas(canvas, size, None, |area, opts| {
+        brownout_charts::curves::draw_curves(area, curves, opts)
+    })
 }
 
 #[cfg(test)]

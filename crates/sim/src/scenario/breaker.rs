@@ -12,6 +12,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::validate::{millis, seconds};
+use crate::error::ScenarioError;
+
 fn enabled() -> bool {
     true
 }
@@ -142,4 +145,51 @@ pub enum Scope {
     /// One per downstream service. A client here calls one service, so
     /// this is the same as `client`.
     Dependency,
+}
+
+/// Most calls in a count window, trial calls and `min_calls`.
+const MAX_BREAKER_CALLS: f64 = 100_000.0;
+
+impl Breaker {
+    /// Checks every field; `p` is the table's path (`client.breaker`).
+    pub(super) fn validate(&self, p: &str) -> Result<(), ScenarioError> {
+        let b = self;
+        let bad = |field: &str, why: String| Err(ScenarioError::new(format!("{p}.{field}"), why));
+        match b.window {
+            Window::Count => {
+                let n = b.window_size;
+                if !(n.is_finite() && n.fract() == 0.0 && (1.0..=MAX_BREAKER_CALLS).contains(&n)) {
+                    return bad(
+                        "window_size",
+                        format!("a count window holds 1 to 100000 whole calls, got {n}"),
+                    );
+                }
+            }
+            Window::Time => seconds(&format!("{p}.window_size"), b.window_size, false)?,
+        }
+        for (field, v) in [
+            ("failure_rate", b.failure_rate),
+            ("slow_call_rate", b.slow_call_rate),
+        ] {
+            if !(v.is_finite() && v > 0.0 && v <= 100.0) {
+                return bad(
+                    field,
+                    format!("must be a percentage above 0 and at most 100, got {v}"),
+                );
+            }
+        }
+        if let Some(ms) = b.slow_call_ms {
+            millis(&format!("{p}.slow_call_ms"), ms)?;
+        }
+        millis(&format!("{p}.open_ms"), b.open_ms)?;
+        for (field, v) in [
+            ("min_calls", b.min_calls),
+            ("half_open_calls", b.half_open_calls),
+        ] {
+            if !(1.0..=MAX_BREAKER_CALLS).contains(&f64::from(v)) {
+                return bad(field, format!("must be from 1 to 100000 calls, got {v}"));
+            }
+        }
+        Ok(())
+    }
 }

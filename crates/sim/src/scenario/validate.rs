@@ -329,55 +329,12 @@ fn validate_client(p: &str, c: &Client) -> Result<Option<Sampler>, ScenarioError
         seconds(&format!("{p}.throttle.window_s"), t.window_s, false)?;
     }
     if let Some(b) = &c.breaker {
-        validate_breaker(&format!("{p}.breaker"), b)?;
+        b.validate(&format!("{p}.breaker"))?;
     }
     c.network_ms
         .as_ref()
         .map(|d| d.compile(&format!("{p}.network_ms")))
         .transpose()
-}
-
-/// Most calls in a count window, trial calls and `min_calls`.
-const MAX_BREAKER_CALLS: f64 = 100_000.0;
-
-fn validate_breaker(p: &str, b: &super::Breaker) -> Result<(), ScenarioError> {
-    let bad = |field: &str, why: String| Err(ScenarioError::new(format!("{p}.{field}"), why));
-    match b.window {
-        super::BreakerWindow::Count => {
-            let n = b.window_size;
-            if !(n.is_finite() && n.fract() == 0.0 && (1.0..=MAX_BREAKER_CALLS).contains(&n)) {
-                return bad(
-                    "window_size",
-                    format!("a count window holds 1 to 100000 whole calls, got {n}"),
-                );
-            }
-        }
-        super::BreakerWindow::Time => seconds(&format!("{p}.window_size"), b.window_size, false)?,
-    }
-    for (field, v) in [
-        ("failure_rate", b.failure_rate),
-        ("slow_call_rate", b.slow_call_rate),
-    ] {
-        if !(v.is_finite() && v > 0.0 && v <= 100.0) {
-            return bad(
-                field,
-                format!("must be a percentage above 0 and at most 100, got {v}"),
-            );
-        }
-    }
-    if let Some(ms) = b.slow_call_ms {
-        millis(&format!("{p}.slow_call_ms"), ms)?;
-    }
-    millis(&format!("{p}.open_ms"), b.open_ms)?;
-    for (field, v) in [
-        ("min_calls", b.min_calls),
-        ("half_open_calls", b.half_open_calls),
-    ] {
-        if !(1.0..=MAX_BREAKER_CALLS).contains(&f64::from(v)) {
-            return bad(field, format!("must be from 1 to 100000 calls, got {v}"));
-        }
-    }
-    Ok(())
 }
 
 fn label(field: &str, name: &str) -> Result<(), ScenarioError> {
@@ -542,7 +499,7 @@ fn expected_arrivals(s: &Scenario) -> f64 {
     }
 }
 
-fn seconds(field: &str, v: f64, zero_ok: bool) -> Result<(), ScenarioError> {
+pub(super) fn seconds(field: &str, v: f64, zero_ok: bool) -> Result<(), ScenarioError> {
     let ok = v.is_finite() && (v > 0.0 || (zero_ok && v == 0.0)) && v <= MAX_SECONDS;
     if ok {
         return Ok(());
@@ -579,7 +536,7 @@ fn rate(field: &str, v: f64, zero_ok: bool) -> Result<(), ScenarioError> {
     }
 }
 
-fn millis(field: &str, v: f64) -> Result<(), ScenarioError> {
+pub(super) fn millis(field: &str, v: f64) -> Result<(), ScenarioError> {
     if v.is_finite() && (MIN_MS..=MAX_MS).contains(&v) {
         Ok(())
     } else {
