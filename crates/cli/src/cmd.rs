@@ -2,6 +2,7 @@
 //! message for stderr.
 
 pub(crate) mod curves;
+pub(crate) mod decode;
 pub(crate) mod export;
 pub(crate) mod presets;
 pub(crate) mod run;

@@ -3,6 +3,8 @@
 //! ```text
 //! brownout run FILE [--seed N] [--json | --csv]
 //! brownout run --preset NAME [--seed N] [--json | --csv]
+//! brownout run --url 'PLAYGROUND LINK' [--json | --csv]
+//! brownout decode 'PLAYGROUND LINK' > scenario.toml
 //! brownout sweep FILE|--preset NAME --param PATH=FROM..TO:STEP [--param …] [--metric PATH] [--json | --csv]
 //! brownout presets
 //! brownout export FILE --chart latency --svg OUT.svg [--png OUT.png] [--csv OUT.csv]
@@ -33,6 +35,9 @@ enum Command {
     /// Draw a chart of a run as SVG or PNG (the site's drawing code), or
     /// write its data as CSV.
     Export(cmd::export::ExportArgs),
+    /// Print the scenario a playground or embed link of the site carries,
+    /// as TOML.
+    Decode(cmd::decode::DecodeArgs),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +47,7 @@ fn main() -> ExitCode {
         Command::Sweep(args) => cmd::sweep::run(&args),
         Command::Presets => cmd::presets::run(),
         Command::Export(args) => cmd::export::run(&args),
+        Command::Decode(args) => cmd::decode::run(&args),
     };
     match result {
         Ok(text) => {

@@ -15,8 +15,10 @@ pub mod curves;
 pub mod doc;
 mod error;
 pub mod knob;
+pub mod link;
 pub mod map;
 pub mod metric;
+pub mod playground;
 pub mod preset;
 pub mod widget;
 

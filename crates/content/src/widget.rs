@@ -14,7 +14,7 @@ use crate::error::ContentError;
 use crate::knob::{self, Knob, KnobRef};
 use crate::map::{MapJob, MapSpec, SweepMap};
 use crate::metric::{DEFAULT_STATS, metric, metric_paths};
-use crate::preset::{Preset, preset, preset_names};
+use crate::preset::{preset, preset_names};
 
 /// A ```` ```widget ```` block as written in an article.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -89,6 +89,12 @@ impl WidgetSpec {
             name: preset.name.to_string(),
             error,
         })?;
+        self.resolve_on(preset.name, base)
+    }
+
+    /// Resolves the knobs, stat rows and charts on `base`, a scenario
+    /// called `name` (a preset, or one written in the playground).
+    pub fn resolve_on(&self, name: &str, base: ValidScenario) -> Result<Widget, ContentError> {
         if let Some(path) = self.stats.iter().find(|p| metric(p).is_none()) {
             return Err(ContentError::UnknownMetric {
                 path: path.clone(),
@@ -141,7 +147,7 @@ impl WidgetSpec {
         }
         Ok(Widget {
             spec: self.clone(),
-            preset,
+            name: name.to_string(),
             base,
             knobs,
             charts,
@@ -157,9 +163,10 @@ impl WidgetSpec {
 pub struct Widget {
     /// The block as written.
     pub spec: WidgetSpec,
-    /// The preset.
-    pub preset: Preset,
-    /// The preset's scenario.
+    /// Name of its scenario (the preset's, or `playground`), for titles and
+    /// file names.
+    pub name: String,
+    /// The scenario the knobs start from.
     pub base: ValidScenario,
     /// The knobs, in order.
     pub knobs: Vec<Knob>,

@@ -163,7 +163,7 @@ fn LiveWidget(lp: &LiveProps) -> Html {
     };
     let current = current_cell(&w, &h.state);
     html! {
-        <section ref={section} class="widget" id={format!("widget-{}", p.index)} aria-label={format!("Simulation {}: {}", p.index + 1, w.preset.name)}>
+        <section ref={section} class="widget" id={format!("widget-{}", p.index)} aria-label={format!("Simulation {}: {}", p.index + 1, w.name)}>
             <Notice kind="warning" messages={(*h.notes).clone()} />
             <div class="widget-controls">
                 <Knobs id={id.clone()} knobs={shown} {values} onchange={on_knob} />
@@ -194,7 +194,7 @@ fn LiveWidget(lp: &LiveProps) -> Html {
             if !p.embed {
                 <SharePanel id={id.clone()} link={links.share} embed_src={links.embed_src}
                     knobs={w.knobs.iter().map(|k| (k.path.clone(), k.label.clone())).collect::<Vec<_>>()}
-                    toml={links.toml} file_stem={links.file_stem} title={format!("Brownout: {}", w.preset.name)} />
+                    toml={links.toml} file_stem={links.file_stem} title={format!("Brownout: {}", w.name)} />
             }
         </section>
     }

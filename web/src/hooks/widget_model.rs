@@ -162,13 +162,13 @@ pub(crate) fn widget_links(
     let own = widget.state_to_query(state);
     let toml = widget
         .scenario(state, Side::A)
-        .map(|s| links::scenario_toml(widget.preset.name, s.scenario()))
+        .map(|s| links::scenario_toml(&widget.name, s.scenario()))
         .unwrap_or_default();
     Links {
         share: links::share_link(base, place, &own),
         embed_src: links::embed_src(base, place, &own),
         toml,
-        file_stem: links::file_stem(widget.preset.name),
+        file_stem: links::file_stem(&widget.name),
     }
 }
 

@@ -1,4 +1,5 @@
-//! Where a scenario comes from: a file (TOML or JSON) or a preset.
+//! Where a scenario comes from: a file (TOML or JSON), a preset, or a
+//! playground or embed link of the site.
 
 use std::path::PathBuf;
 
@@ -9,11 +10,15 @@ use clap::Args;
 #[derive(Debug, Args)]
 pub(crate) struct Source {
     /// Scenario file, TOML (or JSON when it ends in .json or opens with `{`).
-    #[arg(required_unless_present = "preset", conflicts_with = "preset")]
+    #[arg(required_unless_present_any = ["preset", "url"], conflicts_with_all = ["preset", "url"])]
     pub(crate) file: Option<PathBuf>,
     /// Run a built-in preset instead of a file (see `brownout presets`).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "url")]
     pub(crate) preset: Option<String>,
+    /// Run the scenario of a playground or embed link of the site (its
+    /// `s=` carries the scenario; its seed and knob values are applied).
+    #[arg(long, value_name = "LINK")]
+    pub(crate) url: Option<String>,
     /// Override the scenario's seed.
     #[arg(long)]
     pub(crate) seed: Option<u64>,
@@ -58,6 +63,11 @@ impl Source {
     /// Reads and validates the scenario, with the seed override applied.
     pub(crate) fn load(&self) -> Result<ValidScenario, String> {
         let scenario = match (&self.file, &self.preset) {
+            _ if self.url.is_some() => {
+                let link = self.url.as_deref().unwrap_or_default();
+                brownout_content::playground::scenario_of_link(link)
+                    .map_err(|e| format!("--url: {e}"))?
+            }
             (Some(path), _) => {
                 let text = std::fs::read_to_string(path)
                     .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
@@ -79,7 +89,9 @@ impl Source {
                     .scenario()
                     .map_err(|e| format!("preset {name}: {e}"))?
             }
-            (None, None) => return Err("give a scenario file or --preset NAME".to_string()),
+            (None, None) => {
+                return Err("give a scenario file, --preset NAME or --url LINK".to_string());
+            }
         };
         let scenario = match self.seed {
             None => scenario,
