@@ -264,7 +264,7 @@ fn every_fact_comes_from_a_widget_the_reader_can_set_the_same_way() {
             // Some widget shows the fact's preset with a knob (or the compare
             // knob) for every changed path, and each value is in its range.
             let reproducible = widgets.iter().any(|w| {
-                w.preset.name == f.preset
+                w.name == f.preset
                     && f.set.iter().all(|(path, v)| {
                         w.knobs
                             .iter()
