@@ -4,7 +4,9 @@ use gloo::events::EventListener;
 use yew::prelude::*;
 
 use crate::browser;
-use crate::pages::{ArticlePage, EmbedPage, HomePage, NotFoundPage};
+use crate::pages::{
+    ArticlePage, EmbedPage, EmbedPlaygroundPage, HomePage, NotFoundPage, PlaygroundPage,
+};
 use crate::route::{Location, Route, href, parse_hash};
 
 /// The whole site.
@@ -27,6 +29,10 @@ pub fn App() -> Html {
         Route::Embed { slug, widget } => html! {
             <main class="embed"><EmbedPage {slug} {widget} {query} /></main>
         },
+        Route::EmbedPlayground => {
+            let key = browser::hash();
+            html! { <main class="embed"><EmbedPlaygroundPage {key} {query} /></main> }
+        }
         route => html! {
             <>
                 <a class="skip-link" href="#main" onclick={Callback::from(|e: MouseEvent| {
@@ -36,6 +42,10 @@ pub fn App() -> Html {
                 <header class="site-header">
                     <a class="brand" href={href(&Route::Home, &[])}>{"Brownout"}</a>
                     <span class="tagline">{"Learn how distributed systems fail, by making them fail."}</span>
+                    <nav class="site-nav" aria-label="Site">
+                        <a href={href(&Route::Home, &[])}>{"Articles"}</a>
+                        <a href={href(&Route::Playground, &[])}>{"Playground"}</a>
+                    </nav>
                 </header>
                 <main id="main" tabindex="-1">{ page(route, query) }</main>
                 <footer class="site-footer">
@@ -55,6 +65,12 @@ fn page(route: Route, query: Vec<(String, String)>) -> Html {
             html! { <ArticlePage {key} {slug} {section} {query} /> }
         }
         Route::NotFound(path) => html! { <NotFoundPage {path} /> },
-        Route::Embed { .. } => Html::default(),
+        // A new address typed or pasted reopens the playground; the page's
+        // own URL updates replace the hash without an event.
+        Route::Playground => {
+            let key = browser::hash();
+            html! { <PlaygroundPage {key} {query} /> }
+        }
+        Route::Embed { .. } | Route::EmbedPlayground => Html::default(),
     }
 }

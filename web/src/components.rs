@@ -1,8 +1,11 @@
 //! Reusable pieces of pages. Components render; they do not simulate.
-//! Only the widget is public, for the browser tests.
+//! Only the widget, the editor and the knob picker are public, for the
+//! browser tests.
 
 mod chart;
+mod editor;
 mod flow;
+mod knob_set;
 mod knobs;
 mod notice;
 mod playback;
@@ -14,7 +17,9 @@ mod sweep_map;
 mod widget;
 
 pub(crate) use chart::ChartView;
+pub use editor::{Editor, EditorProps};
 pub(crate) use flow::Flow;
+pub use knob_set::{KnobSet, KnobSetProps};
 pub(crate) use knobs::Knobs;
 pub(crate) use notice::Notice;
 pub(crate) use playback::Playback;

@@ -21,6 +21,7 @@ mod params;
 mod route;
 mod runs;
 mod sweep;
+mod tools;
 
 mod app;
 
@@ -31,6 +32,13 @@ pub use app::App;
 pub fn start_sweep_worker() {
     panic::install();
     sweep::worker_main();
+}
+
+/// Starts the playground's worker (the `brownout-tools` binary).
+#[cfg(target_arch = "wasm32")]
+pub fn start_tools_worker() {
+    panic::install();
+    tools::worker_main();
 }
 
 /// Starts the app in the page's body.

@@ -23,6 +23,9 @@ pub(crate) struct Place {
     pub(crate) index: usize,
     /// Shown alone on the embed route.
     pub(crate) embed: bool,
+    /// A playground scenario: its encoded `s=` value (`slug` is then
+    /// `playground`), which its links carry instead of an article's place.
+    pub(crate) scenario: Option<String>,
 }
 
 impl Place {
@@ -39,20 +42,72 @@ pub(crate) fn share_link(base: &str, place: &Place, state: &[(String, String)]) 
         .iter()
         .map(|(k, v)| (format!("{}{k}", place.prefix()), v.clone()))
         .collect();
-    let route = Route::Article {
-        slug: place.slug.clone(),
-        section: Some(format!("widget-{}", place.index)),
+    let (route, query) = match &place.scenario {
+        Some(s) => (Route::Playground, with_scenario(s, prefixed)),
+        None => (
+            Route::Article {
+                slug: place.slug.clone(),
+                section: Some(format!("widget-{}", place.index)),
+            },
+            prefixed,
+        ),
     };
-    format!("{base}{}", href(&route, &prefixed))
+    format!("{base}{}", href(&route, &query))
+}
+
+/// `s=` first, then the state.
+fn with_scenario(s: &str, state: Vec<(String, String)>) -> Vec<(String, String)> {
+    std::iter::once(("s".to_string(), s.to_string()))
+        .chain(state)
+        .collect()
 }
 
 /// The embed route of this widget with `state`.
 pub(crate) fn embed_src(base: &str, place: &Place, state: &[(String, String)]) -> String {
-    let route = Route::Embed {
-        slug: place.slug.clone(),
-        widget: place.index,
+    let (route, query) = match &place.scenario {
+        Some(s) => (Route::EmbedPlayground, with_scenario(s, state.to_vec())),
+        None => (
+            Route::Embed {
+                slug: place.slug.clone(),
+                widget: place.index,
+            },
+            state.to_vec(),
+        ),
     };
-    format!("{base}{}", href(&route, state))
+    format!("{base}{}", href(&route, &query))
+}
+
+/// The playground opened on this widget's scenario and knobs, with
+/// `state` (unprefixed): `#/playground?article=round-robin&widget=1&seed=9`.
+pub(crate) fn playground_link(place: &Place, state: &[(String, String)]) -> String {
+    let mut query = vec![
+        ("article".to_string(), place.slug.clone()),
+        ("widget".to_string(), place.index.to_string()),
+    ];
+    query.extend(state.iter().cloned());
+    href(&Route::Playground, &query)
+}
+
+/// The shell command that reruns this widget's run: the preset with the
+/// state's seed and knob values, or a playground scenario's link.
+pub(crate) fn cli_run(
+    preset: &str,
+    state: &[(String, String)],
+    share: &str,
+    place: &Place,
+) -> String {
+    if place.scenario.is_some() {
+        return format!("brownout run --url '{share}'");
+    }
+    let mut cmd = format!("brownout run --preset {preset}");
+    for (k, v) in state {
+        match k.as_str() {
+            "seed" => cmd.push_str(&format!(" --seed {v}")),
+            "compare" => {}
+            path => cmd.push_str(&format!(" --set '{path}={}'", v.replace('\'', ""))),
+        }
+    }
+    cmd
 }
 
 /// The snippet for an iframe showing `src` with the knobs `shown` (of
@@ -106,6 +161,7 @@ mod tests {
             slug: "round-robin".into(),
             index: 1,
             embed: false,
+            scenario: None,
         }
     }
 
@@ -129,6 +185,45 @@ mod tests {
         assert_eq!(
             embed_src("https://b.example/", &place(), &state()),
             "https://b.example/#/embed/round-robin/1?seed=9&balancer.policy=random"
+        );
+    }
+
+    #[test]
+    fn a_playground_scenario_links_to_the_playground_and_its_embed() {
+        let p = Place {
+            slug: "playground".into(),
+            index: 0,
+            embed: false,
+            scenario: Some("eJzLSM3JyQcABiwCFQ".into()),
+        };
+        assert_eq!(
+            share_link("https://b.example/", &p, &state()),
+            "https://b.example/#/playground?s=eJzLSM3JyQcABiwCFQ&w0.seed=9&w0.balancer.policy=random"
+        );
+        assert_eq!(
+            embed_src("https://b.example/", &p, &state()),
+            "https://b.example/#/embed/playground?s=eJzLSM3JyQcABiwCFQ&seed=9&balancer.policy=random"
+        );
+        assert_eq!(
+            cli_run(
+                "playground",
+                &state(),
+                "https://b.example/#/playground?s=x",
+                &p
+            ),
+            "brownout run --url 'https://b.example/#/playground?s=x'"
+        );
+    }
+
+    #[test]
+    fn an_article_widget_reruns_from_its_preset_and_opens_in_the_playground() {
+        assert_eq!(
+            cli_run("round-robin-2am", &state(), "", &place()),
+            "brownout run --preset round-robin-2am --seed 9 --set 'balancer.policy=random'"
+        );
+        assert_eq!(
+            playground_link(&place(), &state()),
+            "#/playground?article=round-robin&widget=1&seed=9&balancer.policy=random"
         );
     }
 

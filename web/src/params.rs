@@ -8,8 +8,9 @@
 //!              └─> [("seed", "3")]                          ──> the widget state
 //! ```
 
-/// Parameters of an embed that are not widget state.
-pub(crate) const EMBED_KEYS: [&str; 2] = ["show", "height"];
+/// Parameters of an embed that are not widget state (`s` carries a
+/// playground scenario).
+pub(crate) const EMBED_KEYS: [&str; 3] = ["show", "height", "s"];
 
 /// Smallest and largest embed height, in CSS pixels.
 pub(crate) const HEIGHTS: std::ops::RangeInclusive<u32> = 200..=4000;

@@ -21,6 +21,10 @@ pub(crate) enum Route {
         /// Index of the widget in the article, from 0.
         widget: usize,
     },
+    /// The playground: any scenario, edited, run, shared (`?s=`).
+    Playground,
+    /// A playground scenario alone, for iframes (`?s=`).
+    EmbedPlayground,
     /// Anything else: the path that was asked for.
     NotFound(String),
 }
@@ -52,6 +56,8 @@ pub(crate) fn parse_hash(hash: &str) -> Location {
             slug: (*slug).to_string(),
             section: Some((*section).to_string()),
         },
+        ["playground"] => Route::Playground,
+        ["embed", "playground"] => Route::EmbedPlayground,
         ["embed", slug, index] => match index.parse() {
             Ok(widget) => Route::Embed {
                 slug: (*slug).to_string(),
@@ -77,6 +83,8 @@ pub(crate) fn href(route: &Route, query: &[(String, String)]) -> String {
             section: Some(s),
         } => format!("/articles/{slug}/{s}"),
         Route::Embed { slug, widget } => format!("/embed/{slug}/{widget}"),
+        Route::Playground => "/playground".to_string(),
+        Route::EmbedPlayground => "/embed/playground".to_string(),
         Route::NotFound(p) => format!("/{}", p.trim_start_matches('/')),
     };
     if query.is_empty() {
@@ -140,6 +148,8 @@ mod tests {
                 slug: "round-robin".into(),
                 widget: 2,
             },
+            Route::Playground,
+            Route::EmbedPlayground,
         ] {
             let query = q(&[("w0.traffic.rate_rps", "80"), ("x", "a b&c")]);
             assert_eq!(parse_hash(&href(&route, &query)), Location { route, query });

@@ -62,6 +62,7 @@ async fn moving_a_knob_reruns_the_scenario_and_updates_the_numbers_and_the_url()
         embed: false,
         show: None,
         lazy: false,
+        scenario: None,
     };
     yew::Renderer::<WidgetView>::with_root_and_props(root.clone(), props).render();
     yew::scheduler::flush().await;
@@ -106,6 +107,7 @@ async fn a_range_knob_takes_the_typed_value() {
         embed: false,
         show: None,
         lazy: false,
+        scenario: None,
     };
     yew::Renderer::<WidgetView>::with_root_and_props(root.clone(), props).render();
     yew::scheduler::flush().await;
@@ -140,6 +142,7 @@ async fn a_widget_block_with_stats_shows_exactly_those_rows_in_order() {
         embed: false,
         show: None,
         lazy: false,
+        scenario: None,
     };
     yew::Renderer::<WidgetView>::with_root_and_props(root.clone(), props).render();
     yew::scheduler::flush().await;
@@ -222,6 +225,7 @@ async fn a_widget_with_a_map_draws_a_button_per_cell_with_axis_values_and_progre
         embed: false,
         show: None,
         lazy: false,
+        scenario: None,
     };
     yew::Renderer::<WidgetView>::with_root_and_props(root.clone(), props).render();
     yew::scheduler::flush().await;
@@ -291,6 +295,7 @@ async fn a_lazy_widget_far_below_the_viewport_runs_only_once_scrolled_near() {
         embed: false,
         show: None,
         lazy: true,
+        scenario: None,
     };
     yew::Renderer::<WidgetView>::with_root_and_props(root.clone(), props).render();
     yew::scheduler::flush().await;

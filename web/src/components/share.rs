@@ -27,6 +27,10 @@ pub(crate) struct ShareProps {
     pub(crate) file_stem: String,
     /// Title for the iframe.
     pub(crate) title: String,
+    /// The shell command that reruns it.
+    pub(crate) cli: String,
+    /// The playground opened on this widget (none in the playground).
+    pub(crate) playground: Option<String>,
 }
 
 /// Share, embed and export buttons.
@@ -81,6 +85,10 @@ pub(crate) fn SharePanel(p: &ShareProps) -> Html {
                 <button type="button" onclick={copy(p.link.clone(), "Link")}>{"Copy link"}</button>
                 <button type="button" onclick={toggle_open} aria-expanded={open.to_string()}>{"Embed"}</button>
                 <button type="button" onclick={export}>{"Export scenario"}</button>
+                <button type="button" onclick={copy(p.cli.clone(), "CLI command")}>{"Copy CLI command"}</button>
+                if let Some(href) = p.playground.clone() {
+                    <a class="button-link" {href}>{"Open in playground"}</a>
+                }
                 <span class="share-status" role="status">{ (*status).clone() }</span>
             </div>
             <input class="share-link" type="text" readonly=true value={p.link.clone()} aria-label="Link to this widget's state" />

@@ -38,6 +38,10 @@ pub struct WidgetProps {
     /// Run only once scrolled near the viewport (an article's widgets).
     #[prop_or_default]
     pub lazy: bool,
+    /// A playground scenario instead of the block's preset: the scenario as
+    /// JSON and its encoded link value (`s=`).
+    #[prop_or_default]
+    pub scenario: Option<(String, String)>,
 }
 
 /// A resolved widget compared by identity.
@@ -53,11 +57,18 @@ impl PartialEq for WidgetRef {
 /// Resolves the block, then shows the live widget or says what is wrong.
 #[component]
 pub fn WidgetView(p: &WidgetProps) -> Html {
-    let resolved = use_memo(p.spec.clone(), |s| {
-        WidgetSpec::from_json(s)
-            .and_then(|w| w.resolve())
-            .map(Rc::new)
-            .map_err(|e| e.to_string())
+    let resolved = use_memo((p.spec.clone(), p.scenario.clone()), |(s, scenario)| {
+        let spec = WidgetSpec::from_json(s).map_err(|e| e.to_string())?;
+        match scenario {
+            None => spec.resolve().map_err(|e| e.to_string()),
+            Some((json, _)) => brownout_sim::parse(json, brownout_sim::Format::Json)
+                .map_err(|e| e.to_string())
+                .and_then(|base| {
+                    spec.resolve_on(brownout_content::playground::NAME, base)
+                        .map_err(|e| e.to_string())
+                }),
+        }
+        .map(Rc::new)
     });
     match &*resolved {
         Ok(w) => html! { <LiveWidget widget={WidgetRef(w.clone())} props={p.clone()} /> },
@@ -81,6 +92,7 @@ fn LiveWidget(lp: &LiveProps) -> Html {
         slug: p.slug.clone(),
         index: p.index,
         embed: p.embed,
+        scenario: p.scenario.as_ref().map(|(_, s)| s.clone()),
     };
     let section = use_node_ref();
     let visible = use_visible(section.clone(), p.lazy);
@@ -180,7 +192,7 @@ fn LiveWidget(lp: &LiveProps) -> Html {
                 }
                 <div class="widget-buttons">
                     <button type="button" onclick={new_seed}>{"New seed"}</button>
-                    <button type="button" onclick={reset}>{"Reset to preset"}</button>
+                    <button type="button" onclick={reset}>{ if p.scenario.is_some() { "Reset knobs" } else { "Reset to preset" } }</button>
                     <span class="seed">{ format!("seed {}", h.state.seed) }</span>
                 </div>
             </div>
@@ -194,7 +206,8 @@ fn LiveWidget(lp: &LiveProps) -> Html {
             if !p.embed {
                 <SharePanel id={id.clone()} link={links.share} embed_src={links.embed_src}
                     knobs={w.knobs.iter().map(|k| (k.path.clone(), k.label.clone())).collect::<Vec<_>>()}
-                    toml={links.toml} file_stem={links.file_stem} title={format!("Brownout: {}", w.name)} />
+                    toml={links.toml} file_stem={links.file_stem} title={format!("Brownout: {}", w.name)}
+                    cli={links.cli} playground={links.playground} />
             }
         </section>
     }

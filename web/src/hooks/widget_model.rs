@@ -148,6 +148,10 @@ pub(crate) struct Links {
     pub(crate) embed_src: String,
     /// Side A's scenario as TOML for the CLI (empty if it cannot run).
     pub(crate) toml: String,
+    /// The shell command that reruns side A.
+    pub(crate) cli: String,
+    /// The playground opened on this widget (none in the playground).
+    pub(crate) playground: Option<String>,
     /// Base of download file names.
     pub(crate) file_stem: String,
 }
@@ -164,8 +168,14 @@ pub(crate) fn widget_links(
         .scenario(state, Side::A)
         .map(|s| links::scenario_toml(&widget.name, s.scenario()))
         .unwrap_or_default();
+    let share = links::share_link(base, place, &own);
     Links {
-        share: links::share_link(base, place, &own),
+        cli: links::cli_run(&widget.name, &own, &share, place),
+        playground: place
+            .scenario
+            .is_none()
+            .then(|| links::playground_link(place, &own)),
+        share,
         embed_src: links::embed_src(base, place, &own),
         toml,
         file_stem: links::file_stem(&widget.name),
@@ -216,6 +226,7 @@ mod tests {
             slug: "round-robin".into(),
             index: 0,
             embed,
+            scenario: None,
         }
     }
 
