@@ -27,6 +27,9 @@ pub(crate) enum Origin {
     /// A preset, a file or a widget was opened: its text and knobs replace
     /// the editor's; the state starts afresh.
     Opened,
+    /// The default preset runs in the widget in place of a link that could
+    /// not be opened; the editor keeps what it has (the link's text, to fix).
+    Fallback,
 }
 
 /// The scenario the widget runs.
@@ -90,7 +93,7 @@ pub(crate) fn kept_state(
         .iter()
         .filter_map(|(k, v)| Some((k.strip_prefix("w0.")?.to_string(), v.clone())))
         .filter(|(k, _)| match origin {
-            Origin::Opened => false,
+            Origin::Opened | Origin::Fallback => false,
             Origin::Typed => k == "seed",
             Origin::Knobs | Origin::Link => {
                 k == "seed" || knobs.iter().any(|r| r.path() == k.as_str())
@@ -141,6 +144,15 @@ pub(crate) fn widget_source(
     Ok((text, spec.knobs))
 }
 
+/// An embed URL's widget state (unprefixed, beside `s`, `show` and
+/// `height`) as the playground page's (`w0.` pairs).
+pub(crate) fn embed_state(query: Vec<(String, String)>) -> Vec<(String, String)> {
+    crate::params::state_pairs(&query)
+        .into_iter()
+        .map(|(k, v)| (format!("w0.{k}"), v))
+        .collect()
+}
+
 /// `model` after `action`.
 pub(crate) fn apply(model: &Model, action: Action) -> Model {
     let mut m = model.clone();
@@ -172,8 +184,27 @@ pub(crate) fn apply(model: &Model, action: Action) -> Model {
                 m.text = toml;
                 m.knobs.clone_from(&knobs);
             }
+            if origin == Origin::Fallback {
+                if let Ok(json) = scenario {
+                    m.live = Some(Live {
+                        version: m.live.as_ref().map_or(1, |l| l.version + 1),
+                        json,
+                        fragment: fragment.unwrap_or_default(),
+                        knobs,
+                        query: Vec::new(),
+                    });
+                }
+                return m;
+            }
             m.share_error = fragment.as_ref().err().cloned();
             match scenario {
+                Err(e) if origin == Origin::Link => {
+                    m.notes.push(format!(
+                        "This link's scenario is not valid ({e}); the widget shows the default \
+                         preset until the text is fixed."
+                    ));
+                    m.error = Some(e);
+                }
                 Err(e) => m.error = Some(e),
                 Ok(json) => {
                     m.error = None;
@@ -284,6 +315,39 @@ mod tests {
         assert!(!knobs.is_empty());
         assert!(widget_source("nope", 0, &[]).is_err());
         assert!(widget_source("round-robin", 99, &[]).is_err());
+    }
+
+    #[test]
+    fn an_invalid_link_scenario_stays_in_the_editor_while_the_default_runs() {
+        let mut m = apply(&Model::default(), Action::Sent(1, Origin::Link));
+        m = apply(&m, Action::Answer(checked(1, "bad text", false), vec![]));
+        assert_eq!(m.text, "bad text");
+        assert!(
+            m.notes[0].starts_with("This link's scenario is not valid (Line 2: "),
+            "{:?}",
+            m.notes
+        );
+        assert_eq!(m.live, None);
+        m = apply(&m, Action::Sent(2, Origin::Fallback));
+        m = apply(&m, Action::Answer(checked(2, "default", true), vec![]));
+        assert_eq!(m.text, "bad text", "the text to fix stays");
+        assert!(m.error.is_some());
+        assert!(m.live.is_some());
+    }
+
+    #[test]
+    fn an_embed_keeps_its_unprefixed_state() {
+        let url = q(&[
+            ("s", "x"),
+            ("seed", "3"),
+            ("height", "600"),
+            ("traffic.rate_rps", "9"),
+        ]);
+        let knobs = [KnobRef::Path("traffic.rate_rps".into())];
+        assert_eq!(
+            kept_state(&embed_state(url), Origin::Link, &knobs),
+            q(&[("seed", "3"), ("traffic.rate_rps", "9")])
+        );
     }
 
     #[test]

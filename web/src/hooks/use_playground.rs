@@ -67,9 +67,10 @@ pub(crate) struct PlaygroundHandle {
     pub(crate) note: Callback<String>,
 }
 
-/// The playground's state, started by asking `first`.
+/// The playground's state, started by asking `first`; `embed`: on the
+/// embed route, whose widget state is unprefixed in the URL.
 #[hook]
-pub(crate) fn use_playground(first: (Ask, Origin)) -> PlaygroundHandle {
+pub(crate) fn use_playground(first: (Ask, Origin), embed: bool) -> PlaygroundHandle {
     let state = use_reducer(State::default);
     let dispatch = state.dispatcher();
     #[cfg(target_arch = "wasm32")]
@@ -111,12 +112,31 @@ pub(crate) fn use_playground(first: (Ask, Origin)) -> PlaygroundHandle {
             {
                 use crate::tools::{FromTools, Tools};
                 let fallback = ask.clone();
+                // The first answer: a link that cannot be opened, or whose
+                // scenario is invalid, falls back on the default preset.
+                let first_answer = std::cell::Cell::new(true);
                 let on_answer = Rc::new(move |a: FromTools| {
-                    let refused = matches!(a, FromTools::Refused { id, .. } if id != 0);
-                    let query = crate::route::parse_hash(&crate::browser::hash()).query;
+                    let fall_back = match &a {
+                        FromTools::Refused { id, .. } => *id != 0,
+                        FromTools::Checked { scenario, .. } => {
+                            first_answer.get() && scenario.is_err()
+                        }
+                        FromTools::Ready => false,
+                    };
+                    first_answer.set(false);
+                    let mut query = crate::route::parse_hash(&crate::browser::hash()).query;
+                    if embed {
+                        query = super::playground_model::embed_state(query);
+                    }
+                    let refused = matches!(a, FromTools::Refused { .. });
                     dispatch.dispatch(Action::Answer(a, query));
-                    if refused {
-                        fallback.emit((Ask::Preset(DEFAULT_PRESET.to_string()), Origin::Opened));
+                    if fall_back {
+                        let origin = if refused {
+                            Origin::Opened
+                        } else {
+                            Origin::Fallback
+                        };
+                        fallback.emit((Ask::Preset(DEFAULT_PRESET.to_string()), origin));
                     }
                 });
                 *tools.borrow_mut() = Some(Tools::start(on_answer));

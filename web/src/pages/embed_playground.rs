@@ -30,7 +30,7 @@ pub(crate) fn EmbedPlaygroundPage(p: &EmbedPlaygroundProps) -> Html {
         Some(s) => (Ask::Link(s.clone()), Origin::Link),
         None => (Ask::Preset(DEFAULT_PRESET.to_string()), Origin::Opened),
     };
-    let h = use_playground(first);
+    let h = use_playground(first, true);
     let m = &h.model;
     let mut notes = m.notes.clone();
     if s.is_none() {

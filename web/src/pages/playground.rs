@@ -86,7 +86,7 @@ pub(crate) fn PlaygroundPage(p: &PlaygroundProps) -> Html {
         let query = p.query.clone();
         move |_| first_ask(&query)
     });
-    let h = use_playground(first.0.clone());
+    let h = use_playground(first.0.clone(), false);
     {
         let (note, first_note) = (h.note.clone(), first.1.clone());
         use_effect_with((), move |_| {
