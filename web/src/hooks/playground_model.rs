@@ -146,6 +146,7 @@ pub(crate) fn widget_source(
 
 /// An embed URL's widget state (unprefixed, beside `s`, `show` and
 /// `height`) as the playground page's (`w0.` pairs).
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub(crate) fn embed_state(query: Vec<(String, String)>) -> Vec<(String, String)> {
     crate::params::state_pairs(&query)
         .into_iter()
