@@ -82,6 +82,22 @@ describe('accessibility', () => {
     });
   });
 
+  test('the playground, with an error and a knob, and its embed have no serious or critical axe violations', { timeout: 60_000 }, async () => {
+    await withPage(site, '#/playground', async (page) => {
+      await widgetReady(page, 0);
+      await page.getByRole('button', { name: 'Add knob' }).click();
+      await page.locator('#widget-0 [data-path]').first().waitFor();
+      const text = await page.locator('#pg-text').inputValue();
+      await page.locator('#pg-text').fill(text.replace('rate_rps = 140', 'rate_rps = -1'));
+      await page.locator('.editor-status.bad').waitFor();
+      assert.deepEqual(await audit(page, 'playground'), []);
+    });
+    await withPage(site, '#/embed/playground', async (page) => {
+      await widgetReady(page, 0);
+      assert.deepEqual(await audit(page, 'embed-playground'), []);
+    });
+  });
+
   test('the not-found page and a page with notices have no serious or critical axe violations', async () => {
     await withPage(site, '#/articles/round-robin?w0.traffic.rate_rps=9999&zzz=1', async (page) => {
       await widgetReady(page, 0);

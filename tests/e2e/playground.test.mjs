@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
+import path from 'node:path';
 import {
-  chartPixels, expectClean, launch, open, setup, stats, until, widget, widgetReady, withPage,
+  chartPixels, expectClean, launch, open, outputDir, setup, stats, until, widget, widgetReady, withPage,
 } from './helpers.mjs';
 
 let site;
@@ -205,6 +206,31 @@ describe('playground', () => {
       assert.match(cmd, /^brownout run --url 'http:\/\/127\.0\.0\.1:\d+\/#\/playground\?s=[A-Za-z0-9_-]+'$/);
     });
   });
+});
+
+describe('playground: layout', () => {
+  for (const [name, viewport, beside] of [['1600', { width: 1600, height: 1000 }, true], ['375', { width: 375, height: 812 }, false]]) {
+    test(`at ${name} px the editor is ${beside ? 'beside' : 'above'} the widget, and nothing runs off the page`, { timeout: 60_000 }, async () => {
+      const context = await launch({ viewport, deviceScaleFactor: beside ? 1 : 2 });
+      try {
+        const page = await open(context, site.url(`#/playground?s=${encode(MM1, ['traffic.rate_rps'])}`));
+        await ready(page);
+        const ed = await page.locator('.editor-body').boundingBox();
+        const w = await widget(page, 0).boundingBox();
+        if (beside) assert.ok(w.x >= ed.x + ed.width && Math.abs(w.y - ed.y) < 200, `${JSON.stringify(ed)} ${JSON.stringify(w)}`);
+        else assert.ok(w.y >= ed.y + ed.height, `${JSON.stringify(ed)} ${JSON.stringify(w)}`);
+        const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+        assert.ok(scroll <= client, `page is ${scroll} px wide in a ${client} px viewport`);
+        // Typing works at this width too.
+        await page.locator('#pg-text').fill(MM1.replace('rate_rps = 8', 'rate_rps = 7'));
+        await until(() => page.evaluate(() => location.hash), (h) => h.includes('s='), { what: 'the URL' });
+        await page.screenshot({ path: path.join(outputDir('screenshots'), `playground-${name}-full.png`), fullPage: true });
+        await expectClean(page);
+      } finally {
+        await context.close();
+      }
+    });
+  }
 });
 
 describe('playground: links that cannot be opened', () => {

@@ -321,3 +321,164 @@ async fn a_lazy_widget_far_below_the_viewport_runs_only_once_scrolled_near() {
     );
     spacer.remove();
 }
+
+/// Renders `props` into a fresh root and lets Yew finish.
+async fn render<C>(props: C::Properties) -> Element
+where
+    C: yew::BaseComponent,
+{
+    let root = root();
+    yew::Renderer::<C>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    root
+}
+
+fn find<T: JsCast>(root: &Element, selector: &str) -> T {
+    root.query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into().ok())
+        .unwrap_or_else(|| panic!("no {selector}"))
+}
+
+#[wasm_bindgen_test]
+async fn the_editor_numbers_lines_marks_the_bad_one_and_reports_every_edit() {
+    use brownout_web::components::{Editor, EditorProps};
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    let edits = Rc::new(RefCell::new(Vec::<String>::new()));
+    let sink = edits.clone();
+    let root = render::<Editor>(EditorProps {
+        id: "ed".into(),
+        value: "a = 1\nb = -2\nc = 3".into(),
+        error: Some((Some(2), "Line 2: b: must be positive".into())),
+        oninput: yew::Callback::from(move |t: String| sink.borrow_mut().push(t)),
+    })
+    .await;
+    let gutter: Vec<String> = (0..3)
+        .map(|i| {
+            root.query_selector_all(".editor-gutter span")
+                .expect("spans")
+                .item(i)
+                .and_then(|n| n.text_content())
+                .unwrap_or_default()
+        })
+        .collect();
+    assert_eq!(gutter, ["1\n", "2\n", "3\n"]);
+    let bad: Element = find(&root, ".editor-gutter span.bad");
+    assert_eq!(bad.text_content().as_deref(), Some("2\n"));
+    let status: Element = find(&root, ".editor-status.bad");
+    assert!(
+        status
+            .text_content()
+            .unwrap_or_default()
+            .starts_with("Line 2: b: must be positive")
+    );
+    let area: web_sys::HtmlTextAreaElement = find(&root, "textarea#ed");
+    assert_eq!(area.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert_eq!(
+        area.get_attribute("aria-describedby").as_deref(),
+        Some("ed-error")
+    );
+    area.set_value("a = 1\nb = 2\nc = 3");
+    area.dispatch_event(&web_sys::InputEvent::new("input").expect("event"))
+        .expect("dispatch");
+    yew::scheduler::flush().await;
+    assert_eq!(*edits.borrow(), ["a = 1\nb = 2\nc = 3"]);
+}
+
+#[wasm_bindgen_test]
+async fn the_knob_picker_adds_relabels_and_removes_knobs() {
+    use brownout_content::knob::{KnobOverride, KnobRef};
+    use brownout_web::components::{KnobSet, KnobSetProps};
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    let scenario = brownout_content::preset("mm1")
+        .and_then(|p| p.scenario().ok())
+        .expect("mm1");
+    let fields = brownout_content::playground::knob_fields(scenario.scenario());
+    let changes = Rc::new(RefCell::new(Vec::<Vec<KnobRef>>::new()));
+    let sink = changes.clone();
+    let rate = KnobRef::Path("traffic.rate_rps".into());
+    let root = render::<KnobSet>(KnobSetProps {
+        id: "ks".into(),
+        knobs: vec![rate.clone()],
+        fields,
+        onchange: yew::Callback::from(move |k: Vec<KnobRef>| sink.borrow_mut().push(k)),
+    })
+    .await;
+    let add: web_sys::HtmlSelectElement = find(&root, "select#ks-add");
+    let options: Vec<String> = (0..add.length())
+        .filter_map(|i| add.item(i))
+        .filter_map(|o| o.get_attribute("value"))
+        .collect();
+    assert!(
+        !options.contains(&"traffic.rate_rps".to_string()),
+        "{options:?}"
+    );
+    assert!(
+        options.contains(&"servers[0].workers".to_string()),
+        "{options:?}"
+    );
+    add.set_value("servers[0].workers");
+    add.dispatch_event(&web_sys::Event::new("change").expect("event"))
+        .expect("dispatch");
+    yew::scheduler::flush().await;
+    let button: web_sys::HtmlElement = find(&root, ".knob-set-add button");
+    button.click();
+    let label: HtmlInputElement = find(&root, "#ks-0-label");
+    label.set_value("Arrivals");
+    label
+        .dispatch_event(&web_sys::Event::new("change").expect("event"))
+        .expect("dispatch");
+    let remove: web_sys::HtmlElement = find(&root, ".knob-set-item button");
+    remove.click();
+    yew::scheduler::flush().await;
+    let relabelled = KnobRef::Custom(KnobOverride {
+        path: "traffic.rate_rps".into(),
+        label: Some("Arrivals".into()),
+        ..KnobOverride::default()
+    });
+    assert_eq!(
+        *changes.borrow(),
+        vec![
+            vec![rate, KnobRef::Path("servers[0].workers".into())],
+            vec![relabelled],
+            vec![],
+        ]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_playground_scenario_runs_and_links_to_the_playground() {
+    set_hash("#/playground");
+    let scenario = brownout_content::preset("mm1")
+        .and_then(|p| p.scenario().ok())
+        .expect("mm1");
+    let json = serde_json::to_string(scenario.scenario()).expect("json");
+    let spec = serde_json::to_string(&brownout_content::playground::widget_spec(
+        scenario.scenario(),
+        vec![],
+    ))
+    .expect("spec");
+    let root = render::<WidgetView>(brownout_web::components::WidgetProps {
+        slug: "playground".into(),
+        index: 0,
+        spec,
+        query: vec![("seed".into(), "4".into())],
+        embed: false,
+        show: None,
+        lazy: false,
+        scenario: Some((json, "FRAGMENT".into())),
+    })
+    .await;
+    assert!(stat(&root, "throughput") > 7.0);
+    let link: HtmlInputElement = find(&root, "input.share-link");
+    assert!(
+        link.value().ends_with("#/playground?s=FRAGMENT&w0.seed=4"),
+        "{}",
+        link.value()
+    );
+    let buttons = root.text_content().unwrap_or_default();
+    assert!(buttons.contains("Reset knobs") && !buttons.contains("Open in playground"));
+}
