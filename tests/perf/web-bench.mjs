@@ -16,7 +16,11 @@
 //     (target <= 3 s);
 //   - animation frames per second while widget 0 plays for 3 s (target 60);
 //   - time from navigation start to the first chart canvas with pixels on
-//     a fresh load of #/articles/round-robin (target <= 1 s).
+//     a fresh load of #/articles/round-robin (target <= 1 s);
+//   - the playground: a valid edit of the 2 AM scenario, from its check
+//     (after the typing pause) to the widget redrawn (target <= 50 ms
+//     median), and while typing, the longest input event (Event Timing) and
+//     the long tasks (target: none over 50 ms).
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -39,13 +43,14 @@ const round = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 
 /**
  * Raw, gzip -9 and brotli sizes of the wasm, the bindings JS and the loader:
- * the page's (`worker = false`), or the sweep map worker's, which only pages
- * with a map load.
+ * the page's (`worker` unset), or a worker's (`brownout-sweep`, which only
+ * pages with a sweep load; `brownout-tools`, only the playground).
  */
-function sizes(worker = false) {
+function sizes(worker) {
+  const WORKERS = ['brownout-sweep', 'brownout-tools'];
   const files = fs.readdirSync(DIST)
     .filter((f) => f.endsWith('.wasm') || f.endsWith('.js'))
-    .filter((f) => f.startsWith('brownout-sweep') === worker);
+    .filter((f) => (worker ? f.startsWith(worker) : !WORKERS.some((w) => f.startsWith(w))));
   const rows = files.map((f) => {
     const bytes = fs.readFileSync(path.join(DIST, f));
     return {
@@ -223,12 +228,64 @@ async function sweepTime(server, hash = '#/articles/retries', figure = 'figure.s
   return { runs, cells, median_ms: round(quantile(times, 0.5)), max_ms: round(Math.max(...times)), all_ms: times };
 }
 
+/**
+ * The playground on the 2 AM scenario: `edits` valid edits (rate_rps 140 ⇄
+ * 139), each timed by `brownout-redraw` from its check to the redrawn
+ * widget; then 40 characters typed one by one into a comment, with every
+ * input event's duration (Event Timing: delay + handler + next paint) and
+ * every long task recorded.
+ */
+async function playground(server, edits = 20) {
+  const context = await launch();
+  try {
+    const page = await open(context, `${server.url}#/playground`);
+    await widgetReady(page, 0);
+    const editor = page.locator('#pg-text');
+    const text = await editor.inputValue();
+    await page.evaluate(() => performance.clearMeasures('brownout-redraw'));
+    for (let i = 0; i < edits; i++) {
+      await editor.fill(text.replace('rate_rps = 140', `rate_rps = ${i % 2 ? 140 : 139}`));
+      await page.waitForFunction((n) => performance.getEntriesByName('brownout-redraw').length > n, i);
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+    }
+    const ms = await page.evaluate(() => performance.getEntriesByName('brownout-redraw').map((e) => e.duration));
+    await page.evaluate(() => {
+      window.benchEvents = [];
+      window.benchLong = [];
+      new PerformanceObserver((l) => window.benchEvents.push(...l.getEntries().map((e) => ({ name: e.name, duration: e.duration }))))
+        .observe({ type: 'event', durationThreshold: 16, buffered: false });
+      new PerformanceObserver((l) => window.benchLong.push(...l.getEntries().map((e) => e.duration)))
+        .observe({ type: 'longtask', buffered: false });
+    });
+    await editor.focus();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\n# typed one key at a time by the bench', { delay: 40 });
+    await page.waitForTimeout(600);
+    const typing = await page.evaluate(() => ({ events: window.benchEvents, long: window.benchLong }));
+    if (page.errors.length) throw new Error(`errors during the playground benchmark: ${page.errors.join('; ')}`);
+    const inputs = typing.events.filter((e) => ['keydown', 'keypress', 'keyup', 'input', 'beforeinput'].includes(e.name));
+    return {
+      edits: ms.length,
+      median_ms: round(quantile(ms, 0.5)),
+      p90_ms: round(quantile(ms, 0.9)),
+      max_ms: round(Math.max(...ms)),
+      typing_longest_input_event_ms: round(Math.max(0, ...inputs.map((e) => e.duration))),
+      typing_input_events_over_16ms: inputs.length,
+      typing_long_tasks_ms: typing.long.map((x) => round(x)),
+    };
+  } finally {
+    await context.close();
+  }
+}
+
 const verdict = (ok) => (ok ? 'ok' : 'MISSED');
 
 const server = await serve();
 try {
   const size = sizes();
-  const workerSize = sizes(true);
+  const workerSize = sizes('brownout-sweep');
+  const toolsSize = sizes('brownout-tools');
+  const play = await playground(server);
   const map = await sweepTime(server);
   const curves = await sweepTime(server, '#/articles/backoff', 'figure.sweep-curves');
   const redraws = await redraw(server);
@@ -257,6 +314,8 @@ try {
     redraw_contention: occ,
     redraw_breakers: breakers,
     worker_size: workerSize,
+    tools_size: toolsSize,
+    playground: play,
     sweep_map: map,
     sweep_curves: curves,
     fps: frames,
@@ -270,6 +329,8 @@ try {
       redraw_stale_view: stale.median_ms <= TARGETS.redrawMedianMs,
       redraw_contention: occ.median_ms <= TARGETS.redrawMedianMs,
       redraw_breakers: breakers.median_ms <= TARGETS.redrawMedianMs,
+      playground_edit: play.median_ms <= TARGETS.redrawMedianMs,
+      playground_typing: play.typing_long_tasks_ms.every((t) => t <= 50) && play.typing_longest_input_event_ms <= 50,
       sweep_map: map.median_ms <= TARGETS.mapMs,
       sweep_curves: curves.median_ms <= TARGETS.curvesMs,
       fps: frames.fps_playing >= TARGETS.fps - 3,
@@ -290,6 +351,9 @@ try {
   console.log(`redraw of article 3's contention widget (compare mode, ${occ.changes} changes): median ${occ.median_ms} ms, p90 ${occ.p90_ms} ms, max ${occ.max_ms} ms, target <= 50 ms: ${verdict(report.met.redraw_contention)}`);
   console.log(`redraw of article 4's breakers widget (compare mode, ${breakers.changes} changes): median ${breakers.median_ms} ms, p90 ${breakers.p90_ms} ms, max ${breakers.max_ms} ms, target <= 50 ms: ${verdict(report.met.redraw_breakers)}`);
   console.log(`sweep map worker (wasm + JS + loader, gzip -9): ${kib(workerSize.gzip)}, loaded only by pages with a map`);
+  console.log(`playground tools worker (wasm + JS + loader, gzip -9): ${kib(toolsSize.gzip)}, loaded only by the playground and its embeds`);
+  console.log(`playground: a valid edit of the 2 AM scenario, check to redrawn widget (${play.edits} edits): median ${play.median_ms} ms, p90 ${play.p90_ms} ms, max ${play.max_ms} ms, target <= 50 ms: ${verdict(report.met.playground_edit)}`);
+  console.log(`playground typing: longest input event ${play.typing_longest_input_event_ms} ms (${play.typing_input_events_over_16ms} over 16 ms), long tasks [${play.typing_long_tasks_ms.join(', ')}] ms, target none over 50 ms: ${verdict(report.met.playground_typing)}`);
   console.log(`sweep map of ${map.cells} cells, workers' start to last cell (${map.runs} fresh loads): median ${map.median_ms} ms, max ${map.max_ms} ms, target <= 3000 ms: ${verdict(report.met.sweep_map)}`);
   console.log(`sweep curves of ${curves.cells} points x 20 seeds, workers' start to last point (${curves.runs} fresh loads): median ${curves.median_ms} ms, max ${curves.max_ms} ms, target <= 5000 ms: ${verdict(report.met.sweep_curves)}`);
   console.log(`frames while playing (3 s): ${frames.fps_playing} fps (idle ${frames.fps_idle} fps), longest frame ${frames.longest_frame_ms} ms, ${frames.frames_over_20ms} frames > 20 ms, target 60: ${verdict(report.met.fps)}`);

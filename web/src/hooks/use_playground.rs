@@ -93,6 +93,11 @@ pub(crate) fn use_playground(first: (Ask, Origin), embed: bool) -> PlaygroundHan
                     *n
                 };
                 dispatch.dispatch(Action::Sent(id, origin));
+                // A typed edit's rerun is timed from its check (the web
+                // benchmark's `brownout-redraw`), after the typing pause.
+                if origin == Origin::Typed {
+                    crate::browser::mark("brownout-input");
+                }
                 #[cfg(target_arch = "wasm32")]
                 if let Some(t) = tools.borrow().as_ref() {
                     t.send(&ask.clone().request(id));
