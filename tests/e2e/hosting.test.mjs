@@ -39,3 +39,30 @@ test('the site works under a sub-path and survives a reload of an article URL', 
   assert.equal(await page.inputValue('input[data-path="traffic.rate_rps"]'), '100');
   await expectClean(page);
 });
+
+test('a playground link and its embed work under a sub-path and survive a reload', { timeout: 60_000 }, async () => {
+  const page = await open(context, `${server.url}projects/brownout/#/playground?preset=mm1`);
+  await widgetReady(page, 0);
+  await page.selectOption('#pg-knobs-add', 'traffic.rate_rps');
+  await page.getByRole('button', { name: 'Add knob' }).click();
+  await page.locator('section.widget#widget-0 input[data-path="traffic.rate_rps"]').waitFor();
+  const w = page.locator('section.widget#widget-0');
+  const link = await w.locator('input.share-link').inputValue();
+  assert.ok(link.startsWith(`${server.url}projects/brownout/#/playground?s=`), link);
+  const before = await stats(w);
+  await page.reload();
+  await widgetReady(page, 0);
+  assert.deepEqual(await stats(page.locator('section.widget#widget-0')), before, 'the same numbers after reload');
+  assert.equal(await page.locator('section.widget#widget-0 input[data-path="traffic.rate_rps"]').count(), 1, 'the knob too');
+  await w.getByRole('button', { name: 'Embed', exact: true }).click();
+  const snippet = await w.locator('textarea.embed-snippet').inputValue();
+  const src = snippet.match(/src="([^"]+)"/)[1].replaceAll('&amp;', '&');
+  assert.ok(src.startsWith(`${server.url}projects/brownout/#/embed/playground?s=`), src);
+  const embed = await open(context, src);
+  await widgetReady(embed, 0);
+  assert.deepEqual(await stats(embed.locator('section.widget#widget-0')), before);
+  await embed.reload();
+  await widgetReady(embed, 0);
+  assert.deepEqual(await stats(embed.locator('section.widget#widget-0')), before, 'the embed after reload');
+  await expectClean(page, embed);
+});

@@ -208,6 +208,62 @@ describe('playground', () => {
   });
 });
 
+describe('playground: the instructor', () => {
+  test('pastes a scenario, picks three knobs, sets one, and embeds exactly that widget in a slide', { timeout: 90_000 }, async () => {
+    const mine = `# Our checkout service at Black Friday load
+seed = 11
+duration_s = 300
+[traffic]
+rate_rps = 30
+[balancer]
+policy = "least_connections"
+[[servers]]
+name = "checkout"
+count = 4
+workers = 2
+service_ms = { dist = "lognormal", mean = 200, p99 = 900 }
+`;
+    const page = await site.open('#/playground');
+    await ready(page);
+    await typeText(page, mine);
+    await until(() => status(page).innerText(), (t) => t.startsWith('Valid'), { what: 'valid' });
+    await until(() => widget(page, 0).locator('svg.flow').textContent().catch(() => ''), (t) => t.includes('checkout 3'), { what: 'the pasted scenario to run' });
+    for (const field of ['traffic.rate_rps', 'balancer.policy', 'servers[0].count']) {
+      await page.selectOption('#pg-knobs-add', field);
+      await page.getByRole('button', { name: 'Add knob' }).click();
+      await widget(page, 0).locator(`[data-path="${field}"]`).waitFor();
+    }
+    await widget(page, 0).locator('select[data-path="balancer.policy"]').selectOption('round_robin');
+    await until(() => page.evaluate(() => location.hash), (h) => h.includes('w0.balancer.policy=round_robin'), { what: 'the state in the URL' });
+    const shown = await stats(widget(page, 0));
+    await widget(page, 0).getByRole('button', { name: 'Embed', exact: true }).click();
+    const snippet = await widget(page, 0).locator('textarea.embed-snippet').inputValue();
+    await expectClean(page);
+
+    // The slide: another page with the snippet pasted in, in a fresh browser.
+    const fresh = await launch();
+    try {
+      const slide = await fresh.newPage();
+      await slide.goto(`${site.server.url}missing-page-for-the-slide`);
+      await slide.setContent(`<!doctype html><title>Slide 12</title><h1>Why our checkout melted</h1>${snippet}`);
+      const frame = slide.frameLocator('iframe');
+      await frame.locator('section.widget .stat[data-stat=p99] dd[data-value]').waitFor();
+      const framed = await frame.locator('.stats').evaluateAll((lists) => lists.map((dl) => {
+        const out = {};
+        for (const s of dl.querySelectorAll('.stat[data-stat]')) out[s.dataset.stat] = Number(s.querySelector('dd').dataset.value);
+        return out;
+      }));
+      assert.deepEqual(framed, shown, 'exactly the numbers the instructor saw');
+      assert.deepEqual(await frame.locator('[data-path]').evaluateAll((els) => els.map((e) => e.dataset.path)),
+        ['traffic.rate_rps', 'balancer.policy', 'servers[0].count'], 'the three knobs');
+      assert.equal(await frame.locator('select[data-path="balancer.policy"]').inputValue(), 'round_robin', 'in that state');
+      assert.equal(await frame.locator('.site-header, #pg-text').count(), 0);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
 describe('playground: layout', () => {
   for (const [name, viewport, beside] of [['1600', { width: 1600, height: 1000 }, true], ['375', { width: 375, height: 812 }, false]]) {
     test(`at ${name} px the editor is ${beside ? 'beside' : 'above'} the widget, and nothing runs off the page`, { timeout: 60_000 }, async () => {

@@ -155,27 +155,36 @@ pub(crate) fn use_playground(first: (Ask, Origin), embed: bool) -> PlaygroundHan
         });
     }
 
+    // Both stable across renders, so the editor's and the knob picker's
+    // props compare equal and an answer from the worker does not re-render
+    // (and reset) a field being typed in.
     let typed = {
         let (dispatch, ask, latest, timer) = (dispatch.clone(), ask.clone(), latest.clone(), timer);
-        Callback::from(move |text: String| {
-            crate::browser::mark("brownout-input");
-            dispatch.dispatch(Action::Typed(text.clone()));
-            let (ask, latest) = (ask.clone(), latest.clone());
-            let t = gloo::timers::callback::Timeout::new(SETTLE_MS, move || {
-                let knobs = latest.borrow().1.clone();
-                ask.emit((Ask::Check(text, knobs), Origin::Typed));
-            });
-            // Replacing the timer cancels the one before.
-            *timer.borrow_mut() = Some(t);
-        })
+        (*use_memo((), move |_| {
+            Callback::from(move |text: String| {
+                crate::browser::mark("brownout-input");
+                dispatch.dispatch(Action::Typed(text.clone()));
+                let (ask, latest) = (ask.clone(), latest.clone());
+                let t = gloo::timers::callback::Timeout::new(SETTLE_MS, move || {
+                    let knobs = latest.borrow().1.clone();
+                    ask.emit((Ask::Check(text, knobs), Origin::Typed));
+                });
+                // Replacing the timer cancels the one before.
+                *timer.borrow_mut() = Some(t);
+            })
+        }))
+        .clone()
     };
     let set_knobs = {
         let (dispatch, ask, latest) = (dispatch.clone(), ask.clone(), latest);
-        Callback::from(move |knobs: Vec<KnobRef>| {
-            dispatch.dispatch(Action::SetKnobs(knobs.clone()));
-            let text = latest.borrow().0.clone();
-            ask.emit((Ask::Check(text, knobs), Origin::Knobs));
-        })
+        (*use_memo((), move |_| {
+            Callback::from(move |knobs: Vec<KnobRef>| {
+                dispatch.dispatch(Action::SetKnobs(knobs.clone()));
+                let text = latest.borrow().0.clone();
+                ask.emit((Ask::Check(text, knobs), Origin::Knobs));
+            })
+        }))
+        .clone()
     };
     let note = Callback::from(move |n: String| dispatch.dispatch(Action::Note(n)));
     PlaygroundHandle {
