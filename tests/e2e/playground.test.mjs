@@ -179,6 +179,32 @@ describe('playground', () => {
     });
   });
 
+  test('a preset picked just after typing is not undone by the typing pause', { timeout: 60_000 }, async () => {
+    await withPage(site, `#/playground?s=${encode(MM1)}`, async (page) => {
+      await ready(page);
+      await typeText(page, MM1.replace('rate_rps = 8', 'rate_rps = 5'));
+      await page.selectOption('#pg-preset', 'round-robin-2am');
+      await until(() => editor(page).inputValue(), (t) => t.startsWith('# The 2 AM outage'), { what: 'the preset' });
+      await page.waitForTimeout(600);
+      assert.match(await editor(page).inputValue(), /^# The 2 AM outage/, 'still the preset');
+      const [s] = await until(() => stats(widget(page, 0)), ([x]) => x && x.throughput > 100, { what: 'the preset running' });
+      assert.ok(s.throughput > 100);
+    });
+  });
+
+  test('a knob on a field the text no longer has is an error of the knobs', { timeout: 60_000 }, async () => {
+    const two = `${MM1}[[servers]]\ncount = 1\nworkers = 2\nservice_ms = { dist = "constant", value = 50 }\n`;
+    await withPage(site, `#/playground?s=${encode(two, ['servers[1].workers'])}`, async (page) => {
+      const w = await ready(page);
+      const good = await stats(w);
+      await typeText(page, MM1);
+      await until(() => status(page).innerText(), (t) => t.startsWith('knobs: ') && t.includes('servers[1].workers'), { what: 'the knobs error' });
+      assert.deepEqual(await stats(widget(page, 0)), good, 'the last valid scenario still runs');
+      await page.getByRole('button', { name: 'Remove the knob servers[1].workers' }).click();
+      await until(() => status(page).innerText(), (t) => t.startsWith('Valid'), { what: 'valid without the knob' });
+    });
+  });
+
   test('a preset, a file and a download', { timeout: 60_000 }, async () => {
     await withPage(site, '#/playground', async (page) => {
       await ready(page);
@@ -296,7 +322,7 @@ describe('playground: links that cannot be opened', () => {
     ['not deflate', Buffer.from('plain text').toString('base64url'), /does not decompress/],
     ['a decompression bomb', bomb, /decompresses to more than 128 KiB/],
     ['not a scenario payload', zlib.deflateRawSync(Buffer.from('{"hello": 1}')).toString('base64url'), /not a Brownout scenario/],
-    ['too long', 'A'.repeat(20_000), /at most 16384 are read/],
+    ['too long', 'A'.repeat(20_000), /a link carries at most 16384/],
   ];
   for (const [name, s, message] of cases) {
     test(`${name}: a specific message and the default preset`, { timeout: 30_000 }, async () => {

@@ -97,17 +97,27 @@ pub(crate) fn cli_run(
     place: &Place,
 ) -> String {
     if place.scenario.is_some() {
-        return format!("brownout run --url '{share}'");
+        return format!("brownout run --url {}", shell_quote(share));
     }
-    let mut cmd = format!("brownout run --preset {preset}");
+    let mut cmd = format!("brownout run --preset {}", shell_quote(preset));
     for (k, v) in state {
         match k.as_str() {
-            "seed" => cmd.push_str(&format!(" --seed {v}")),
+            "seed" => cmd.push_str(&format!(" --seed {}", shell_quote(v))),
             "compare" => {}
-            path => cmd.push_str(&format!(" --set '{path}={}'", v.replace('\'', ""))),
+            path => cmd.push_str(&format!(" --set {}", shell_quote(&format!("{path}={v}")))),
         }
     }
     cmd
+}
+
+/// `text` as one POSIX shell word: as is when plain, otherwise
+/// single-quoted with each `'` written `'\''`.
+fn shell_quote(text: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./:=".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        return text.to_string();
+    }
+    format!("'{}'", text.replace('\'', r"'\''"))
 }
 
 /// The snippet for an iframe showing `src` with the knobs `shown` (of
@@ -213,13 +223,15 @@ mod tests {
             ),
             "brownout run --url 'https://b.example/#/playground?s=x'"
         );
+        assert_eq!(shell_quote("it's"), "'it'\\''s'");
+        assert_eq!(shell_quote("mm1"), "mm1");
     }
 
     #[test]
     fn an_article_widget_reruns_from_its_preset_and_opens_in_the_playground() {
         assert_eq!(
             cli_run("round-robin-2am", &state(), "", &place()),
-            "brownout run --preset round-robin-2am --seed 9 --set 'balancer.policy=random'"
+            "brownout run --preset round-robin-2am --seed 9 --set balancer.policy=random"
         );
         assert_eq!(
             playground_link(&place(), &state()),

@@ -9,8 +9,8 @@
 //! ```
 
 /// Parameters of an embed that are not widget state (`s` carries a
-/// playground scenario).
-pub(crate) const EMBED_KEYS: [&str; 3] = ["show", "height", "s"];
+/// playground scenario); the CLI reads links with the same list.
+pub(crate) const EMBED_KEYS: [&str; 3] = brownout_content::link::FRAME_KEYS;
 
 /// Smallest and largest embed height, in CSS pixels.
 pub(crate) const HEIGHTS: std::ops::RangeInclusive<u32> = 200..=4000;

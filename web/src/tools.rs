@@ -18,6 +18,7 @@
 
 use brownout_content::knob::KnobRef;
 use brownout_content::link::{Shared, decode, encode};
+use brownout_content::playground::{NAME, widget_spec};
 use brownout_sim::{Format, ScenarioError, parse};
 use serde::{Deserialize, Serialize};
 
@@ -112,14 +113,20 @@ pub(crate) enum FromTools {
 
 /// Checks `toml` with `knobs` and encodes them.
 fn check(id: u32, toml: String, knobs: Vec<KnobRef>) -> FromTools {
+    let whole = |field: &str, message: String| TextError {
+        line: None,
+        field: field.to_string(),
+        message,
+    };
     let scenario = parse(&toml, Format::Toml)
         .map_err(TextError::from)
         .and_then(|s| {
-            serde_json::to_string(s.scenario()).map_err(|e| TextError {
-                line: None,
-                field: String::new(),
-                message: e.to_string(),
-            })
+            // The knobs must fit the scenario too (a knob on a server the
+            // text no longer has, or a bad range from a link).
+            widget_spec(s.scenario(), knobs.clone())
+                .resolve_on(NAME, s.clone())
+                .map_err(|e| whole("knobs", e.to_string()))?;
+            serde_json::to_string(s.scenario()).map_err(|e| whole("", e.to_string()))
         });
     let shared = Shared::new(toml, knobs);
     let fragment = encode(&shared).map_err(|e| e.to_string());
@@ -224,7 +231,7 @@ mod web {
                     _handlers: None,
                 };
             };
-            let (flag, w) = (ready.clone(), worker.clone());
+            let (flag, w, answered) = (ready.clone(), worker.clone(), on_answer.clone());
             let on_message = Handler::new(move |e: MessageEvent| {
                 let text = e.data().as_string().unwrap_or_default();
                 match serde_json::from_str::<FromTools>(&text) {
@@ -238,12 +245,17 @@ mod web {
                             let _ = w.post_message(&JsValue::from_str(&m));
                         }
                     }
-                    Ok(answer) => on_answer(answer),
+                    Ok(answer) => answered(answer),
                     Err(_) => {}
                 }
             });
+            let failed = on_answer.clone();
             let on_fail = OnError::new(move |_| {
-                gloo::console::error!("the playground's worker failed");
+                failed(FromTools::Refused {
+                    id: 0,
+                    message: "The playground's checker stopped; reload the page to start it again."
+                        .to_string(),
+                });
             });
             worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
             worker.set_onerror(Some(on_fail.as_ref().unchecked_ref()));
@@ -339,6 +351,18 @@ mod tests {
         .1
         .expect_err("syntax");
         assert_eq!(syntax.line, Some(1));
+    }
+
+    #[test]
+    fn a_knob_that_no_longer_fits_the_text_is_an_error_of_the_knobs() {
+        let text = brownout_content::preset("mm1").expect("preset").text();
+        let (_, scenario, _) = checked(answer(ToTools::Check {
+            id: 9,
+            toml: text.into(),
+            knobs: vec![KnobRef::Path("servers[3].speed".into())],
+        }));
+        let e = scenario.expect_err("no such server");
+        assert_eq!((e.line, e.field.as_str()), (None, "knobs"));
     }
 
     #[test]

@@ -353,6 +353,7 @@ async fn the_editor_numbers_lines_marks_the_bad_one_and_reports_every_edit() {
         value: "a = 1\nb = -2\nc = 3".into(),
         error: Some((Some(2), "Line 2: b: must be positive".into())),
         oninput: yew::Callback::from(move |t: String| sink.borrow_mut().push(t)),
+        readonly: false,
     })
     .await;
     let gutter: Vec<String> = (0..3)

@@ -46,6 +46,8 @@ pub enum ContentError {
     NoField(String),
     /// A knob's path names a field no knob can control (the seed, a name).
     NotAKnob(String),
+    /// A knob's presentation cannot be drawn: its path and why.
+    BadKnob(String, String),
     /// The compare value does not make a valid scenario.
     CompareValue(ScenarioError),
     /// A widget block names a chart the registry does not have.
@@ -116,6 +118,7 @@ impl fmt::Display for ContentError {
             ContentError::Preset { name, error } => write!(f, "preset {name}: {error}"),
             ContentError::NoField(path) => write!(f, "no field {path} in the scenario"),
             ContentError::NotAKnob(path) => write!(f, "{path} cannot be a knob"),
+            ContentError::BadKnob(path, why) => write!(f, "the knob {path}: {why}"),
             ContentError::CompareValue(e) => write!(f, "compare value: {e}"),
             ContentError::UnknownChart { name, known } => {
                 write!(f, "no chart \"{name}\"; charts are: {known}")

@@ -70,6 +70,31 @@ impl<'de> Deserialize<'de> for KnobRef {
     }
 }
 
+impl KnobOverride {
+    /// Refuses what no control can show (they come from links too): a label
+    /// over 80 characters, a range with min not below max, a step not above 0.
+    fn check(&self) -> Result<(), ContentError> {
+        let bad = |why: String| Err(ContentError::BadKnob(self.path.clone(), why));
+        if self.label.as_ref().is_some_and(|l| l.chars().count() > 80) {
+            return bad("its label is longer than 80 characters".to_string());
+        }
+        for (name, v) in [("min", self.min), ("max", self.max), ("step", self.step)] {
+            if v.is_some_and(|v| !v.is_finite()) {
+                return bad(format!("{name} must be a number"));
+            }
+        }
+        if let (Some(lo), Some(hi)) = (self.min, self.max)
+            && lo >= hi
+        {
+            return bad(format!("min ({lo}) must be below max ({hi})"));
+        }
+        if self.step.is_some_and(|s| s <= 0.0) {
+            return bad("step must be above 0".to_string());
+        }
+        Ok(())
+    }
+}
+
 impl KnobRef {
     /// The scenario path it controls.
     pub fn path(&self) -> &str {
@@ -119,6 +144,7 @@ impl Knob {
         let current = get(scenario, path).ok_or_else(|| ContentError::NoField(path.to_string()))?;
         let mut knob = default_knob(scenario, path, &current)?;
         if let KnobRef::Custom(o) = r {
+            o.check()?;
             if let Some(l) = &o.label {
                 knob.label.clone_from(l);
             }

@@ -72,6 +72,8 @@ pub enum LinkError {
     NotPayload(String),
     /// A payload version this site does not know.
     Version(u32),
+    /// The link has no `s=` value.
+    NoScenario,
 }
 
 impl std::fmt::Display for LinkError {
@@ -85,7 +87,7 @@ impl std::fmt::Display for LinkError {
             ),
             LinkError::FragmentTooLong(n) => write!(
                 f,
-                "the link's scenario is {n} characters long; at most {MAX_FRAGMENT} are read"
+                "the scenario encodes to {n} characters; a link carries at most {MAX_FRAGMENT}"
             ),
             LinkError::NotBase64(e) => write!(
                 f,
@@ -103,6 +105,10 @@ impl std::fmt::Display for LinkError {
             LinkError::NotPayload(e) => {
                 write!(f, "the link's data is not a Brownout scenario: {e}")
             }
+            LinkError::NoScenario => write!(
+                f,
+                "this link carries no scenario (no s= value): give a playground or embed link"
+            ),
             LinkError::Version(v) => write!(
                 f,
                 "the link was written by a newer Brownout (format {v}; this site reads {VERSION})"
@@ -145,33 +151,53 @@ pub fn decode(fragment: &str) -> Result<Shared, LinkError> {
                 status => LinkError::NotDeflate(format!("{status:?}")),
             }
         })?;
-    let shared: Shared =
+    // The version first: a newer format may have fields this one refuses.
+    let value: serde_json::Value =
         serde_json::from_slice(&json).map_err(|e| LinkError::NotPayload(e.to_string()))?;
-    if shared.v != VERSION {
-        return Err(LinkError::Version(shared.v));
+    match value.get("v").and_then(serde_json::Value::as_u64) {
+        Some(v) if v != u64::from(VERSION) => {
+            return Err(LinkError::Version(u32::try_from(v).unwrap_or(u32::MAX)));
+        }
+        _ => {}
     }
+    let shared: Shared =
+        serde_json::from_value(value).map_err(|e| LinkError::NotPayload(e.to_string()))?;
     if shared.toml.len() > MAX_TEXT {
         return Err(LinkError::TextTooLong(shared.toml.len()));
     }
     Ok(shared)
 }
 
-/// The `s=` value of a playground or embed link (the whole URL, its hash,
-/// or the bare value), for the CLI.
-pub fn fragment_of(link: &str) -> String {
+/// Query keys of an embed that are not widget state.
+pub const FRAME_KEYS: [&str; 3] = ["show", "height", "s"];
+
+/// The `s=` value of a playground or embed link (the whole URL or its
+/// hash), or a bare value; `Err` names a link that carries none.
+pub fn fragment_of(link: &str) -> Result<String, LinkError> {
+    let link = link.trim();
+    if !link.contains('#') && !link.contains('?') && !link.contains('=') {
+        return Ok(link.to_string());
+    }
     let hash = link.split_once('#').map_or(link, |(_, h)| h);
-    let query = hash.split_once('?').map_or(hash, |(_, q)| q);
-    form_urlencoded_value(query, "s").unwrap_or_else(|| link.trim().to_string())
+    let query = hash.split_once('?').map_or("", |(_, q)| q);
+    form_urlencoded_value(query, "s")
+        .filter(|s| !s.is_empty())
+        .ok_or(LinkError::NoScenario)
 }
 
-/// The other query pairs of a link (its widget state), unprefixed: `w0.seed`
-/// on a playground page and `seed` on an embed both give `seed`.
+/// The widget state a link carries, unprefixed, as the site reads it: on a
+/// playground page its `w0.` pairs, on an embed (`#/embed/…`) every pair but
+/// the frame's.
 pub fn state_of(link: &str) -> Vec<(String, String)> {
     let hash = link.split_once('#').map_or("", |(_, h)| h);
-    let query = hash.split_once('?').map_or("", |(_, q)| q);
+    let (path, query) = hash.split_once('?').unwrap_or((hash, ""));
+    let embed = path.trim_start_matches('/').starts_with("embed/");
     pairs(query)
-        .filter(|(k, _)| !matches!(k.as_str(), "s" | "show" | "height"))
-        .map(|(k, v)| (k.strip_prefix("w0.").map(str::to_string).unwrap_or(k), v))
+        .filter_map(|(k, v)| match k.strip_prefix("w0.") {
+            _ if embed => (!FRAME_KEYS.contains(&k.as_str())).then_some((k, v)),
+            Some(rest) => Some((rest.to_string(), v)),
+            None => None,
+        })
         .collect()
 }
 
@@ -271,7 +297,7 @@ mod tests {
             decode(&URL_SAFE_NO_PAD.encode(not_json)),
             Err(LinkError::NotPayload(_))
         ));
-        let future = miniz_oxide::deflate::compress_to_vec(br#"{"v":7,"toml":""}"#, 6);
+        let future = miniz_oxide::deflate::compress_to_vec(br#"{"v":7,"toml":"","new":1}"#, 6);
         assert_eq!(
             decode(&URL_SAFE_NO_PAD.encode(future)),
             Err(LinkError::Version(7))
@@ -287,7 +313,7 @@ mod tests {
                 "https://b.example/#/embed/playground?s={s}&seed=4&height=600&show=a&traffic.rate_rps=90"
             ),
         ] {
-            assert_eq!(fragment_of(&link), s);
+            assert_eq!(fragment_of(&link), Ok(s.clone()));
             assert_eq!(
                 state_of(&link),
                 vec![
@@ -296,7 +322,20 @@ mod tests {
                 ]
             );
         }
-        assert_eq!(fragment_of(&s), s);
+        assert_eq!(fragment_of(&s), Ok(s.clone()));
+        // Other parameters of a playground page are not state (as on the site).
+        assert_eq!(
+            state_of(&format!("https://x/#/playground?s={s}&utm=1&w0.seed=2")),
+            vec![("seed".to_string(), "2".to_string())]
+        );
+        assert_eq!(
+            fragment_of("https://x/#/articles/round-robin?w0.seed=1"),
+            Err(LinkError::NoScenario)
+        );
+        assert_eq!(
+            fragment_of("https://x/#/playground?s="),
+            Err(LinkError::NoScenario)
+        );
     }
 }
 

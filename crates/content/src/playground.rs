@@ -96,13 +96,17 @@ fn leaves(value: &Value, path: String, out: &mut Vec<String>) {
 /// values and seed applied: what the CLI's `--url` reruns. Errors say which
 /// step failed (the link, the scenario, a knob value).
 #[cfg(feature = "toml")]
-pub fn scenario_of_link(link: &str) -> Result<brownout_sim::ValidScenario, String> {
+pub fn scenario_of_link(
+    link: &str,
+) -> Result<(crate::link::Shared, brownout_sim::ValidScenario), String> {
     use crate::link::{decode, fragment_of, state_of};
     use crate::widget::Side;
-    let shared = decode(&fragment_of(link)).map_err(|e| e.to_string())?;
+    let shared = fragment_of(link)
+        .and_then(|f| decode(&f))
+        .map_err(|e| e.to_string())?;
     let base = brownout_sim::parse(&shared.toml, brownout_sim::Format::Toml)
         .map_err(|e| format!("the link's scenario: {e}"))?;
-    let spec = widget_spec(base.scenario(), shared.knobs);
+    let spec = widget_spec(base.scenario(), shared.knobs.clone());
     let widget = spec
         .resolve_on(NAME, base)
         .map_err(|e| format!("the link's knobs: {e}"))?;
@@ -110,7 +114,10 @@ pub fn scenario_of_link(link: &str) -> Result<brownout_sim::ValidScenario, Strin
     if let Some(e) = errors.first() {
         return Err(format!("the link's settings: {e}"));
     }
-    widget.scenario(&state, Side::A).map_err(|e| e.to_string())
+    let run = widget
+        .scenario(&state, Side::A)
+        .map_err(|e| e.to_string())?;
+    Ok((shared, run))
 }
 
 #[cfg(test)]
@@ -168,6 +175,50 @@ mod tests {
             .expect("resolves");
     }
 
+    #[test]
+    fn a_knob_range_or_label_no_control_can_show_is_refused() {
+        use crate::knob::KnobOverride;
+        let s = crate::preset("mm1")
+            .expect("preset")
+            .scenario()
+            .expect("valid");
+        let knob = |o: KnobOverride| widget_spec(s.scenario(), vec![KnobRef::Custom(o)]);
+        let base = KnobOverride {
+            path: "traffic.rate_rps".into(),
+            ..KnobOverride::default()
+        };
+        for (o, why) in [
+            (
+                KnobOverride {
+                    min: Some(5.0),
+                    max: Some(5.0),
+                    ..base.clone()
+                },
+                "min (5) must be below max (5)",
+            ),
+            (
+                KnobOverride {
+                    step: Some(0.0),
+                    ..base.clone()
+                },
+                "step must be above 0",
+            ),
+            (
+                KnobOverride {
+                    label: Some("x".repeat(81)),
+                    ..base.clone()
+                },
+                "longer than 80",
+            ),
+        ] {
+            let e = knob(o)
+                .resolve_on(NAME, s.clone())
+                .expect_err("refused")
+                .to_string();
+            assert!(e.contains(why) && e.contains("traffic.rate_rps"), "{e}");
+        }
+    }
+
     #[cfg(feature = "toml")]
     #[test]
     fn a_link_reruns_with_its_seed_and_knob_values() {
@@ -178,11 +229,11 @@ mod tests {
         ))
         .expect("encodes");
         let link = format!("https://x.example/#/playground?s={s}&w0.seed=7&w0.traffic.rate_rps=5");
-        let run = scenario_of_link(&link).expect("runs");
+        let (_, run) = scenario_of_link(&link).expect("runs");
         assert_eq!(run.scenario().seed, 7);
         assert_eq!(run.scenario().traffic.rate_rps, Some(5.0));
         let embed = format!("https://x.example/#/embed/playground?s={s}&seed=7&height=500");
-        assert_eq!(scenario_of_link(&embed).expect("runs").scenario().seed, 7);
+        assert_eq!(scenario_of_link(&embed).expect("runs").1.scenario().seed, 7);
         let bad = scenario_of_link(&format!("{link}&w0.nope=1")).expect_err("unknown key");
         assert!(bad.contains("nope"), "{bad}");
         let broken = scenario_of_link("https://x.example/#/playground?s=%%%").expect_err("bad");

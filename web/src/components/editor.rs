@@ -17,6 +17,9 @@ pub struct EditorProps {
     pub error: Option<(Option<usize>, String)>,
     /// Called with the whole text on every edit.
     pub oninput: Callback<String>,
+    /// Takes no typing (while a scenario is being opened into it).
+    #[prop_or_default]
+    pub readonly: bool,
 }
 
 /// Line numbers, the text, and its error.
@@ -65,6 +68,7 @@ pub fn Editor(p: &EditorProps) -> Html {
                 <textarea ref={area} id={p.id.clone()} class="editor-text" spellcheck="false"
                     autocomplete="off" autocapitalize="off" wrap="off"
                     aria-invalid={p.error.is_some().to_string()} aria-describedby={error_id.clone()}
+                    readonly={p.readonly}
                     value={p.value.clone()} {oninput} {onscroll} />
             </div>
             <p id={error_id} class={classes!("editor-status", p.error.is_some().then_some("bad"))} role="status">

@@ -45,6 +45,9 @@ pub(crate) struct Live {
     pub(crate) knobs: Vec<KnobRef>,
     /// The widget's state to start from (unprefixed query pairs).
     pub(crate) query: Vec<(String, String)>,
+    /// The default preset standing in for a link's invalid scenario: the
+    /// URL keeps the link (its text is in the editor, to fix).
+    pub(crate) fallback: bool,
 }
 
 /// The page's state.
@@ -64,6 +67,14 @@ pub(crate) struct Model {
     pub(crate) live: Option<Live>,
     /// Messages for the reader (a link that could not be opened).
     pub(crate) notes: Vec<String>,
+}
+
+impl Model {
+    /// Whether a preset, file, widget or link is being opened: its answer
+    /// will replace the text, so the editor takes no typing meanwhile.
+    pub(crate) fn opening(&self) -> bool {
+        matches!(self.waiting, Some((_, Origin::Link | Origin::Opened)))
+    }
 }
 
 /// What happens to the page.
@@ -166,6 +177,7 @@ pub(crate) fn apply(model: &Model, action: Action) -> Model {
         Action::Answer(FromTools::Refused { id, message }, _) => {
             if m.waiting.is_some_and(|(w, _)| w == id) || id == 0 {
                 m.notes.push(message);
+                m.waiting = None;
             }
         }
         Action::Answer(
@@ -181,6 +193,7 @@ pub(crate) fn apply(model: &Model, action: Action) -> Model {
             let Some((_, origin)) = m.waiting.filter(|(w, _)| *w == id) else {
                 return m;
             };
+            m.waiting = None;
             if matches!(origin, Origin::Link | Origin::Opened) {
                 m.text = toml;
                 m.knobs.clone_from(&knobs);
@@ -193,6 +206,7 @@ pub(crate) fn apply(model: &Model, action: Action) -> Model {
                         fragment: fragment.unwrap_or_default(),
                         knobs,
                         query: Vec::new(),
+                        fallback: true,
                     });
                 }
                 return m;
@@ -216,6 +230,7 @@ pub(crate) fn apply(model: &Model, action: Action) -> Model {
                         fragment: fragment.unwrap_or_default(),
                         knobs,
                         query,
+                        fallback: false,
                     });
                 }
             }
@@ -261,6 +276,7 @@ mod tests {
         m = apply(&m, Action::Typed("typed more".into()));
         m = apply(&m, Action::Answer(checked(1, "typed", true), url.clone()));
         assert_eq!(m.text, "typed more", "keystrokes after the request stay");
+        assert_eq!(m.waiting, None);
         let live = m.live.clone().expect("live");
         assert_eq!((live.version, live.query), (1, q(&[("seed", "5")])));
         m = apply(&m, Action::Sent(2, Origin::Typed));
@@ -332,6 +348,10 @@ mod tests {
         m = apply(&m, Action::Sent(2, Origin::Fallback));
         m = apply(&m, Action::Answer(checked(2, "default", true), vec![]));
         assert_eq!(m.text, "bad text", "the text to fix stays");
+        assert!(
+            m.live.as_ref().is_some_and(|l| l.fallback),
+            "the URL keeps the link"
+        );
         assert!(m.error.is_some());
         assert!(m.live.is_some());
     }

@@ -82,7 +82,7 @@ pub(crate) fn use_playground(first: (Ask, Origin), embed: bool) -> PlaygroundHan
     let timer = use_mut_ref(|| None::<gloo::timers::callback::Timeout>);
 
     let ask = {
-        let dispatch = dispatch.clone();
+        let (dispatch, timer) = (dispatch.clone(), timer.clone());
         #[cfg(target_arch = "wasm32")]
         let tools = tools.clone();
         (*use_memo((), move |_| {
@@ -93,6 +93,11 @@ pub(crate) fn use_playground(first: (Ask, Origin), embed: bool) -> PlaygroundHan
                     *n
                 };
                 dispatch.dispatch(Action::Sent(id, origin));
+                // Anything else asked for replaces a check still waiting for
+                // the typing to pause, which would bring the old text back.
+                if origin != Origin::Typed {
+                    timer.borrow_mut().take();
+                }
                 // A typed edit's rerun is timed from its check (the web
                 // benchmark's `brownout-redraw`), after the typing pause.
                 if origin == Origin::Typed {

@@ -58,7 +58,7 @@ pub(crate) fn EmbedPlaygroundPage(p: &EmbedPlaygroundProps) -> Html {
             <Notice kind="warning" messages={notes} />
             { live_widget(live, true, show) }
             <p class="embed-credit">
-                <a href={back} target="_top">{"Open in the Brownout playground \u{2197}"}</a>
+                <a href={back} target="_top">{"Open this scenario in the Brownout playground \u{2197}"}</a>
             </p>
         </div>
     }

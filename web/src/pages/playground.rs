@@ -38,8 +38,14 @@ fn first_ask(query: &[(String, String)]) -> ((Ask, Origin), Option<String>) {
             .map(|(_, v)| v.clone())
     };
     let default = (Ask::Preset(DEFAULT_PRESET.to_string()), Origin::Opened);
-    if let Some(s) = param("s") {
-        return ((Ask::Link(s), Origin::Link), None);
+    match param("s") {
+        Some(s) if !s.is_empty() => return ((Ask::Link(s), Origin::Link), None),
+        Some(_) => {
+            let note =
+                "This link carries no scenario (its s= is empty): the default preset is shown.";
+            return (default, Some(note.to_string()));
+        }
+        None => {}
     }
     if let (Some(slug), Some(index)) = (param("article"), param("widget")) {
         let state: Vec<(String, String)> = query
@@ -99,7 +105,12 @@ pub(crate) fn PlaygroundPage(p: &PlaygroundProps) -> Html {
     let m = &h.model;
     // The URL follows the scenario shown (the widget adds its own state).
     use_effect_with(m.live.clone(), |live| {
-        if let Some(l) = live {
+        // Not for the default preset standing in for a broken link, nor for
+        // a scenario too large to share (the URL keeps what it had).
+        if let Some(l) = live
+            .as_ref()
+            .filter(|l| !l.fallback && !l.fragment.is_empty())
+        {
             let mut query = vec![("s".to_string(), l.fragment.clone())];
             query.extend(l.query.iter().map(|(k, v)| (format!("w0.{k}"), v.clone())));
             browser::replace_hash(&href(&Route::Playground, &query));
@@ -182,7 +193,7 @@ pub(crate) fn PlaygroundPage(p: &PlaygroundProps) -> Html {
             <div class="playground-grid">
                 <div class="playground-source">
                     <label class="editor-label" for="pg-text">{"Scenario (TOML)"}</label>
-                    <Editor id="pg-text" value={m.text.clone()} {error} oninput={h.typed.clone()} />
+                    <Editor id="pg-text" value={m.text.clone()} {error} oninput={h.typed.clone()} readonly={m.opening()} />
                     <KnobSet id="pg-knobs" knobs={m.knobs.clone()} fields={(*fields).clone()} onchange={h.set_knobs.clone()} />
                     <p class="muted">
                         {"The scenario format is described in the project's README; "}

@@ -5,7 +5,7 @@
 
 use clap::Args;
 
-use brownout_content::link::{decode, fragment_of, state_of};
+use brownout_content::link::state_of;
 use brownout_content::playground::scenario_of_link;
 
 /// Arguments of `brownout decode`.
@@ -18,9 +18,8 @@ pub(crate) struct DecodeArgs {
 
 /// The TOML text of the link's scenario.
 pub(crate) fn run(args: &DecodeArgs) -> Result<String, String> {
-    let shared = decode(&fragment_of(&args.link)).map_err(|e| e.to_string())?;
     // Validates the scenario and the link's settings, whichever is printed.
-    let scenario = scenario_of_link(&args.link)?;
+    let (shared, scenario) = scenario_of_link(&args.link)?;
     let knobs: Vec<&str> = shared.knobs.iter().map(|k| k.path()).collect();
     let mut out = format!(
         "# Decoded from a Brownout link; knobs: {}\n",

@@ -62,13 +62,13 @@ pub(crate) fn apply_sets(
 impl Source {
     /// Reads and validates the scenario, with the seed override applied.
     pub(crate) fn load(&self) -> Result<ValidScenario, String> {
-        let scenario = match (&self.file, &self.preset) {
-            _ if self.url.is_some() => {
-                let link = self.url.as_deref().unwrap_or_default();
+        let scenario = match (&self.file, &self.preset, &self.url) {
+            (_, _, Some(link)) => {
                 brownout_content::playground::scenario_of_link(link)
                     .map_err(|e| format!("--url: {e}"))?
+                    .1
             }
-            (Some(path), _) => {
+            (Some(path), _, _) => {
                 let text = std::fs::read_to_string(path)
                     .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
                 let format = if path.extension().is_some_and(|e| e == "json") {
@@ -78,7 +78,7 @@ impl Source {
                 };
                 parse(&text, format).map_err(|e| format!("{}: {e}", path.display()))?
             }
-            (None, Some(name)) => {
+            (None, Some(name), None) => {
                 let preset = brownout_content::preset(name).ok_or_else(|| {
                     format!(
                         "no preset \"{name}\"; presets are: {}",
@@ -89,7 +89,7 @@ impl Source {
                     .scenario()
                     .map_err(|e| format!("preset {name}: {e}"))?
             }
-            (None, None) => {
+            (None, None, None) => {
                 return Err("give a scenario file, --preset NAME or --url LINK".to_string());
             }
         };
