@@ -1,9 +1,9 @@
 //! The parts a scenario's system is built from, and how they talk.
 //!
 //! ```text
-//!  Source ──request──> Client ──request──> Service ──request──> Client ──> Service …
-//!  (open or closed)    (timeouts,          (balancer,           (the next layer's
-//!         <──outcome──  retries, …) <──────  servers) <──────────  caller)
+//!  Source ──request──> Client ──request──> [Cache] ──miss──> Service ──request──> Client ──> Service …
+//!  (open or closed)    (timeouts,          (hits answered     (balancer,           (the next layer's
+//!         <──outcome──  retries, …) <────── here) <──────────  servers) <──────────  caller)
 //! ```
 //!
 //! Every part is a [`Node`] with its own state, its own [`Signal`]s and its
@@ -16,6 +16,7 @@
 
 pub(crate) mod backoff;
 pub(crate) mod breaker;
+pub(crate) mod cache;
 pub(crate) mod client;
 pub(crate) mod contention;
 pub(crate) mod service;
@@ -65,9 +66,15 @@ pub(crate) struct Call {
     /// The request's private seed: its work is drawn from it, so every
     /// attempt of one logical request costs the same.
     pub(crate) seed: u64,
+    /// The key it names (`[keys]`), or [`NO_KEY`]. (It fits in the
+    /// struct's padding: a call stays 24 bytes.)
+    pub(crate) key: u32,
     /// Who gets the outcome.
     pub(crate) reply_to: ReplyTo,
 }
+
+/// The key of a request in a run without `[keys]`.
+pub(crate) const NO_KEY: u32 = u32::MAX;
 
 /// Something a node scheduled for itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,6 +112,8 @@ pub(crate) enum Signal {
     OccWrite { client: u32, version: u32 },
     /// Contention: whether the write succeeded reaches `client`.
     OccWriteReply { client: u32, ok: bool },
+    /// Cache: a hit's answer is ready (`hit_ms` later).
+    CacheHit { handle: u32 },
 }
 
 /// A signal for a node at a time.
@@ -220,6 +229,8 @@ pub(crate) enum Node {
     Service(service::Service),
     /// Clients contending for one record.
     Contention(Box<contention::Contention>),
+    /// A cache in front of a service.
+    Cache(Box<cache::Cache>),
 }
 
 impl Node {
@@ -249,6 +260,7 @@ impl Node {
             Node::Client(c) => c.handle(signal, ctx),
             Node::Service(s) => s.handle(signal, ctx),
             Node::Contention(c) => c.handle(signal, ctx),
+            Node::Cache(c) => c.handle(signal, ctx),
         }
     }
 
@@ -259,6 +271,7 @@ impl Node {
             Node::Source(_) | Node::Contention(_) => {}
             Node::Client(c) => c.receive(call, ctx),
             Node::Service(s) => s.receive(call, ctx),
+            Node::Cache(c) => c.receive(call, ctx),
         }
     }
 
@@ -269,6 +282,7 @@ impl Node {
             Node::Source(s) => s.reply(to, ctx),
             Node::Client(c) => c.reply(to, outcome, ctx),
             Node::Service(s) => s.reply(to, outcome, ctx),
+            Node::Cache(c) => c.reply(to, outcome, ctx),
             Node::Contention(_) => {}
         }
     }

@@ -315,6 +315,10 @@ impl<'a> Engine<'a> {
             theory: crate::theory::predict(self.s),
             contention,
             breaker: breakers.as_ref().map(|b| b.0.clone()),
+            cache: self.nodes.iter().find_map(|n| match n {
+                Node::Cache(c) => Some(c.summary()),
+                _ => None,
+            }),
             events: self.events,
             cut_at_s: cut_at.map(|t| (t - warm).max(0.0)),
         };

@@ -44,6 +44,35 @@ pub struct BreakerSummary {
     pub half_open_trials: u64,
 }
 
+/// A cache's totals over the measured window.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CacheSummary {
+    /// Requests that reached the cache.
+    pub requests: u64,
+    /// Requests answered from the cache (stale answers included).
+    pub hits: u64,
+    /// `hits / requests`, 0 to 1: the requests the cache avoided.
+    pub hit_ratio: f64,
+    /// The share of backend work not avoided, 0 to 1: the recomputations'
+    /// key costs over the key costs of every request. A cache can avoid 99%
+    /// of requests and 10% of the work.
+    pub cost_miss_ratio: f64,
+    /// Requests sent to the backend to fill an entry (one per miss, or one
+    /// per key in flight with coalescing; refreshes behind included).
+    pub recomputations: u64,
+    /// Entries found expired.
+    pub expirations: u64,
+    /// Recomputations started by misses of expired entries, per expiry
+    /// (1 with coalescing; 1 + λD in a stampede).
+    pub recomputations_per_expiry: f64,
+    /// Entries evicted to make room.
+    pub evictions: u64,
+    /// Requests answered with an expired entry (stale-while-revalidate).
+    pub stale_served: u64,
+    /// Misses that waited for a recomputation already running.
+    pub coalesced: u64,
+}
+
 /// The writes of clients contending for one record, one entry per write in
 /// time order, as three parallel columns (the timeline chart's marks).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -121,6 +150,9 @@ pub struct Summary {
     /// A `[contention]` run's totals.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contention: Option<ContentionSummary>,
+    /// The cache's totals, when the scenario has a `[cache]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache: Option<CacheSummary>,
     /// The circuit breakers' totals, when clients have breakers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breaker: Option<BreakerSummary>,

@@ -11,6 +11,7 @@ use crate::dist::Distribution;
 use crate::error::ScenarioError;
 
 mod breaker;
+mod cache;
 mod client;
 mod contention;
 mod fields;
@@ -21,6 +22,7 @@ mod set;
 mod validate;
 
 pub use breaker::{Breaker, OnOpen, Scope as BreakerScope, Window as BreakerWindow};
+pub use cache::{Cache, Eviction, KeyShift, Keys, MAX_KEYS, Protection};
 pub use client::{Backoff, BackoffKind, Budget, Client, Jitter, RetryOn, Throttle};
 pub use contention::{Contention, MAX_CONTENDERS};
 pub use fields::{Bound, FieldInfo, FieldKind, STRUCTURAL};
@@ -60,6 +62,12 @@ pub struct Scenario {
     /// Clients contending for one record instead of traffic and servers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contention: Option<Contention>,
+    /// The keys requests name (with a cache, or to give misses a cost).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keys: Option<Keys>,
+    /// A cache in front of the first service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache: Option<Cache>,
     /// Services behind the first one: the servers of each layer call the
     /// next layer once per request they serve, after their own work.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -14,6 +14,7 @@
 //! for an unstable or meaningless model (utilisation at or above 1, no
 //! servers) rather than a number a reader could quote.
 
+pub mod cache;
 mod predict;
 
 pub use predict::{GroupPrediction, Prediction, predict};

@@ -225,7 +225,7 @@ impl Client {
         l.attempts += 1;
         l.generation = generation;
         l.sent_at = now;
-        let (generation, seed, born) = (l.generation, l.call.seed, l.born);
+        let (generation, seed, key, born) = (l.generation, l.call.seed, l.call.key, l.born);
         if born >= self.warm {
             self.stats.attempts += 1;
         }
@@ -243,6 +243,7 @@ impl Client {
         }
         let call = Call {
             seed,
+            key,
             reply_to: ReplyTo {
                 node: ctx.me,
                 handle,

@@ -12,7 +12,7 @@
 //! (the statistics and series that existed before layers); every service
 //! keeps its own totals.
 
-use super::{Call, Ctx, NodeId, Outcome, ReplyTo, Signal, derive_seed};
+use super::{Call, Ctx, NO_KEY, NodeId, Outcome, ReplyTo, Signal, derive_seed};
 use crate::balancer::Balancer;
 use crate::dist::Sampler;
 use crate::rng::{RandomStream, RequestRng, Uniform};
@@ -56,6 +56,8 @@ pub(crate) struct Service {
     warm: f64,
     end: f64,
     pub(crate) stats: ServiceStats,
+    /// Each key's work in seconds (`keys.cost_ms`, the first service only).
+    pub(crate) key_costs: Option<std::rc::Rc<[f64]>>,
 }
 
 impl Service {
@@ -122,6 +124,7 @@ impl Service {
             warm: sc.warmup_s,
             end: sc.warmup_s + sc.duration_s,
             stats: ServiceStats::default(),
+            key_costs: None,
         }
     }
 
@@ -158,7 +161,10 @@ impl Service {
         let server = &mut self.servers[i];
         let request = Request {
             arrive: t,
-            work: server.work.sample(&mut RequestRng::new(call.seed)),
+            work: match &self.key_costs {
+                Some(costs) if call.key != NO_KEY => costs[call.key as usize],
+                _ => server.work.sample(&mut RequestRng::new(call.seed)),
+            },
             seed: call.seed,
             reply_to: call.reply_to,
         };
@@ -253,6 +259,7 @@ impl Service {
             // The worker waits for the next layer, holding its slot.
             let call = Call {
                 seed: derive_seed(r.seed, self.layer + 1),
+                key: NO_KEY,
                 reply_to: ReplyTo {
                     node: ctx.me,
                     handle: (i as u32) << 16 | slot,

@@ -5,7 +5,8 @@
 //! Open arrivals are kept out of the event heap: the run loop asks
 //! [`Arrivals`] for the next time and calls [`Source::arrive`].
 
-use super::{Call, Ctx, Message, NodeId, ReplyTo, Signal};
+use super::cache::keys::Popularity;
+use super::{Call, Ctx, Message, NO_KEY, NodeId, ReplyTo, Signal};
 use crate::dist::Sampler;
 use crate::rng::RandomStream;
 
@@ -20,6 +21,8 @@ pub(crate) struct Source {
     think: Option<(Sampler, RandomStream)>,
     /// Closed traffic: the number of clients.
     users: u32,
+    /// Which key each request names (`[keys]`).
+    pub(crate) keys: Option<Popularity>,
 }
 
 impl Source {
@@ -30,6 +33,7 @@ impl Source {
             sizes,
             think: None,
             users: 0,
+            keys: None,
         }
     }
 
@@ -46,7 +50,14 @@ impl Source {
             sizes,
             think: Some((think, rng)),
             users,
+            keys: None,
         }
+    }
+
+    /// The key of a request with `seed` arriving at `now`.
+    #[inline]
+    fn key(&self, seed: u64, now: f64) -> u32 {
+        self.keys.as_ref().map_or(NO_KEY, |k| k.key(seed, now))
     }
 
     /// Closed traffic: every client starts by thinking.
@@ -66,9 +77,11 @@ impl Source {
     /// An open arrival now: the request to send, returned rather than
     /// sent (it is the arrival's one message).
     #[inline]
-    pub(crate) fn arrive(&mut self, _ctx: &mut Ctx) -> Message {
+    pub(crate) fn arrive(&mut self, ctx: &mut Ctx) -> Message {
+        let seed = self.sizes.next_u64();
         let call = Call {
-            seed: self.sizes.next_u64(),
+            seed,
+            key: self.key(seed, ctx.now),
             reply_to: ReplyTo::NOBODY,
         };
         Message::Request {
@@ -80,8 +93,10 @@ impl Source {
     /// A closed client's think time is over: it sends its next request.
     pub(crate) fn handle(&mut self, signal: Signal, ctx: &mut Ctx) {
         if let Signal::Think { user } = signal {
+            let seed = self.sizes.next_u64();
             let call = Call {
-                seed: self.sizes.next_u64(),
+                seed,
+                key: self.key(seed, ctx.now),
                 reply_to: ReplyTo {
                     node: ctx.me,
                     handle: user,

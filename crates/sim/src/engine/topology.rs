@@ -1,8 +1,11 @@
 //! Builds the nodes of a run from a validated scenario.
 //!
 //! ```text
-//!  node 0: Source ─> [edge Client] ─> Service 0 ─> [Client of layer 1] ─> Service 1 ─> …
+//!  node 0: Source ─> [edge Client] ─> [Cache] ─> Service 0 ─> [Client of layer 1] ─> Service 1 ─> …
 //! ```
+//! A cache always has an edge client before it (a plain one when the
+//! scenario has no `[client]`), so logical requests, hits included, are
+//! measured end to end; the first service records what reaches it.
 //!
 //! Node ids follow that order, so services (and their servers) appear in
 //! reports layer by layer. Every component draws from its own random
@@ -11,6 +14,8 @@
 
 use super::events::EventQueue;
 use crate::arrivals::Arrivals;
+use crate::components::cache::Cache;
+use crate::components::cache::keys::{Popularity, costs};
 use crate::components::client::Client;
 use crate::components::contention::Contention;
 use crate::components::service::Service;
@@ -58,16 +63,27 @@ pub(super) fn build(s: &ValidScenario) -> Topology {
     }
     let layers = 1 + sc.layers.len();
     let closed = sc.traffic.clients.is_some();
-    // Ids: source, then per layer an optional client and the service.
+    // Ids: source, then per layer an optional client, (the first) an
+    // optional cache, and the service.
     let mut ids = 1..NodeId::MAX;
     let mut client_ids = Vec::with_capacity(layers);
     let mut service_ids = Vec::with_capacity(layers);
+    let mut cache_id = None;
     for layer in 0..layers {
-        let has_client = sc.client_of(layer).is_some() || (layer == 0 && closed);
+        let cached = layer == 0 && sc.cache.is_some();
+        let has_client = sc.client_of(layer).is_some() || (layer == 0 && closed) || cached;
         client_ids.push(if has_client { ids.next() } else { None });
+        if cached {
+            cache_id = ids.next();
+        }
         service_ids.push(ids.next().unwrap_or(NodeId::MAX));
     }
     let entry = |layer: usize| client_ids[layer].unwrap_or(service_ids[layer]);
+    // What a client of layer 0 sends to: the cache, if any.
+    let target = |layer: usize| match (layer, cache_id) {
+        (0, Some(c)) => c,
+        _ => service_ids[layer],
+    };
     let warm = sc.warmup_s;
     let end = warm + sc.duration_s;
     let sizes = RandomStream::new(seed, Stream::Sizes);
@@ -91,15 +107,32 @@ pub(super) fn build(s: &ValidScenario) -> Topology {
             )),
         ),
     };
+    let mut source = source;
+    // Keys: the source names one per request; the first service works a
+    // miss for its key's cost. A cache without `cost_ms` weighs every key
+    // at the first group's mean work (its ratios are then the plain ones).
+    let key_costs = sc.keys.as_ref().map(|k| {
+        source.keys = Some(Popularity::new(k, warm));
+        match &s.key_cost {
+            Some(sampler) => costs(k.count, sampler, stream(seed, 6, 0)),
+            None => {
+                let mean = sc
+                    .servers
+                    .first()
+                    .map_or(0.0, |g| g.service_ms.mean_ms() / 1e3);
+                vec![mean; k.count as usize].into()
+            }
+        }
+    });
     let mut nodes = vec![Node::Source(source)];
     let default_client = ClientSpec::default();
-    for layer in 0..layers {
-        if client_ids[layer].is_some() {
+    for (layer, client) in client_ids.iter().enumerate() {
+        if client.is_some() {
             let spec = sc.client_of(layer).unwrap_or(&default_client);
             nodes.push(Node::Client(Box::new(Client::new(
                 spec,
                 s.networks[layer].clone(),
-                service_ids[layer],
+                target(layer),
                 layer == 0,
                 s.think.is_some(),
                 stream(seed, 1, layer),
@@ -110,13 +143,26 @@ pub(super) fn build(s: &ValidScenario) -> Topology {
             0 => RandomStream::new(seed, Stream::Policy),
             n => stream(seed, 2, n),
         };
-        nodes.push(Node::Service(Service::new(
+        if let (0, Some(spec), Some(costs)) = (layer, &sc.cache, &key_costs) {
+            nodes.push(Node::Cache(Box::new(Cache::new(
+                spec,
+                service_ids[0],
+                costs.clone(),
+                stream(seed, 7, 0),
+                warm,
+            ))));
+        }
+        let mut service = Service::new(
             sc,
             layer,
             s.samplers[layer].clone(),
             (policy_rng, stream(seed, 3, layer), stream(seed, 4, layer)),
             (layer + 1 < layers).then(|| entry(layer + 1)),
-        )));
+        );
+        if layer == 0 && s.key_cost.is_some() {
+            service.key_costs = key_costs.clone();
+        }
+        nodes.push(Node::Service(service));
     }
     let mut queue = EventQueue::default();
     for (f, fault) in sc.faults.iter().enumerate() {

@@ -34,6 +34,8 @@ pub struct ValidScenario {
     pub(crate) think: Option<Sampler>,
     /// Network delay of each hop of a `[contention]` scenario.
     pub(crate) contention_network: Option<Sampler>,
+    /// Each key's miss cost (`keys.cost_ms`).
+    pub(crate) key_cost: Option<Sampler>,
     expected_requests: f64,
 }
 
@@ -97,12 +99,19 @@ impl Scenario {
         if let Some(c) = &s.contention {
             let network = self.validate_contention(c)?;
             self.validate_metrics(0)?;
+            if s.keys.is_some() || s.cache.is_some() {
+                return Err(ScenarioError::new(
+                    if s.cache.is_some() { "cache" } else { "keys" },
+                    "a [contention] scenario has no requests with keys: remove [keys] and [cache]",
+                ));
+            }
             return Ok(ValidScenario {
                 scenario: self.clone(),
                 samplers: Vec::new(),
                 networks: vec![None],
                 think: None,
                 contention_network: Some(network),
+                key_cost: None,
                 // Every client writes at least once; without jitter nearly
                 // all of them collide every round (about N²/2 writes).
                 expected_requests: f64::from(c.clients).powi(2),
@@ -190,12 +199,14 @@ impl Scenario {
             self.validate_fault(&format!("faults[{i}]"), f)?;
         }
         self.validate_metrics(total)?;
+        let key_cost = super::cache::validate(s.keys.as_ref(), s.cache.as_ref(), s.duration_s)?;
         Ok(ValidScenario {
             scenario: self.clone(),
             samplers,
             networks,
             think,
             contention_network: None,
+            key_cost,
             expected_requests,
         })
     }

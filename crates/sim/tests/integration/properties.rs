@@ -124,6 +124,8 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     client: None,
                     servers,
                     contention: None,
+                    keys: None,
+                    cache: None,
                     layers: Vec::new(),
                     faults,
                     metrics: Metrics::default(),
