@@ -22,7 +22,7 @@ mod set;
 mod validate;
 
 pub use breaker::{Breaker, OnOpen, Scope as BreakerScope, Window as BreakerWindow};
-pub use cache::{Cache, Eviction, KeyShift, Keys, MAX_KEYS, Protection};
+pub use cache::{Cache, CostOrder, Eviction, KeyShift, Keys, MAX_KEYS, Protection};
 pub use client::{Backoff, BackoffKind, Budget, Client, Jitter, RetryOn, Throttle};
 pub use contention::{Contention, MAX_CONTENDERS};
 pub use fields::{Bound, FieldInfo, FieldKind, STRUCTURAL};

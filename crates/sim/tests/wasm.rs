@@ -49,3 +49,13 @@ fn wasm_breakers_result_equals_the_native_golden_file_bit_for_bit() {
         "wasm32 result of the breakers scenario differs from the native golden file"
     );
 }
+
+#[wasm_bindgen_test]
+fn wasm_caches_result_equals_the_native_golden_file_bit_for_bit() {
+    let got = result_json(include_str!("golden/caches.toml"));
+    let want = include_str!("golden/caches.json");
+    assert!(
+        got == want,
+        "wasm32 result of the caches scenario differs from the native golden file"
+    );
+}

@@ -31,9 +31,6 @@ struct Flight {
     started: f64,
     /// First waiter (a slot of `waiters`), or `NONE` for a refresh behind.
     first: u32,
-    /// Whether a miss of an expired entry started it (for the per-expiry
-    /// count).
-    after_expiry: bool,
 }
 
 /// Running totals over the measured window.
@@ -73,6 +70,9 @@ pub(crate) struct Cache {
     flight_of: Vec<u32>,
     /// The last recomputation's duration of each key (early recomputation).
     delta: Vec<f64>,
+    /// Keys found expired and not yet filled again: their misses count
+    /// towards the recomputations of that expiry.
+    expired: Vec<bool>,
     /// Waiters: who to answer, and the next waiter of the same flight.
     waiters: Slab<(ReplyTo, u32)>,
     /// Hits waiting out `hit_ms`.
@@ -109,6 +109,7 @@ impl Cache {
                 Protection::EarlyRecompute => vec![0.0; n],
                 _ => Vec::new(),
             },
+            expired: vec![false; n],
             waiters: Slab::default(),
             answering: Slab::default(),
             generation: 0,
@@ -164,10 +165,14 @@ impl Cache {
                     self.hit(call.reply_to, measured, ctx);
                 } else {
                     self.store.remove(key);
+                    self.expired[key as usize] = true;
                     self.miss(call, true, ctx);
                 }
             }
-            Lookup::Miss => self.miss(call, false, ctx),
+            Lookup::Miss => {
+                let after_expiry = self.expired[key as usize];
+                self.miss(call, after_expiry, ctx);
+            }
         }
     }
 
@@ -209,7 +214,6 @@ impl Cache {
             key,
             started: ctx.now,
             first,
-            after_expiry,
         });
         self.flight_of[key as usize] = handle;
         if ctx.now >= self.warm {
@@ -240,7 +244,6 @@ impl Cache {
         let Some(flight) = self.flights.remove(to.handle) else {
             return;
         };
-        let _ = flight.after_expiry;
         let key = flight.key as usize;
         if self.flight_of[key] == to.handle {
             self.flight_of[key] = NONE;
@@ -250,6 +253,7 @@ impl Cache {
                 self.delta[key] = ctx.now - flight.started;
             }
             let e = self.expiry(ctx.now);
+            self.expired[key] = false;
             if let Ok(Some(_)) = self.store.insert(flight.key, e, &mut self.rng)
                 && ctx.now >= self.warm
             {

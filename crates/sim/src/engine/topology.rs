@@ -114,7 +114,7 @@ pub(super) fn build(s: &ValidScenario) -> Topology {
     let key_costs = sc.keys.as_ref().map(|k| {
         source.keys = Some(Popularity::new(k, warm));
         match &s.key_cost {
-            Some(sampler) => costs(k.count, sampler, stream(seed, 6, 0)),
+            Some(sampler) => costs(k.count, sampler, k.cost_order, stream(seed, 6, 0)),
             None => {
                 let mean = sc
                     .servers

@@ -40,9 +40,26 @@ pub struct Keys {
     /// key; absent, a miss costs the backend's own `service_ms`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_ms: Option<Distribution>,
+    /// Which keys get which costs: at random, or the costliest to the
+    /// rarest (long-tail queries are the expensive ones; after a shift the
+    /// newly hot keys are the formerly rare, costly ones).
+    #[serde(default)]
+    pub cost_order: CostOrder,
     /// Popularity shifts (a flash sale making cold keys hot).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shifts: Vec<KeyShift>,
+}
+
+/// How the costs drawn for the keys are handed out.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CostOrder {
+    /// Key by key, independent of popularity.
+    #[default]
+    Random,
+    /// Sorted: the most popular key (at time 0) the cheapest, the rarest
+    /// the costliest.
+    Rarest,
 }
 
 fn default_zipf() -> f64 {

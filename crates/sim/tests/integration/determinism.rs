@@ -8,6 +8,7 @@ const SCENARIO: &str = include_str!("../golden/determinism.toml");
 const COMPONENTS: &str = include_str!("../golden/components.toml");
 const CONTENTION: &str = include_str!("../golden/contention.toml");
 const BREAKERS: &str = include_str!("../golden/breakers.toml");
+const CACHES: &str = include_str!("../golden/caches.toml");
 
 fn result_json(text: &str) -> String {
     let s = parse(text, Format::Toml).expect("golden scenario is valid");
@@ -69,11 +70,12 @@ fn native_result_equals_the_golden_files_bit_for_bit() {
     assert_bit_for_bit(COMPONENTS, "components.json");
     assert_bit_for_bit(CONTENTION, "contention.json");
     assert_bit_for_bit(BREAKERS, "breakers.json");
+    assert_bit_for_bit(CACHES, "caches.json");
 }
 
 #[test]
 fn the_same_seed_gives_identical_json_and_another_seed_does_not() {
-    for text in [SCENARIO, COMPONENTS, BREAKERS] {
+    for text in [SCENARIO, COMPONENTS, BREAKERS, CACHES] {
         let a = result_json(text);
         assert_eq!(a, result_json(text));
         let other = text.replacen("seed = 42", "seed = 43", 1);

@@ -2,6 +2,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod breakers;
+mod caches;
 mod clients;
 mod contention;
 mod determinism;

@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use crate::dist::Sampler;
 use crate::rng::RandomStream;
-use crate::scenario::Keys;
+use crate::scenario::{CostOrder, Keys};
 
 /// The popularity of a key space over time.
 #[derive(Clone, Debug)]
@@ -67,9 +67,19 @@ fn unit(seed: u64) -> f64 {
     (z >> 11) as f64 / (1u64 << 53) as f64
 }
 
-/// Each key's miss cost in seconds of backend work, drawn once per key.
-pub(crate) fn costs(count: u32, sampler: &Sampler, mut rng: RandomStream) -> Rc<[f64]> {
-    (0..count).map(|_| sampler.sample(&mut rng)).collect()
+/// Each key's miss cost in seconds of backend work, drawn once per key
+/// and handed out in `order`.
+pub(crate) fn costs(
+    count: u32,
+    sampler: &Sampler,
+    order: CostOrder,
+    mut rng: RandomStream,
+) -> Rc<[f64]> {
+    let mut c: Vec<f64> = (0..count).map(|_| sampler.sample(&mut rng)).collect();
+    if order == CostOrder::Rarest {
+        c.sort_by(f64::total_cmp);
+    }
+    c.into()
 }
 
 #[cfg(test)]
@@ -82,6 +92,7 @@ mod tests {
             count,
             zipf,
             cost_ms: None,
+            cost_order: CostOrder::Random,
             shifts: vec![KeyShift {
                 at_s: 10.0,
                 offset: 3,

@@ -31,7 +31,8 @@ struct Entry {
 pub(crate) enum Lookup {
     /// Cached and fresh, expiring at this time.
     Hit { expires: f64 },
-    /// Cached but expired: removed by the lookup.
+    /// Cached but expired (still held: the caller removes it, or serves
+    /// it stale).
     Expired,
     /// Not cached.
     Miss,
@@ -97,7 +98,6 @@ impl Store {
         }
         let expires = self.entries[slot as usize].expires;
         if expires <= now {
-            self.remove(key);
             return Lookup::Expired;
         }
         match self.policy {
@@ -351,6 +351,7 @@ mod tests {
         let mut s = Store::new(Eviction::Lru, 2, 4);
         let _ = s.insert(3, 5.0, &mut rng());
         assert_eq!(s.lookup(3, 5.0), Lookup::Expired);
+        s.remove(3);
         assert_eq!(s.lookup(3, 5.0), Lookup::Miss);
         assert_eq!(s.len(), 0);
     }
