@@ -251,6 +251,10 @@ impl<'a> Engine<'a> {
             });
         }
         let breakers = breakers::report(&mut self.nodes, stop, warm, &mut self.ctx.rec.series);
+        if let Some(Node::Cache(c)) = self.nodes.iter().find(|n| matches!(n, Node::Cache(_))) {
+            let series = &mut self.ctx.rec.series;
+            (series.cache_hit_ratio, series.cache_cost_miss_ratio) = c.series(series.t_s.len());
+        }
         let rec = &self.ctx.rec;
         let (logical, counts, within) = match &edge_client {
             Some(c) => (

@@ -71,6 +71,26 @@ pub struct CacheSummary {
     pub stale_served: u64,
     /// Misses that waited for a recomputation already running.
     pub coalesced: u64,
+    /// The hit ratio theory predicts (Che for LRU, the characteristic-time
+    /// fixed point for FIFO and random, the static optimum for LFU), for a
+    /// cache without expiry over keys whose popularity does not shift;
+    /// `null` otherwise.
+    pub theory_hit_ratio: Option<f64>,
+    /// The keys that cost the backend most, most first (at most ten).
+    pub top_keys: Vec<KeyCost>,
+}
+
+/// One key's demand on the backend over the measured window.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct KeyCost {
+    /// The key.
+    pub key: u32,
+    /// Requests for it.
+    pub requests: u64,
+    /// Recomputations of it.
+    pub recomputations: u64,
+    /// Backend work its recomputations cost, seconds.
+    pub work_s: f64,
 }
 
 /// The writes of clients contending for one record, one entry per write in
@@ -292,6 +312,14 @@ pub struct Series {
     /// Circuit breakers half-open at the end of each bucket.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub breakers_half_open: Vec<f64>,
+    /// With a cache: the share of requests it answered, per bucket (null
+    /// for a bucket without requests).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cache_hit_ratio: Vec<Option<f64>>,
+    /// With a cache: the share of the work asked for that reached the
+    /// backend, per bucket.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cache_cost_miss_ratio: Vec<Option<f64>>,
 }
 
 /// Length in seconds of the windows over which recovery is judged: a run

@@ -77,18 +77,31 @@ pub(crate) struct Cache {
     waiters: Slab<(ReplyTo, u32)>,
     /// Hits waiting out `hit_ms`.
     answering: Slab<ReplyTo>,
+    /// Per key over the measured window: requests, recomputations, work
+    /// recomputed (the top keys by cost).
+    key_requests: Vec<u32>,
+    key_recomputations: Vec<u32>,
+    key_work_s: Vec<f64>,
+    /// Per bucket: requests, hits, work asked for and work missed.
+    bucket_s: f64,
+    buckets: Vec<(u64, u64, f64, f64)>,
+    /// The hit ratio theory predicts, when it applies.
+    theory: Option<f64>,
     generation: u32,
     pub(crate) stats: CacheStats,
 }
 
 impl Cache {
-    /// A cache of `spec` in front of `target`, over `costs.len()` keys.
+    /// A cache of `spec` in front of `target`, over `costs.len()` keys;
+    /// `buckets` of `bucket_s` seconds from `warm`; `theory`, the hit ratio
+    /// theory predicts, if any.
     pub(crate) fn new(
         spec: &CacheSpec,
         target: NodeId,
         costs: Rc<[f64]>,
         rng: RandomStream,
-        warm: f64,
+        (warm, bucket_s, buckets): (f64, f64, usize),
+        theory: Option<f64>,
     ) -> Cache {
         let n = costs.len();
         Cache {
@@ -110,6 +123,12 @@ impl Cache {
                 _ => Vec::new(),
             },
             expired: vec![false; n],
+            key_requests: vec![0; n],
+            key_recomputations: vec![0; n],
+            key_work_s: vec![0.0; n],
+            bucket_s,
+            buckets: vec![(0, 0, 0.0, 0.0); buckets],
+            theory,
             waiters: Slab::default(),
             answering: Slab::default(),
             generation: 0,
@@ -132,8 +151,14 @@ impl Cache {
         let measured = now >= self.warm;
         let key = call.key;
         if measured {
+            let cost = self.costs[key as usize];
             self.stats.requests += 1;
-            self.stats.work_asked_s += self.costs[key as usize];
+            self.stats.work_asked_s += cost;
+            self.key_requests[key as usize] = self.key_requests[key as usize].saturating_add(1);
+            if let Some(b) = self.bucket(now) {
+                b.0 += 1;
+                b.2 += cost;
+            }
         }
         match self.store.lookup(key, now) {
             Lookup::Hit { expires } => {
@@ -176,9 +201,18 @@ impl Cache {
         }
     }
 
+    /// The bucket of time `t` (measured times only).
+    fn bucket(&mut self, t: f64) -> Option<&mut (u64, u64, f64, f64)> {
+        let i = ((t - self.warm) / self.bucket_s) as usize;
+        self.buckets.get_mut(i)
+    }
+
     fn hit(&mut self, to: ReplyTo, measured: bool, ctx: &mut Ctx) {
         if measured {
             self.stats.hits += 1;
+            if let Some(b) = self.bucket(ctx.now) {
+                b.1 += 1;
+            }
         }
         if self.hit_s > 0.0 {
             let handle = self.answering.insert(to);
@@ -217,8 +251,15 @@ impl Cache {
         });
         self.flight_of[key as usize] = handle;
         if ctx.now >= self.warm {
+            let cost = self.costs[key as usize];
+            let k = key as usize;
+            self.key_recomputations[k] = self.key_recomputations[k].saturating_add(1);
+            self.key_work_s[k] += cost;
+            if let Some(b) = self.bucket(ctx.now) {
+                b.3 += cost;
+            }
             self.stats.recomputations += 1;
-            self.stats.work_missed_s += self.costs[key as usize];
+            self.stats.work_missed_s += cost;
             if after_expiry {
                 self.stats.recomputations_after_expiry += 1;
             }
@@ -288,7 +329,48 @@ impl Cache {
             evictions: st.evictions,
             stale_served: st.stale_served,
             coalesced: st.coalesced,
+            theory_hit_ratio: self.theory,
+            top_keys: self.top_keys(10),
         }
+    }
+
+    /// The `n` keys whose recomputations cost the backend most.
+    fn top_keys(&self, n: usize) -> Vec<crate::report::KeyCost> {
+        let mut keys: Vec<usize> = (0..self.key_work_s.len())
+            .filter(|&k| self.key_work_s[k] > 0.0)
+            .collect();
+        keys.sort_by(|&a, &b| {
+            self.key_work_s[b]
+                .total_cmp(&self.key_work_s[a])
+                .then(a.cmp(&b))
+        });
+        keys.truncate(n);
+        keys.into_iter()
+            .map(|k| crate::report::KeyCost {
+                key: k as u32,
+                requests: u64::from(self.key_requests[k]),
+                recomputations: u64::from(self.key_recomputations[k]),
+                work_s: self.key_work_s[k],
+            })
+            .collect()
+    }
+
+    /// The per-bucket hit ratio and cost-weighted miss ratio, `len` buckets.
+    pub(crate) fn series(&self, len: usize) -> (Vec<Option<f64>>, Vec<Option<f64>>) {
+        let at = |i: usize| self.buckets.get(i).copied().unwrap_or_default();
+        let hits = (0..len)
+            .map(|i| {
+                let (r, h, _, _) = at(i);
+                (r > 0).then(|| h as f64 / r as f64)
+            })
+            .collect();
+        let cost = (0..len)
+            .map(|i| {
+                let (_, _, asked, missed) = at(i);
+                (asked > 0.0).then(|| missed / asked)
+            })
+            .collect();
+        (hits, cost)
     }
 
     /// A hit's answer is ready.

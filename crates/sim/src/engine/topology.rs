@@ -144,12 +144,26 @@ pub(super) fn build(s: &ValidScenario) -> Topology {
             n => stream(seed, 2, n),
         };
         if let (0, Some(spec), Some(costs)) = (layer, &sc.cache, &key_costs) {
+            let keys = sc.keys.as_ref();
+            let theory = keys
+                .filter(|k| spec.ttl_s.is_none() && k.shifts.is_empty())
+                .and_then(|k| {
+                    crate::theory::cache::predicted_hit_ratio(
+                        k.count as usize,
+                        k.zipf,
+                        spec.capacity as usize,
+                        spec.eviction,
+                    )
+                });
+            let bucket_s = sc.metrics.bucket_s;
+            let buckets = (sc.duration_s / bucket_s).ceil() as usize;
             nodes.push(Node::Cache(Box::new(Cache::new(
                 spec,
                 service_ids[0],
                 costs.clone(),
                 stream(seed, 7, 0),
-                warm,
+                (warm, bucket_s, buckets),
+                theory,
             ))));
         }
         let mut service = Service::new(

@@ -218,6 +218,56 @@ fn service_field(path: &str) -> Option<(&'static str, FieldKind)> {
             "One breaker per",
             FieldKind::Choice(vec![("client", "Client"), ("dependency", "Dependency")]),
         ),
+        "keys.count" => (
+            "Number of keys",
+            num("keys", Fixed(10.0), Times(10.0), 10.0),
+        ),
+        "keys.zipf" => (
+            "Popularity skew (Zipf exponent)",
+            num("", Fixed(0.0), Fixed(2.0), 0.05),
+        ),
+        "keys.cost_order" => (
+            "Which keys are costly",
+            FieldKind::Choice(vec![("random", "Any, at random"), ("rarest", "The rarest")]),
+        ),
+        "keys.shifts[].at_s" => ("Popularity shifts at", num("s", Fixed(0.0), Duration, 1.0)),
+        "keys.shifts[].offset" => (
+            "Popularity moves by",
+            num("keys", Fixed(0.0), Times(2.0), 1.0),
+        ),
+        "cache.capacity" => (
+            "Cache capacity",
+            num("entries", Fixed(1.0), Times(10.0), 1.0),
+        ),
+        "cache.eviction" => (
+            "Eviction",
+            FieldKind::Choice(vec![
+                ("lru", "Least recently used"),
+                ("lfu", "Least frequently used"),
+                ("fifo", "Oldest first"),
+                ("random", "At random"),
+            ]),
+        ),
+        "cache.ttl_s" => ("Time to live", num("s", Fixed(0.1), Times(10.0), 0.1)),
+        "cache.ttl_refresh" => ("A hit restarts the time to live", FieldKind::Toggle),
+        "cache.ttl_jitter" => ("TTL jitter", num("×", Fixed(0.0), Fixed(0.9), 0.05)),
+        "cache.protection" => (
+            "Protection of expiring keys",
+            FieldKind::Choice(vec![
+                ("none", "None: every miss recomputes"),
+                ("coalesce", "Coalesce misses"),
+                ("stale_while_revalidate", "Serve stale while revalidating"),
+                ("early_recompute", "Recompute early (XFetch)"),
+            ]),
+        ),
+        "cache.beta" => (
+            "Early recomputation beta",
+            num("×", Fixed(0.1), Fixed(10.0), 0.1),
+        ),
+        "cache.hit_ms" => (
+            "Time to answer a hit",
+            num("ms", Fixed(0.0), Fixed(50.0), 0.1),
+        ),
         _ => return None,
     })
 }
@@ -318,6 +368,7 @@ impl Scenario {
             ("service_ms", "Service time ({group})"),
             ("think_ms", "Think time"),
             ("network_ms", "Network delay each way"),
+            ("cost_ms", "Miss cost per key"),
         ] {
             if let Some(at) = pat.find(field) {
                 let param = pat.rsplit('.').next().unwrap_or_default();

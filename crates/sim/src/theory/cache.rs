@@ -20,47 +20,69 @@ pub fn zipf(n: usize, s: f64) -> Vec<f64> {
     w.into_iter().map(|x| x / total).collect()
 }
 
-/// The characteristic time `T` at which `Σᵢ occupancy(pᵢ·T) = c`, by
-/// bisection; `None` unless `0 < c < n` (a cache that holds every key
-/// never misses after warm-up).
-fn characteristic_time(p: &[f64], c: f64, occupancy: impl Fn(f64) -> f64) -> Option<f64> {
+/// The characteristic time `T` at which `Σᵢ occupancy(pᵢ·T) = c`;
+/// `occupancy` gives a key's occupancy and its derivative at `x = pᵢ·T`.
+/// Newton's method kept inside a shrinking bracket (bisection when a step
+/// leaves it): a few dozen passes over the keys, so the site can show it
+/// beside every run. `None` unless `0 < c < n` (a cache that holds every
+/// key never misses after warm-up).
+fn characteristic_time(p: &[f64], c: f64, occupancy: impl Fn(f64) -> (f64, f64)) -> Option<f64> {
     if !(c > 0.0 && c < p.len() as f64) {
         return None;
     }
-    let filled = |t: f64| p.iter().map(|&pi| occupancy(pi * t)).sum::<f64>();
-    let mut hi = 1.0;
-    while filled(hi) < c {
+    // The filled entries minus c, and its derivative in T.
+    let f = |t: f64| {
+        p.iter().fold((-c, 0.0), |(v, d), &pi| {
+            let (o, od) = occupancy(pi * t);
+            (v + o, d + pi * od)
+        })
+    };
+    let (mut lo, mut hi) = (0.0, 1.0);
+    while f(hi).0 < 0.0 {
+        lo = hi;
         hi *= 2.0;
         if !hi.is_finite() {
             return None;
         }
     }
-    let mut lo = 0.0;
-    for _ in 0..200 {
-        let mid = 0.5 * (lo + hi);
-        if filled(mid) < c {
-            lo = mid;
-        } else {
-            hi = mid;
+    let mut t = 0.5 * (lo + hi);
+    for _ in 0..100 {
+        let (v, d) = f(t);
+        if v.abs() <= 1e-10 * c {
+            break;
         }
+        if v < 0.0 {
+            lo = t;
+        } else {
+            hi = t;
+        }
+        let newton = t - v / d;
+        t = if d > 0.0 && newton > lo && newton < hi {
+            newton
+        } else {
+            0.5 * (lo + hi)
+        };
     }
-    Some(0.5 * (lo + hi))
+    Some(t)
 }
 
 /// Che's approximation of an LRU cache of `c` entries: the hit probability
 /// of each key.
 pub fn lru_hits(p: &[f64], c: f64) -> Option<Vec<f64>> {
-    let lru = |x: f64| 1.0 - libm::exp(-x);
+    let lru = |x: f64| {
+        let e = libm::exp(-x);
+        (1.0 - e, e)
+    };
     let t = characteristic_time(p, c, lru)?;
-    Some(p.iter().map(|&pi| lru(pi * t)).collect())
+    Some(p.iter().map(|&pi| lru(pi * t).0).collect())
 }
 
 /// The characteristic-time fixed point of FIFO and random eviction (the
 /// two have the same hit ratio under IRM): each key's hit probability.
 pub fn fifo_hits(p: &[f64], c: f64) -> Option<Vec<f64>> {
-    let fifo = |x: f64| x / (1.0 + x);
+    let fifo = |x: f64| (x / (1.0 + x), 1.0 / ((1.0 + x) * (1.0 + x)));
     let t = characteristic_time(p, c, fifo)?;
-    Some(p.iter().map(|&pi| fifo(pi * t)).collect())
+    Some(p.iter().map(|&pi| fifo(pi * t).0).collect())
 }
 
 /// The request hit ratio of per-key hit probabilities: `Σᵢ pᵢ·hitᵢ`.
@@ -74,6 +96,27 @@ pub fn static_optimum(p: &[f64], c: usize) -> f64 {
     let mut sorted = p.to_vec();
     sorted.sort_by(|a, b| b.total_cmp(a));
     sorted.iter().take(c).sum()
+}
+
+/// The hit ratio theory predicts for a cache of `c` entries evicting by
+/// `eviction` over Zipf(`s`) popularity of `n` keys, with no expiry and no
+/// popularity shift (the steady state of IRM).
+pub fn predicted_hit_ratio(
+    n: usize,
+    s: f64,
+    c: usize,
+    eviction: crate::scenario::Eviction,
+) -> Option<f64> {
+    use crate::scenario::Eviction;
+    let p = zipf(n, s);
+    if c >= n {
+        return Some(1.0);
+    }
+    Some(match eviction {
+        Eviction::Lru => hit_ratio(&p, &lru_hits(&p, c as f64)?),
+        Eviction::Fifo | Eviction::Random => hit_ratio(&p, &fifo_hits(&p, c as f64)?),
+        Eviction::Lfu => static_optimum(&p, c),
+    })
 }
 
 /// Hit probability of one key requested at Poisson rate `lambda` per

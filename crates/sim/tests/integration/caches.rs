@@ -84,19 +84,31 @@ fn stale_while_revalidate_and_early_recomputation_keep_a_hot_key_hitting() {
     }
 }
 
+const LRU: &str = "seed = 3\nduration_s = 2000\nwarmup_s = 100\n[traffic]\nrate_rps = 500\n\
+     [[servers]]\ncount = 1\nworkers = 100\nservice_ms = { dist = \"constant\", value = 0.001 }\n\
+     [keys]\ncount = 2000\nzipf = 0.8\n[cache]\ncapacity = 100\n";
+
 #[test]
 fn lru_through_the_engine_matches_che() {
     // Open Poisson traffic over 2,000 Zipf(0.8) keys, a cache of 100; the
     // backend answers at once, so no request waits on another's miss.
-    let s = summary(
-        "seed = 3\nduration_s = 2000\nwarmup_s = 100\n[traffic]\nrate_rps = 500\n\
-         [[servers]]\ncount = 1\nworkers = 100\nservice_ms = { dist = \"constant\", value = 0.001 }\n\
-         [keys]\ncount = 2000\nzipf = 0.8\n[cache]\ncapacity = 100\n",
-    );
+    let s = summary(LRU);
     let p = zipf(2000, 0.8);
     let che = hit_ratio(&p, &lru_hits(&p, 100.0).expect("che"));
     let got = cache(&s).hit_ratio;
     assert!(rel(got, che) < 0.01, "{got} vs Che {che}");
+    // The summary carries the same theory, for the widget to show beside it.
+    let shown = cache(&s).theory_hit_ratio.expect("theory applies");
+    assert!(rel(shown, che) < 1e-9, "{shown} vs {che}");
+    // Per bucket, the hit ratio hovers around the whole run's.
+    let series = &brownout_sim::simulate(
+        &brownout_sim::parse(LRU, brownout_sim::Format::Toml).expect("valid"),
+        brownout_sim::Limits::default(),
+    )
+    .series;
+    assert_eq!(series.cache_hit_ratio.len(), series.t_s.len());
+    let mean = series.cache_hit_ratio.iter().flatten().sum::<f64>() / series.t_s.len() as f64;
+    assert!(rel(mean, got) < 0.01, "{mean} vs {got}");
 }
 
 #[test]
@@ -121,6 +133,11 @@ fn the_cost_of_misses_is_not_their_count() {
     assert_eq!(l.arrived, l.succeeded + l.failed + l.in_flight);
     // The backend saw exactly the recomputations.
     assert_eq!(s.services[0].arrivals, c.recomputations);
+    // The costliest keys are rare ones, each recomputed on most requests.
+    let top = &c.top_keys;
+    assert_eq!(top.len(), 10);
+    assert!(top.windows(2).all(|w| w[0].work_s >= w[1].work_s));
+    assert!(top[0].key >= 9_000 && top[0].work_s > 0.0, "{top:?}");
 }
 
 #[test]
