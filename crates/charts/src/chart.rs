@@ -10,6 +10,7 @@
 
 mod amplification;
 mod breakers;
+mod cache;
 mod goodput;
 mod latency;
 mod queues;
@@ -86,6 +87,8 @@ registry! {
     Timeline => timeline,
     /// Every circuit breaker's state over time, one row per breaker.
     Breakers => breakers,
+    /// A cache's hit ratio beside the backend work it did not avoid.
+    Cache => cache,
 }
 
 impl ChartKind {
@@ -117,7 +120,7 @@ mod tests {
         }
         assert_eq!(
             ChartKind::names(),
-            "latency, throughput, queues, utilization, goodput, retries, amplification, timeline, breakers"
+            "latency, throughput, queues, utilization, goodput, retries, amplification, timeline, breakers, cache"
         );
         assert_eq!(ChartKind::from_name("pie"), None);
     }

@@ -17,9 +17,11 @@ use serde_json::Value;
 use crate::knob::lookup;
 
 mod breaker;
+mod cache;
 mod contention;
 mod theory;
 use breaker::BREAKER_METRICS;
+use cache::CACHE_METRICS;
 use contention::CONTENTION_METRICS;
 use theory::THEORY_METRICS;
 
@@ -36,6 +38,9 @@ pub enum Format {
     Amount,
     /// A fraction from 0 to 1 as a percentage: `93%`.
     Percent,
+    /// A fraction as a percentage with one decimal: `98.7%` (hit ratios,
+    /// where 98% and 99% differ).
+    FinePercent,
     /// A multiple: `3.7×`.
     Factor,
     /// Seconds until recovery; infinite when the run never recovered.
@@ -51,6 +56,7 @@ impl Format {
             Format::Count => format::count(value.round().max(0.0) as u64),
             Format::Amount => format::amount(value),
             Format::Percent => format::pct(value),
+            Format::FinePercent => format!("{:.1}%", value * 100.0),
             Format::Factor => format!("{}×", format::amount(value)),
             Format::Recovery if value.is_finite() => format!("after {} s", format::amount(value)),
             Format::Recovery => "did not recover".to_string(),
@@ -386,6 +392,7 @@ pub fn metric(path: &str) -> Option<&'static Metric> {
         .chain(THEORY_METRICS)
         .chain(CONTENTION_METRICS)
         .chain(BREAKER_METRICS)
+        .chain(CACHE_METRICS)
         .find(|m| m.path == pattern)
 }
 
@@ -397,6 +404,7 @@ pub fn metric_paths() -> String {
         .chain(THEORY_METRICS)
         .chain(CONTENTION_METRICS)
         .chain(BREAKER_METRICS)
+        .chain(CACHE_METRICS)
         .map(|m| m.path)
         .collect::<Vec<_>>()
         .join(", ")
@@ -454,6 +462,16 @@ pub fn read(summary: &Value, path: &str) -> Option<Reading> {
         // A run whose clients have no breakers: none opened, none refused.
         _ if path.starts_with("breaker.") && summary.get("breaker").is_none() => {
             metric(path).map(|_| plain(0.0))
+        }
+        // A run without a cache: no hits, nothing recomputed.
+        _ if path.starts_with("cache.") && summary.get("cache").is_none() => {
+            metric(path).map(|_| plain(0.0))
+        }
+        // A cache whose hit ratio no formula describes (expiry, shifts).
+        _ if path == "cache.theory_hit_ratio"
+            && lookup(summary, path).is_some_and(Value::is_null) =>
+        {
+            Some(plain(f64::NAN))
         }
         // A theory value the scenario has no formula for.
         _ if path.starts_with("theory.")

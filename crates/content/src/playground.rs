@@ -42,6 +42,17 @@ pub fn widget_spec(scenario: &Scenario, knobs: Vec<KnobRef>) -> WidgetSpec {
         stats.extend(["breaker.opened", "breaker.short_circuited"].map(String::from));
         charts.push("breakers");
     }
+    if scenario.cache.is_some() {
+        stats.extend(
+            [
+                "cache.hit_ratio",
+                "cache.cost_miss_ratio",
+                "logical.latency_ms.p99",
+            ]
+            .map(String::from),
+        );
+        charts.push("cache");
+    }
     charts.retain(|c| ChartKind::from_name(c).is_some());
     WidgetSpec {
         preset: NAME.to_string(),

@@ -85,7 +85,39 @@ fn expected(chart: ChartKind) -> &'static [&'static str] {
             "Half-open (trial calls)",
             "No circuit breakers in this run",
         ],
+        // A cache's lines, flat at 0 in a run without one.
+        ChartKind::Cache => &[
+            "Cache: requests answered vs backend work not avoided",
+            "Round robin hit ratio",
+            "Least connections backend work not avoided",
+        ],
     }
+}
+
+/// A small cached run: Zipf keys, an LRU cache, on `seed`.
+fn cached(seed: u64) -> brownout_sim::RunResult {
+    let text = format!(
+        "seed = {seed}\nduration_s = 60\n[traffic]\nrate_rps = 100\n[[servers]]\ncount = 1\nworkers = 4\n\
+         service_ms = {{ dist = \"exponential\", mean = 10 }}\n[keys]\ncount = 500\nzipf = 0.9\n[cache]\ncapacity = 50\n"
+    );
+    brownout_sim::simulate(
+        &brownout_sim::parse(&text, brownout_sim::Format::Toml).expect("valid"),
+        brownout_sim::Limits::default(),
+    )
+}
+
+#[test]
+fn the_cache_chart_says_what_the_cache_avoided() {
+    let run = cached(1);
+    let data = ChartData::single(&run, "");
+    let summary = brownout_charts::summary_text(ChartKind::Cache, &data);
+    assert!(summary.starts_with("The cache answered "), "{summary}");
+    let csv = brownout_charts::csv(ChartKind::Cache, &data);
+    assert!(
+        csv.starts_with("t_s,hit_ratio_pct,work_missed_pct\n"),
+        "{}",
+        &csv[..60]
+    );
 }
 
 /// The 2015 metadata-service model with breakers, on `seed`.
@@ -240,6 +272,8 @@ fn the_svg_changes_when_the_data_changes() {
             ChartKind::Timeline => (&contending("full"), &contending("none")),
             // The breakers chart needs breakers.
             ChartKind::Breakers => (&dynamo(1), &dynamo(2)),
+            // The cache chart needs a cache.
+            ChartKind::Cache => (&cached(1), &cached(2)),
             _ => (&a, &b),
         };
         let one = svg(chart, &ChartData::single(a, ""), &opts, 800, 400).expect("draws");
