@@ -60,6 +60,9 @@ pub enum CostOrder {
     /// Sorted: the most popular key (at time 0) the cheapest, the rarest
     /// the costliest.
     Rarest,
+    /// Sorted the other way: the most popular key the costliest (a home
+    /// page built from many queries).
+    Hottest,
 }
 
 fn default_zipf() -> f64 {

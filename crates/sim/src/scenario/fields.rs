@@ -224,11 +224,15 @@ fn service_field(path: &str) -> Option<(&'static str, FieldKind)> {
         ),
         "keys.zipf" => (
             "Popularity skew (Zipf exponent)",
-            num("", Fixed(0.0), Fixed(2.0), 0.05),
+            num("exponent", Fixed(0.0), Fixed(2.0), 0.05),
         ),
         "keys.cost_order" => (
             "Which keys are costly",
-            FieldKind::Choice(vec![("random", "Any, at random"), ("rarest", "The rarest")]),
+            FieldKind::Choice(vec![
+                ("random", "Any, at random"),
+                ("rarest", "The rarest"),
+                ("hottest", "The most popular"),
+            ]),
         ),
         "keys.shifts[].at_s" => ("Popularity shifts at", num("s", Fixed(0.0), Duration, 1.0)),
         "keys.shifts[].offset" => (

@@ -76,8 +76,10 @@ pub(crate) fn costs(
     mut rng: RandomStream,
 ) -> Rc<[f64]> {
     let mut c: Vec<f64> = (0..count).map(|_| sampler.sample(&mut rng)).collect();
-    if order == CostOrder::Rarest {
-        c.sort_by(f64::total_cmp);
+    match order {
+        CostOrder::Random => {}
+        CostOrder::Rarest => c.sort_by(f64::total_cmp),
+        CostOrder::Hottest => c.sort_by(|a, b| b.total_cmp(a)),
     }
     c.into()
 }
