@@ -177,11 +177,15 @@ impl Cache {
                 self.hit(call.reply_to, measured, ctx);
             }
             Lookup::Expired => {
-                if measured {
+                // One expiry per entry: with stale-while-revalidate, the
+                // requests that find it expired while it refreshes are
+                // stale hits, not more expiries.
+                let refreshing = self.flight_of[key as usize] != NONE;
+                if measured && !refreshing {
                     self.stats.expirations += 1;
                 }
                 if self.protection == Protection::StaleWhileRevalidate {
-                    if self.flight_of[key as usize] == NONE {
+                    if !refreshing {
                         self.recompute(key, None, true, ctx);
                     }
                     if measured {
