@@ -51,6 +51,22 @@ pub(crate) fn Flow(p: &FlowProps) -> Html {
     let k = ((p.cursor / s.bucket_s) as usize).min(s.t_s.len().saturating_sub(1));
     let mut blocks = Vec::new();
     let mut top = 5.0;
+    // A cache in front: what it answers at this time; the rows below are
+    // the backend, which sees only the misses.
+    if run.summary.cache.is_some() {
+        let hits = s.cache_hit_ratio.get(k).copied().flatten();
+        let text = match hits {
+            Some(h) => format!(
+                "Cache: {:.1}% of requests answered here; the misses go on to the servers below",
+                h * 100.0
+            ),
+            None => "Cache: no requests at this time".to_string(),
+        };
+        blocks.push(html! {
+            <text x="4" y={(top + 14.0).to_string()} class="flow-service flow-cache">{ text }</text>
+        });
+        top += HEADER;
+    }
     let mut previous_mid: Option<f64> = None;
     for layer in 0..services.len().max(1) {
         let rows: Vec<(usize, &brownout_sim::ServerSummary)> = servers

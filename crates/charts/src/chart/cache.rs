@@ -68,6 +68,27 @@ fn summary(data: &ChartData) -> String {
                     c.cost_miss_ratio * 100.0,
                     format::count(c.recomputations),
                 );
+                let top: Vec<String> = c
+                    .top_keys
+                    .iter()
+                    .take(3)
+                    .map(|k| {
+                        format!(
+                            "key {} ({} of {} requests recomputed, {} s of work)",
+                            format::count(u64::from(k.key)),
+                            format::count(k.recomputations),
+                            format::count(k.requests),
+                            format::amount(k.work_s),
+                        )
+                    })
+                    .collect();
+                if !top.is_empty() {
+                    let _ = write!(
+                        out,
+                        "The keys that cost the backend most: {}. ",
+                        top.join("; ")
+                    );
+                }
             }
             None => {
                 let _ = write!(out, "{who}: this scenario has no cache. ");

@@ -112,6 +112,10 @@ fn the_cache_chart_says_what_the_cache_avoided() {
     let data = ChartData::single(&run, "");
     let summary = brownout_charts::summary_text(ChartKind::Cache, &data);
     assert!(summary.starts_with("The cache answered "), "{summary}");
+    assert!(
+        summary.contains("The keys that cost the backend most: key "),
+        "{summary}"
+    );
     let csv = brownout_charts::csv(ChartKind::Cache, &data);
     assert!(
         csv.starts_with("t_s,hit_ratio_pct,work_missed_pct\n"),
