@@ -67,6 +67,13 @@ describe('accessibility', () => {
     });
   });
 
+  test('article 6 has no serious or critical axe violations', { timeout: 60_000 }, async () => {
+    await withPage(site, '#/articles/caches', async (page) => {
+      for (let i = 0; i < 3; i++) await widgetReady(page, i);
+      assert.deepEqual(await audit(page, 'caches'), []);
+    });
+  });
+
   test('article 2 has no serious or critical axe violations', { timeout: 60_000 }, async () => {
     await withPage(site, '#/articles/retries', async (page) => {
       await widgetReady(page, 0);
