@@ -313,6 +313,7 @@ mod tests {
             arrive: 0.0,
             work: 0.0,
             seed: 0,
+            key: 0,
             reply_to: crate::components::ReplyTo::NOBODY,
         }
     }

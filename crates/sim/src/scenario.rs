@@ -103,6 +103,10 @@ pub struct Layer {
     pub balancer: Balancer,
     /// This layer's groups of servers.
     pub servers: Vec<ServerGroup>,
+    /// A cache in front of this layer (requests keep the key the traffic
+    /// gave them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache: Option<Cache>,
 }
 
 /// The offered load: open (arrivals at a rate, whatever happens) or closed

@@ -17,6 +17,8 @@ pub(crate) struct Request {
     pub(crate) work: f64,
     /// The request's private seed (for the calls it makes downstream).
     pub(crate) seed: u64,
+    /// Its key (`[keys]`), passed on to the calls it makes downstream.
+    pub(crate) key: u32,
     /// Who gets the outcome.
     pub(crate) reply_to: ReplyTo,
 }
@@ -257,6 +259,7 @@ mod tests {
             arrive: t,
             work: 0.0,
             seed: 0,
+            key: 0,
             reply_to: ReplyTo::NOBODY,
         }
     }

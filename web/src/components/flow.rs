@@ -56,11 +56,8 @@ pub(crate) fn Flow(p: &FlowProps) -> Html {
     if run.summary.cache.is_some() {
         let hits = s.cache_hit_ratio.get(k).copied().flatten();
         let text = match hits {
-            Some(h) => format!(
-                "Cache: {:.1}% of requests answered here; the misses go on to the servers below",
-                h * 100.0
-            ),
-            None => "Cache: no requests at this time".to_string(),
+            Some(h) => format!("Cache: {:.1}% answered here, misses below", h * 100.0),
+            None => "Cache: no requests now".to_string(),
         };
         blocks.push(html! {
             <text x="4" y={(top + 14.0).to_string()} class="flow-service flow-cache">{ text }</text>

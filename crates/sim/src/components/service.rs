@@ -56,7 +56,8 @@ pub(crate) struct Service {
     warm: f64,
     end: f64,
     pub(crate) stats: ServiceStats,
-    /// Each key's work in seconds (`keys.cost_ms`, the first service only).
+    /// Each key's work in seconds (`keys.cost_ms`: the services behind a
+    /// cache, or the first service when there is none).
     pub(crate) key_costs: Option<std::rc::Rc<[f64]>>,
 }
 
@@ -166,6 +167,7 @@ impl Service {
                 _ => server.work.sample(&mut RequestRng::new(call.seed)),
             },
             seed: call.seed,
+            key: call.key,
             reply_to: call.reply_to,
         };
         server.advance(t, warm, end);
@@ -259,7 +261,7 @@ impl Service {
             // The worker waits for the next layer, holding its slot.
             let call = Call {
                 seed: derive_seed(r.seed, self.layer + 1),
-                key: NO_KEY,
+                key: r.key,
                 reply_to: ReplyTo {
                     node: ctx.me,
                     handle: (i as u32) << 16 | slot,

@@ -68,22 +68,19 @@ pub(super) fn build(s: &ValidScenario) -> Topology {
     let mut ids = 1..NodeId::MAX;
     let mut client_ids = Vec::with_capacity(layers);
     let mut service_ids = Vec::with_capacity(layers);
-    let mut cache_id = None;
+    let mut cache_ids = Vec::with_capacity(layers);
     for layer in 0..layers {
-        let cached = layer == 0 && sc.cache.is_some();
-        let has_client = sc.client_of(layer).is_some() || (layer == 0 && closed) || cached;
+        let cached = sc.cache_of(layer).is_some();
+        let has_client = sc.client_of(layer).is_some() || (layer == 0 && (closed || cached));
         client_ids.push(if has_client { ids.next() } else { None });
-        if cached {
-            cache_id = ids.next();
-        }
+        cache_ids.push(if cached { ids.next() } else { None });
         service_ids.push(ids.next().unwrap_or(NodeId::MAX));
     }
-    let entry = |layer: usize| client_ids[layer].unwrap_or(service_ids[layer]);
-    // What a client of layer 0 sends to: the cache, if any.
-    let target = |layer: usize| match (layer, cache_id) {
-        (0, Some(c)) => c,
-        _ => service_ids[layer],
-    };
+    // What a layer's caller (its client, or the layer above) sends to: its
+    // cache, if any, else the service.
+    let target = |layer: usize| cache_ids[layer].unwrap_or(service_ids[layer]);
+    let entry = |layer: usize| client_ids[layer].unwrap_or(target(layer));
+    let any_cache = cache_ids.iter().any(Option::is_some);
     let warm = sc.warmup_s;
     let end = warm + sc.duration_s;
     let sizes = RandomStream::new(seed, Stream::Sizes);
@@ -143,7 +140,7 @@ pub(super) fn build(s: &ValidScenario) -> Topology {
             0 => RandomStream::new(seed, Stream::Policy),
             n => stream(seed, 2, n),
         };
-        if let (0, Some(spec), Some(costs)) = (layer, &sc.cache, &key_costs) {
+        if let (Some(spec), Some(costs)) = (sc.cache_of(layer), &key_costs) {
             let keys = sc.keys.as_ref();
             let theory = keys
                 .filter(|k| spec.ttl_s.is_none() && k.shifts.is_empty())
@@ -159,7 +156,7 @@ pub(super) fn build(s: &ValidScenario) -> Topology {
             let buckets = (sc.duration_s / bucket_s).ceil() as usize;
             nodes.push(Node::Cache(Box::new(Cache::new(
                 spec,
-                service_ids[0],
+                service_ids[layer],
                 costs.clone(),
                 stream(seed, 7, 0),
                 (warm, bucket_s, buckets),
@@ -173,7 +170,14 @@ pub(super) fn build(s: &ValidScenario) -> Topology {
             (policy_rng, stream(seed, 3, layer), stream(seed, 4, layer)),
             (layer + 1 < layers).then(|| entry(layer + 1)),
         );
-        if layer == 0 && s.key_cost.is_some() {
+        // Key costs are the work behind a cache (the first service's when
+        // there is no cache).
+        let costly = if any_cache {
+            cache_ids[layer].is_some()
+        } else {
+            layer == 0
+        };
+        if costly && s.key_cost.is_some() {
             service.key_costs = key_costs.clone();
         }
         nodes.push(Node::Service(service));

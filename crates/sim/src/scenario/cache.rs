@@ -148,17 +148,18 @@ fn default_beta() -> f64 {
     1.0
 }
 
-/// Checks `[keys]` and `[cache]`; returns the miss-cost sampler.
+/// Checks `[keys]` and every cache (`(path, cache)`, e.g.
+/// `layers[0].cache`); returns the miss-cost sampler.
 pub(super) fn validate(
     keys: Option<&Keys>,
-    cache: Option<&Cache>,
+    caches: &[(String, &Cache)],
     duration_s: f64,
 ) -> Result<Option<Sampler>, ScenarioError> {
     let bad = |field: &str, why: String| Err(ScenarioError::new(field, why));
     let Some(k) = keys else {
-        return match cache {
-            Some(_) => bad(
-                "cache",
+        return match caches.first() {
+            Some((path, _)) => bad(
+                path,
                 "a cache needs a [keys] table: the keys requests ask for".to_string(),
             ),
             None => Ok(None),
@@ -211,10 +212,11 @@ pub(super) fn validate(
         .as_ref()
         .map(|d| d.compile("keys.cost_ms"))
         .transpose()?;
-    if let Some(c) = cache {
+    for (p, c) in caches {
+        let field = |name: &str| format!("{p}.{name}");
         if !(1..=k.count).contains(&c.capacity) {
             return bad(
-                "cache.capacity",
+                &field("capacity"),
                 format!(
                     "must be between 1 and keys.count ({}) entries, got {}",
                     k.count, c.capacity
@@ -222,22 +224,22 @@ pub(super) fn validate(
             );
         }
         if let Some(t) = c.ttl_s {
-            seconds("cache.ttl_s", t, false)?;
+            seconds(&field("ttl_s"), t, false)?;
         }
         if !(c.ttl_jitter.is_finite() && (0.0..1.0).contains(&c.ttl_jitter)) {
             return bad(
-                "cache.ttl_jitter",
+                &field("ttl_jitter"),
                 format!("must be from 0 to below 1, got {}", c.ttl_jitter),
             );
         }
         if !(c.beta.is_finite() && c.beta > 0.0 && c.beta <= 100.0) {
             return bad(
-                "cache.beta",
+                &field("beta"),
                 format!("must be above 0 and at most 100, got {}", c.beta),
             );
         }
         if c.hit_ms != 0.0 {
-            millis("cache.hit_ms", c.hit_ms)
+            millis(&field("hit_ms"), c.hit_ms)
                 .map_err(|e| ScenarioError::new(e.field, format!("{} (or 0)", e.message)))?;
         }
         let needs_ttl = matches!(
@@ -246,7 +248,7 @@ pub(super) fn validate(
         );
         if needs_ttl && c.ttl_s.is_none() {
             return bad(
-                "cache.protection",
+                &field("protection"),
                 "stale_while_revalidate and early_recompute need entries that expire: set cache.ttl_s"
                     .to_string(),
             );

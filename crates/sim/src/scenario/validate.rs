@@ -73,6 +73,22 @@ impl Scenario {
         }
     }
 
+    /// The cache in front of service `layer`, if it has one.
+    pub fn cache_of(&self, layer: usize) -> Option<&super::Cache> {
+        match layer {
+            0 => self.cache.as_ref(),
+            n => self.layers.get(n - 1).and_then(|l| l.cache.as_ref()),
+        }
+    }
+
+    /// The field path of the cache in front of service `layer`.
+    pub fn cache_path(layer: usize) -> String {
+        match layer {
+            0 => "cache".to_string(),
+            n => format!("layers[{}].cache", n - 1),
+        }
+    }
+
     /// The field path of service `layer`'s server groups.
     pub fn groups_path(layer: usize) -> String {
         match layer {
@@ -199,7 +215,10 @@ impl Scenario {
             self.validate_fault(&format!("faults[{i}]"), f)?;
         }
         self.validate_metrics(total)?;
-        let key_cost = super::cache::validate(s.keys.as_ref(), s.cache.as_ref(), s.duration_s)?;
+        let caches: Vec<(String, &super::Cache)> = (0..=s.layers.len())
+            .filter_map(|l| s.cache_of(l).map(|c| (Scenario::cache_path(l), c)))
+            .collect();
+        let key_cost = super::cache::validate(s.keys.as_ref(), &caches, s.duration_s)?;
         Ok(ValidScenario {
             scenario: self.clone(),
             samplers,

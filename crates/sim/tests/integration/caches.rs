@@ -165,3 +165,54 @@ fn a_cache_needs_keys_and_bad_values_name_their_field() {
         assert_eq!(e.field, field, "{extra}: {e}");
     }
 }
+
+#[test]
+fn a_cache_in_front_of_a_deeper_layer_sees_the_keys_of_the_traffic() {
+    // An application layer calls a database layer once per request; the
+    // cache sits in front of the database, which works each miss for its
+    // key's cost.
+    let s = summary(
+        "seed = 4\nduration_s = 600\nwarmup_s = 60\n[traffic]\nrate_rps = 200\n\
+         [[servers]]\nname = \"app\"\ncount = 2\nworkers = 50\nservice_ms = { dist = \"constant\", value = 1 }\n\
+         [[layers]]\nname = \"database\"\n[[layers.servers]]\ncount = 1\nworkers = 50\n\
+         service_ms = { dist = \"constant\", value = 999 }\n\
+         [layers.cache]\ncapacity = 100\n\
+         [keys]\ncount = 2000\nzipf = 0.8\ncost_ms = { dist = \"constant\", value = 2 }\n",
+    );
+    let c = cache(&s);
+    assert_eq!(
+        c.requests,
+        s.services[0].completed + s.services[0].failed + s.services[0].rejected
+    );
+    assert_eq!(
+        s.services[1].arrivals, c.recomputations,
+        "the database sees only misses"
+    );
+    let che = c.theory_hit_ratio.expect("no expiry, no shift");
+    assert!(rel(c.hit_ratio, che) < 0.02, "{} vs Che {che}", c.hit_ratio);
+    // The database worked each miss for its key's cost (2 ms), not its own
+    // service_ms (999 ms): nothing queued.
+    assert!(
+        s.servers.iter().all(|srv| srv.max_queue == 0),
+        "{:?}",
+        s.servers
+    );
+    let l = &s.logical;
+    assert_eq!(l.arrived, l.succeeded + l.failed + l.in_flight);
+}
+
+#[test]
+fn a_layers_cache_needs_keys_and_names_its_own_fields() {
+    use brownout_sim::{Format, parse};
+    let base = "duration_s = 10\n[traffic]\nrate_rps = 1\n[[servers]]\ncount = 1\nworkers = 1\nservice_ms = { dist = \"constant\", value = 1 }\n[[layers]]\n[[layers.servers]]\ncount = 1\nworkers = 1\nservice_ms = { dist = \"constant\", value = 1 }\n";
+    for (extra, field) in [
+        ("[layers.cache]\ncapacity = 1\n", "layers[0].cache"),
+        (
+            "[layers.cache]\ncapacity = 0\n[keys]\ncount = 5\n",
+            "layers[0].cache.capacity",
+        ),
+    ] {
+        let e = parse(&format!("{base}{extra}"), Format::Toml).expect_err(extra);
+        assert_eq!(e.field, field, "{extra}: {e}");
+    }
+}
