@@ -16,9 +16,9 @@
 // The worker runs only in the browser; natively the protocol is tested alone.
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
+use brownout_content::knob::Knob;
 use brownout_content::knob::KnobRef;
 use brownout_content::link::{Shared, decode, encode};
-use brownout_content::playground::{NAME, widget_spec};
 use brownout_sim::{Format, ScenarioError, parse};
 use serde::{Deserialize, Serialize};
 
@@ -122,10 +122,13 @@ fn check(id: u32, toml: String, knobs: Vec<KnobRef>) -> FromTools {
         .map_err(TextError::from)
         .and_then(|s| {
             // The knobs must fit the scenario too (a knob on a server the
-            // text no longer has, or a bad range from a link).
-            widget_spec(s.scenario(), knobs.clone())
-                .resolve_on(NAME, s.clone())
-                .map_err(|e| whole("knobs", e.to_string()))?;
+            // text no longer has, or a bad range from a link). Each knob
+            // alone: resolving the whole widget would pull the chart
+            // registry, and with it every chart's drawing code, into this
+            // worker.
+            for k in &knobs {
+                Knob::describe(s.scenario(), k).map_err(|e| whole("knobs", e.to_string()))?;
+            }
             serde_json::to_string(s.scenario()).map_err(|e| whole("", e.to_string()))
         });
     let shared = Shared::new(toml, knobs);
