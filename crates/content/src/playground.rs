@@ -72,35 +72,39 @@ pub fn knob_fields(scenario: &Scenario) -> Vec<Knob> {
     let Ok(value) = serde_json::to_value(scenario) else {
         return Vec::new();
     };
-    let mut paths = Vec::new();
-    leaves(&value, String::new(), &mut paths);
-    paths
-        .iter()
-        .filter_map(|p| Knob::describe(scenario, &KnobRef::Path(p.clone())).ok())
+    leaves(&value)
+        .into_iter()
+        .filter(|(_, v)| !v.is_null())
+        .filter_map(|(p, _)| Knob::describe(scenario, &KnobRef::Path(p)).ok())
         .collect()
 }
 
-/// Paths of the scalar leaves under `value`.
-fn leaves(value: &Value, path: String, out: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map {
-                let p = if path.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{path}.{k}")
-                };
-                leaves(v, p, out);
+/// Every leaf (a scalar or null) of a scenario's JSON form, with its field
+/// path (`servers[0].service_ms.mean`), in document order.
+pub fn leaves(value: &Value) -> Vec<(String, &Value)> {
+    fn walk<'a>(v: &'a Value, path: String, out: &mut Vec<(String, &'a Value)>) {
+        match v {
+            Value::Object(map) => {
+                for (k, child) in map {
+                    let p = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    walk(child, p, out);
+                }
             }
-        }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                leaves(v, format!("{path}[{i}]"), out);
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    walk(child, format!("{path}[{i}]"), out);
+                }
             }
+            _ => out.push((path, v)),
         }
-        Value::Null => {}
-        _ => out.push(path),
     }
+    let mut out = Vec::new();
+    walk(value, String::new(), &mut out);
+    out
 }
 
 /// The scenario a playground or embed link runs, with the link's knob

@@ -2,31 +2,9 @@
 //! for numbers, from the field table beside the scenario format
 //! (`brownout_sim::scenario::fields`), so any field can become a knob.
 
+use brownout_content::playground::leaves;
 use brownout_content::{preset, preset::preset_names};
 use brownout_sim::scenario::{FieldKind, STRUCTURAL};
-use serde_json::Value;
-
-/// Every leaf of `v` with its field path.
-fn leaves(v: &Value, path: String, out: &mut Vec<(String, Value)>) {
-    match v {
-        Value::Object(map) => {
-            for (k, child) in map {
-                let p = if path.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{path}.{k}")
-                };
-                leaves(child, p, out);
-            }
-        }
-        Value::Array(items) => {
-            for (i, child) in items.iter().enumerate() {
-                leaves(child, format!("{path}[{i}]"), out);
-            }
-        }
-        _ => out.push((path, v.clone())),
-    }
-}
 
 /// Labels change case ASCII-only (the site ships no Unicode case tables):
 /// true when that is the same as Unicode's case change.
@@ -44,13 +22,8 @@ fn every_field_of_every_preset_has_a_label_and_numbers_have_a_unit() {
     for name in names {
         let s = preset(name).expect("preset").scenario().expect("valid");
         let s = s.scenario();
-        let mut all = Vec::new();
-        leaves(
-            &serde_json::to_value(s).expect("json"),
-            String::new(),
-            &mut all,
-        );
-        for (path, value) in all {
+        let json = serde_json::to_value(s).expect("json");
+        for (path, value) in leaves(&json) {
             let leaf = path.rsplit('.').next().unwrap_or_default();
             let leaf = leaf.split('[').next().unwrap_or_default();
             if STRUCTURAL.contains(&leaf) {
