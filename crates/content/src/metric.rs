@@ -383,6 +383,9 @@ fn pattern(path: &str) -> (String, Option<(&'static str, usize)>) {
     (path.to_string(), None)
 }
 
+/// Summary blocks present only when the run has that mechanism.
+const OPTIONAL_BLOCKS: [&str; 2] = ["breaker", "cache"];
+
 /// The metric at `path`.
 pub fn metric(path: &str) -> Option<&'static Metric> {
     let (pattern, _) = pattern(path);
@@ -459,25 +462,19 @@ pub fn read(summary: &Value, path: &str) -> Option<Reading> {
                 .as_f64()
                 .unwrap_or(f64::INFINITY),
         )),
-        // A run whose clients have no breakers: none opened, none refused.
-        _ if path.starts_with("breaker.") && summary.get("breaker").is_none() => {
+        // A mechanism the run does not have (no breakers, no cache): its
+        // counts are zero.
+        _ if OPTIONAL_BLOCKS.iter().any(|b| {
+            path.strip_prefix(b)
+                .is_some_and(|rest| rest.starts_with('.'))
+                && summary.get(b).is_none()
+        }) =>
+        {
             metric(path).map(|_| plain(0.0))
         }
-        // A run without a cache: no hits, nothing recomputed.
-        _ if path.starts_with("cache.") && summary.get("cache").is_none() => {
-            metric(path).map(|_| plain(0.0))
-        }
-        // A cache whose hit ratio no formula describes (expiry, shifts).
-        _ if path == "cache.theory_hit_ratio"
-            && lookup(summary, path).is_some_and(Value::is_null) =>
-        {
-            Some(plain(f64::NAN))
-        }
-        // A theory value the scenario has no formula for.
-        _ if path.starts_with("theory.")
-            && summary.get("theory").is_some()
-            && lookup(summary, path).is_some_and(Value::is_null) =>
-        {
+        // A theory value no formula describes for this scenario
+        // (`theory.*`, `cache.theory_hit_ratio`).
+        _ if path.contains("theory") && lookup(summary, path).is_some_and(Value::is_null) => {
             Some(plain(f64::NAN))
         }
         _ => {

@@ -287,6 +287,17 @@ impl Node {
         }
     }
 
+    /// Adds this node's totals and time series to a run's report (only a
+    /// cache has its own today; the front-most cache reports).
+    pub(crate) fn report(&self, summary: &mut crate::Summary, series: &mut crate::Series) {
+        if let Node::Cache(c) = self
+            && summary.cache.is_none()
+        {
+            summary.cache = Some(c.summary());
+            (series.cache_hit_ratio, series.cache_cost_miss_ratio) = c.series(series.t_s.len());
+        }
+    }
+
     /// The servers of a service; none for other nodes.
     pub(crate) fn servers(&self) -> &[crate::server::Server] {
         match self {

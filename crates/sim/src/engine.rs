@@ -251,10 +251,6 @@ impl<'a> Engine<'a> {
             });
         }
         let breakers = breakers::report(&mut self.nodes, stop, warm, &mut self.ctx.rec.series);
-        if let Some(Node::Cache(c)) = self.nodes.iter().find(|n| matches!(n, Node::Cache(_))) {
-            let series = &mut self.ctx.rec.series;
-            (series.cache_hit_ratio, series.cache_cost_miss_ratio) = c.series(series.t_s.len());
-        }
         let rec = &self.ctx.rec;
         let (logical, counts, within) = match &edge_client {
             Some(c) => (
@@ -287,7 +283,7 @@ impl<'a> Engine<'a> {
             Some(c) => c.makespan_ms.map(|_| 0.0),
             None => recovery(&rec.series, trigger_end(sc), RECOVERY_WINDOW_S),
         };
-        let summary = Summary {
+        let mut summary = Summary {
             seed: sc.seed,
             duration_s: sc.duration_s,
             arrivals: rec.arrivals,
@@ -319,16 +315,18 @@ impl<'a> Engine<'a> {
             theory: crate::theory::predict(self.s),
             contention,
             breaker: breakers.as_ref().map(|b| b.0.clone()),
-            cache: self.nodes.iter().find_map(|n| match n {
-                Node::Cache(c) => Some(c.summary()),
-                _ => None,
-            }),
+            cache: None,
             events: self.events,
             cut_at_s: cut_at.map(|t| (t - warm).max(0.0)),
         };
+        let mut series = self.ctx.rec.series;
+        // Each node adds its own totals and series (the front-most first).
+        for node in &self.nodes {
+            node.report(&mut summary, &mut series);
+        }
         RunResult {
             summary,
-            series: self.ctx.rec.series,
+            series,
             timeline,
             breakers: breakers.map(|b| b.1),
         }

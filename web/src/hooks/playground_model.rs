@@ -39,6 +39,9 @@ pub(crate) struct Live {
     pub(crate) version: u32,
     /// The valid scenario as JSON.
     pub(crate) json: String,
+    /// The widget block it is shown with, as JSON (made once per answer,
+    /// not on every keystroke that re-renders the page).
+    pub(crate) spec: String,
     /// Its link value (`s=`); empty when it is too large to share.
     pub(crate) fragment: String,
     /// The knob set it runs with.
@@ -48,6 +51,34 @@ pub(crate) struct Live {
     /// The default preset standing in for a link's invalid scenario: the
     /// URL keeps the link (its text is in the editor, to fix).
     pub(crate) fallback: bool,
+}
+
+impl Live {
+    /// The scenario shown after `previous`, with its widget block.
+    fn after(
+        previous: Option<&Live>,
+        json: String,
+        fragment: String,
+        knobs: Vec<KnobRef>,
+        (query, fallback): (Vec<(String, String)>, bool),
+    ) -> Live {
+        let spec = brownout_sim::parse(&json, brownout_sim::Format::Json)
+            .ok()
+            .and_then(|s| {
+                let block = brownout_content::playground::widget_spec(s.scenario(), knobs.clone());
+                serde_json::to_string(&block).ok()
+            })
+            .unwrap_or_default();
+        Live {
+            version: previous.map_or(1, |l| l.version + 1),
+            json,
+            spec,
+            fragment,
+            knobs,
+            query,
+            fallback,
+        }
+    }
 }
 
 /// The page's state.
@@ -200,14 +231,13 @@ pub(crate) fn apply(model: &Model, action: Action) -> Model {
             }
             if origin == Origin::Fallback {
                 if let Ok(json) = scenario {
-                    m.live = Some(Live {
-                        version: m.live.as_ref().map_or(1, |l| l.version + 1),
+                    m.live = Some(Live::after(
+                        m.live.as_ref(),
                         json,
-                        fragment: fragment.unwrap_or_default(),
+                        fragment.unwrap_or_default(),
                         knobs,
-                        query: Vec::new(),
-                        fallback: true,
-                    });
+                        (Vec::new(), true),
+                    ));
                 }
                 return m;
             }
@@ -224,14 +254,13 @@ pub(crate) fn apply(model: &Model, action: Action) -> Model {
                 Ok(json) => {
                     m.error = None;
                     let query = kept_state(&query, origin, &knobs);
-                    m.live = Some(Live {
-                        version: m.live.as_ref().map_or(1, |l| l.version + 1),
+                    m.live = Some(Live::after(
+                        m.live.as_ref(),
                         json,
-                        fragment: fragment.unwrap_or_default(),
+                        fragment.unwrap_or_default(),
                         knobs,
-                        query,
-                        fallback: false,
-                    });
+                        (query, false),
+                    ));
                 }
             }
         }

@@ -10,7 +10,7 @@
 //! or a copied address gives the same scenario.
 
 use brownout_content::link::MAX_TEXT;
-use brownout_content::playground::{knob_fields, widget_spec};
+use brownout_content::playground::knob_fields;
 use brownout_sim::{Format, parse};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -75,12 +75,8 @@ fn first_ask(query: &[(String, String)]) -> ((Ask, Origin), Option<String>) {
 
 /// The live widget of a valid scenario (`embed`: alone in a frame).
 pub(crate) fn live_widget(live: &Live, embed: bool, show: Option<Vec<String>>) -> Html {
-    let spec = parse(&live.json, Format::Json)
-        .ok()
-        .and_then(|s| serde_json::to_string(&widget_spec(s.scenario(), live.knobs.clone())).ok())
-        .unwrap_or_default();
     html! {
-        <WidgetView key={live.version} slug="playground" index={0} {spec} {embed} {show}
+        <WidgetView key={live.version} slug="playground" index={0} spec={live.spec.clone()} {embed} {show}
             query={live.query.clone()} scenario={Some((live.json.clone(), live.fragment.clone()))} />
     }
 }

@@ -108,8 +108,15 @@ pub(super) fn build(s: &ValidScenario) -> Topology {
     // Keys: the source names one per request; the first service works a
     // miss for its key's cost. A cache without `cost_ms` weighs every key
     // at the first group's mean work (its ratios are then the plain ones).
+    // The popularity of each rank, computed once for the source and the
+    // theory a cache reports.
+    let popularity = sc
+        .keys
+        .as_ref()
+        .map(|k| crate::theory::cache::zipf(k.count as usize, k.zipf))
+        .unwrap_or_default();
     let key_costs = sc.keys.as_ref().map(|k| {
-        source.keys = Some(Popularity::new(k, warm));
+        source.keys = Some(Popularity::new(k, &popularity, warm));
         match &s.key_cost {
             Some(sampler) => costs(k.count, sampler, k.cost_order, stream(seed, 6, 0)),
             None => {
@@ -141,13 +148,13 @@ pub(super) fn build(s: &ValidScenario) -> Topology {
             n => stream(seed, 2, n),
         };
         if let (Some(spec), Some(costs)) = (sc.cache_of(layer), &key_costs) {
-            let keys = sc.keys.as_ref();
-            let theory = keys
+            let theory = sc
+                .keys
+                .as_ref()
                 .filter(|k| spec.ttl_s.is_none() && k.shifts.is_empty())
-                .and_then(|k| {
+                .and_then(|_| {
                     crate::theory::cache::predicted_hit_ratio(
-                        k.count as usize,
-                        k.zipf,
+                        &popularity,
                         spec.capacity as usize,
                         spec.eviction,
                     )

@@ -99,23 +99,21 @@ pub fn static_optimum(p: &[f64], c: usize) -> f64 {
 }
 
 /// The hit ratio theory predicts for a cache of `c` entries evicting by
-/// `eviction` over Zipf(`s`) popularity of `n` keys, with no expiry and no
+/// `eviction` over keys of popularity `p`, with no expiry and no
 /// popularity shift (the steady state of IRM).
 pub fn predicted_hit_ratio(
-    n: usize,
-    s: f64,
+    p: &[f64],
     c: usize,
     eviction: crate::scenario::Eviction,
 ) -> Option<f64> {
     use crate::scenario::Eviction;
-    let p = zipf(n, s);
-    if c >= n {
+    if c >= p.len() {
         return Some(1.0);
     }
     Some(match eviction {
-        Eviction::Lru => hit_ratio(&p, &lru_hits(&p, c as f64)?),
-        Eviction::Fifo | Eviction::Random => hit_ratio(&p, &fifo_hits(&p, c as f64)?),
-        Eviction::Lfu => static_optimum(&p, c),
+        Eviction::Lru => hit_ratio(p, &lru_hits(p, c as f64)?),
+        Eviction::Fifo | Eviction::Random => hit_ratio(p, &fifo_hits(p, c as f64)?),
+        Eviction::Lfu => static_optimum(p, c),
     })
 }
 

@@ -20,9 +20,9 @@ pub(crate) struct Popularity {
 }
 
 impl Popularity {
-    /// The popularity of `keys`; `warm` is when scenario time 0 falls.
-    pub(crate) fn new(keys: &Keys, warm: f64) -> Popularity {
-        let p = crate::theory::cache::zipf(keys.count as usize, keys.zipf);
+    /// The popularity of `keys`, whose ranks have probabilities `p`
+    /// (`theory::cache::zipf`); `warm` is when scenario time 0 falls.
+    pub(crate) fn new(keys: &Keys, p: &[f64], warm: f64) -> Popularity {
         let mut acc = 0.0;
         let cdf = p
             .iter()
@@ -104,8 +104,8 @@ mod tests {
 
     #[test]
     fn keys_follow_their_popularity_and_shift_at_its_time() {
-        let pop = Popularity::new(&keys(10, 1.0), 5.0);
         let p = crate::theory::cache::zipf(10, 1.0);
+        let pop = Popularity::new(&keys(10, 1.0), &p, 5.0);
         let n = 200_000;
         let mut before = [0u32; 10];
         let mut after = [0u32; 10];
