@@ -19,6 +19,8 @@ pub(crate) mod breaker;
 pub(crate) mod cache;
 pub(crate) mod client;
 pub(crate) mod contention;
+pub(crate) mod database;
+pub(crate) mod pool;
 pub(crate) mod service;
 pub(crate) mod source;
 pub(crate) mod throttle;
@@ -114,6 +116,12 @@ pub(crate) enum Signal {
     OccWriteReply { client: u32, ok: bool },
     /// Cache: a hit's answer is ready (`hit_ms` later).
     CacheHit { handle: u32 },
+    /// Pool: waiter `handle` (its `ticket`) gives up on a connection.
+    AcquireTimeout { handle: u32, ticket: u32 },
+    /// Database: the earliest CPU end scheduled at `generation` is due.
+    CpuDone { generation: u32 },
+    /// Database: query `query`'s disk work is done.
+    DiskDone { query: u32 },
 }
 
 /// A signal for a node at a time.
@@ -231,6 +239,10 @@ pub(crate) enum Node {
     Contention(Box<contention::Contention>),
     /// A cache in front of a service.
     Cache(Box<cache::Cache>),
+    /// A connection pool in front of a database.
+    Pool(Box<pool::Pool>),
+    /// A database's CPU and disks.
+    Database(Box<database::Database>),
 }
 
 impl Node {
@@ -261,6 +273,8 @@ impl Node {
             Node::Service(s) => s.handle(signal, ctx),
             Node::Contention(c) => c.handle(signal, ctx),
             Node::Cache(c) => c.handle(signal, ctx),
+            Node::Pool(p) => p.handle(signal, ctx),
+            Node::Database(d) => d.handle(signal, ctx),
         }
     }
 
@@ -272,6 +286,8 @@ impl Node {
             Node::Client(c) => c.receive(call, ctx),
             Node::Service(s) => s.receive(call, ctx),
             Node::Cache(c) => c.receive(call, ctx),
+            Node::Pool(p) => p.receive(call, ctx),
+            Node::Database(d) => d.receive(call, ctx),
         }
     }
 
@@ -283,18 +299,42 @@ impl Node {
             Node::Client(c) => c.reply(to, outcome, ctx),
             Node::Service(s) => s.reply(to, outcome, ctx),
             Node::Cache(c) => c.reply(to, outcome, ctx),
-            Node::Contention(_) => {}
+            Node::Pool(p) => p.reply(to, outcome, ctx),
+            Node::Contention(_) | Node::Database(_) => {}
         }
     }
 
-    /// Adds this node's totals and time series to a run's report (only a
-    /// cache has its own today; the front-most cache reports).
-    pub(crate) fn report(&self, summary: &mut crate::Summary, series: &mut crate::Series) {
-        if let Node::Cache(c) = self
-            && summary.cache.is_none()
-        {
-            summary.cache = Some(c.summary());
-            (series.cache_hit_ratio, series.cache_cost_miss_ratio) = c.series(series.t_s.len());
+    /// Adds this node's totals and time series, up to `stop`, to a run's
+    /// report (caches, pools and databases have their own; the front-most
+    /// cache reports).
+    pub(crate) fn report(
+        &mut self,
+        stop: f64,
+        rec: &crate::engine::Recorder,
+        summary: &mut crate::Summary,
+        series: &mut crate::Series,
+    ) {
+        let len = series.t_s.len();
+        match self {
+            Node::Cache(c) if summary.cache.is_none() => {
+                summary.cache = Some(c.summary());
+                (series.cache_hit_ratio, series.cache_cost_miss_ratio) = c.series(len);
+            }
+            Node::Pool(p) => {
+                let (pool, seconds, in_flight) = p.summary(stop, rec);
+                summary.request_seconds += seconds;
+                summary.in_flight += in_flight;
+                if summary.logical.in_flight == 0 {
+                    summary.logical.in_flight = in_flight;
+                }
+                summary.pool = Some(pool);
+                (series.pool_wait_ms, series.db_ms) = p.series(len);
+            }
+            Node::Database(d) => {
+                let size = summary.pool.as_ref().map_or(0, |p| p.size);
+                summary.database = Some(d.summary(stop, size));
+            }
+            _ => {}
         }
     }
 

@@ -316,13 +316,15 @@ impl<'a> Engine<'a> {
             contention,
             breaker: breakers.as_ref().map(|b| b.0.clone()),
             cache: None,
+            pool: None,
+            database: None,
             events: self.events,
             cut_at_s: cut_at.map(|t| (t - warm).max(0.0)),
         };
-        let mut series = self.ctx.rec.series;
+        let mut series = std::mem::take(&mut self.ctx.rec.series);
         // Each node adds its own totals and series (the front-most first).
-        for node in &self.nodes {
-            node.report(&mut summary, &mut series);
+        for node in &mut self.nodes {
+            node.report(stop, &self.ctx.rec, &mut summary, &mut series);
         }
         RunResult {
             summary,

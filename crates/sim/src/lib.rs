@@ -28,8 +28,9 @@ pub use components::breaker::BreakerState;
 pub use engine::{Limits, simulate};
 pub use error::ScenarioError;
 pub use report::{
-    BreakerSummary, BreakerTimeline, CacheSummary, ContentionSummary, KeyCost, LatencySummary,
-    LogicalSummary, RECOVERY_WINDOW_S, RunResult, Series, ServerSummary, ServiceSummary, Summary,
+    BreakerSummary, BreakerTimeline, CacheSummary, ContentionSummary, DatabaseSummary, KeyCost,
+    LatencySummary, LogicalSummary, PoolSummary, RECOVERY_WINDOW_S, RunResult, Series,
+    ServerSummary, ServiceSummary, Summary,
 };
 pub use scenario::{Format, Policy, Scenario, ValidScenario, parse};
 

@@ -44,6 +44,62 @@ pub struct BreakerSummary {
     pub half_open_trials: u64,
 }
 
+/// A connection pool's totals over the measured window.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PoolSummary {
+    /// Connections.
+    pub size: u32,
+    /// Time-average share of the connections checked out, 0 to 1.
+    pub utilization: f64,
+    /// Time-average connections checked out.
+    pub mean_in_use: f64,
+    /// Mean wait for a connection of queries that got one, ms.
+    pub mean_wait_ms: f64,
+    /// Mean time a query held its connection (its time in the database), ms.
+    pub mean_db_ms: f64,
+    /// Queries that got a connection.
+    pub acquired: u64,
+    /// Waiters that gave up (`acquire_timeout_ms`).
+    pub acquire_timeouts: u64,
+    /// Time-average number of waiters.
+    pub mean_waiters: f64,
+    /// Most waiters at once.
+    pub max_waiters: u64,
+    /// Connections never returned (`leak`), over the whole run.
+    pub leaked: u64,
+}
+
+/// A database's totals over the measured window, with the theory of a
+/// saturated pool of the run's size.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DatabaseSummary {
+    /// CPU cores.
+    pub cores: u32,
+    /// Disks.
+    pub disks: u32,
+    /// Queries that ended.
+    pub queries: u64,
+    /// Queries ended per second.
+    pub throughput_qps: f64,
+    /// Time-average share of the cores busy, 0 to 1.
+    pub cpu_utilization: f64,
+    /// Time-average share of the disks busy, 0 to 1.
+    pub disk_utilization: f64,
+    /// Time-average queries runnable but without a core (beyond `cores`).
+    pub mean_run_queue: f64,
+    /// Time-average queries waiting for a disk.
+    pub mean_disk_queue: f64,
+    /// Time-average queries in the database (active sessions).
+    pub mean_active: f64,
+    /// Theory (exact MVA, contention included): the throughput when every
+    /// connection of the pool always holds a query.
+    pub capacity_qps: f64,
+    /// Theory: a query's time in the database in that saturated state, ms.
+    pub saturated_ms: f64,
+    /// HikariCP's rule of thumb for the pool: cores × 2 + disks.
+    pub rule_of_thumb: u32,
+}
+
 /// A cache's totals over the measured window.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CacheSummary {
@@ -173,6 +229,12 @@ pub struct Summary {
     /// The cache's totals, when the scenario has a `[cache]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cache: Option<CacheSummary>,
+    /// The connection pool's totals, with a `[pool]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pool: Option<PoolSummary>,
+    /// The database's totals, with a `[database]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database: Option<DatabaseSummary>,
     /// The circuit breakers' totals, when clients have breakers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breaker: Option<BreakerSummary>,
@@ -320,6 +382,14 @@ pub struct Series {
     /// backend, per bucket.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cache_cost_miss_ratio: Vec<Option<f64>>,
+    /// With a pool: the mean wait for a connection of queries that got one
+    /// in the bucket, ms.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pool_wait_ms: Vec<Option<f64>>,
+    /// With a pool: the mean time in the database of queries that ended
+    /// in the bucket, ms.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub db_ms: Vec<Option<f64>>,
 }
 
 /// Length in seconds of the windows over which recovery is judged: a run

@@ -14,10 +14,12 @@ mod breaker;
 mod cache;
 mod client;
 mod contention;
+mod expected;
 mod fields;
 #[cfg(feature = "toml")]
 mod locate;
 mod path;
+mod pool;
 mod set;
 mod validate;
 
@@ -27,6 +29,8 @@ pub use client::{Backoff, BackoffKind, Budget, Client, Jitter, RetryOn, Throttle
 pub use contention::{Contention, MAX_CONTENDERS};
 pub use fields::{Bound, FieldInfo, FieldKind, STRUCTURAL};
 pub use path::{FieldStep, field_steps};
+pub(crate) use pool::QueryWork;
+pub use pool::{Database, MAX_DB_UNITS, MAX_POOL, Pool};
 pub use set::{number_value, scenario_from_value};
 pub use validate::{MAX_REQUESTS, ValidScenario};
 
@@ -68,6 +72,13 @@ pub struct Scenario {
     /// A cache in front of the first service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cache: Option<Cache>,
+    /// A connection pool behind the last service's servers (or, without
+    /// `[[servers]]`, in front of the database the traffic queries).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pool: Option<Pool>,
+    /// The database behind `[pool]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database: Option<Database>,
     /// Services behind the first one: the servers of each layer call the
     /// next layer once per request they serve, after their own work.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -131,6 +142,27 @@ pub struct Traffic {
     /// Changes of the rate over time: steps and spikes, the outage triggers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<RateChange>,
+    /// Closed traffic: how the clients begin, thinking (the default) or
+    /// all sending at once (an application restarting).
+    #[serde(default, skip_serializing_if = "Start::is_thinking")]
+    pub start: Start,
+}
+
+/// How closed clients begin.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Start {
+    /// Each thinks first, so sends are spread from the start.
+    #[default]
+    Thinking,
+    /// All send their first request at time 0.
+    AllAtOnce,
+}
+
+impl Start {
+    pub(crate) fn is_thinking(&self) -> bool {
+        *self == Start::Thinking
+    }
 }
 
 impl Traffic {

@@ -15,6 +15,7 @@
 //! servers) rather than a number a reader could quote.
 
 pub mod cache;
+pub mod pool;
 mod predict;
 
 pub use predict::{GroupPrediction, Prediction, predict};

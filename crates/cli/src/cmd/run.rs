@@ -119,6 +119,12 @@ fn readable(r: &RunResult) -> String {
             b.breakers, b.opened, b.open_s, b.short_circuited, b.half_open_trials
         );
     }
+    if let (Some(p), Some(d)) = (&s.pool, &s.database) {
+        pool(&mut out, p, d);
+    }
+    if s.servers.is_empty() {
+        return out;
+    }
     let _ = writeln!(
         out,
         "\n{:<12} {:>5} {:>8} {:>10} {:>11} {:>9}",
@@ -137,6 +143,44 @@ fn readable(r: &RunResult) -> String {
         );
     }
     out
+}
+
+/// The text report of a pool and its database.
+fn pool(out: &mut String, p: &brownout_sim::PoolSummary, d: &brownout_sim::DatabaseSummary) {
+    let _ = writeln!(
+        out,
+        "pool       {} connections, {:.1}% in use | wait for one {} | {} acquire timeouts | {:.1} waiters on average{}",
+        p.size,
+        p.utilization * 100.0,
+        ms(p.mean_wait_ms),
+        p.acquire_timeouts,
+        p.mean_waiters,
+        if p.leaked > 0 {
+            format!(" | {} leaked", p.leaked)
+        } else {
+            String::new()
+        }
+    );
+    let _ = writeln!(
+        out,
+        "database   {} cores, {} disks | {:.1} queries/s | {} per query | CPU {:.1}%, run queue {:.1} | disks {:.1}%, queue {:.2} | {:.1} active sessions",
+        d.cores,
+        d.disks,
+        d.throughput_qps,
+        ms(p.mean_db_ms),
+        d.cpu_utilization * 100.0,
+        d.mean_run_queue,
+        d.disk_utilization * 100.0,
+        d.mean_disk_queue,
+        d.mean_active
+    );
+    let _ = writeln!(
+        out,
+        "theory     every connection busy (MVA): {:.1} queries/s, {} per query | rule of thumb: {} connections (cores × 2 + disks)",
+        d.capacity_qps,
+        ms(d.saturated_ms),
+        d.rule_of_thumb
+    );
 }
 
 /// The text report of clients contending for one record.

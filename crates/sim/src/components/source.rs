@@ -23,6 +23,8 @@ pub(crate) struct Source {
     users: u32,
     /// Which key each request names (`[keys]`).
     pub(crate) keys: Option<Popularity>,
+    /// Closed traffic: every client sends its first request at time 0.
+    pub(crate) all_at_once: bool,
 }
 
 impl Source {
@@ -34,6 +36,7 @@ impl Source {
             think: None,
             users: 0,
             keys: None,
+            all_at_once: false,
         }
     }
 
@@ -51,6 +54,7 @@ impl Source {
             think: Some((think, rng)),
             users,
             keys: None,
+            all_at_once: false,
         }
     }
 
@@ -60,10 +64,15 @@ impl Source {
         self.keys.as_ref().map_or(NO_KEY, |k| k.key(seed, now))
     }
 
-    /// Closed traffic: every client starts by thinking.
+    /// Closed traffic: every client starts by thinking, or (`start =
+    /// "all_at_once"`) by sending.
     pub(crate) fn start(&mut self, ctx: &mut Ctx) {
         for user in 0..self.users {
-            self.think(user, ctx);
+            if self.all_at_once {
+                self.handle(Signal::Think { user }, ctx);
+            } else {
+                self.think(user, ctx);
+            }
         }
     }
 

@@ -247,6 +247,16 @@ impl Recorder {
         }
     }
 
+    /// A request that had entered gave up waiting at `t` (an acquire
+    /// timeout): it leaves, counted as rejected.
+    pub(crate) fn gave_up(&mut self, arrive: f64, t: f64) {
+        self.left(arrive, t);
+        self.count(t, REJECTED);
+        if arrive >= self.warm {
+            self.rejected += 1;
+        }
+    }
+
     /// A request failed at `t`; `in_system` says whether it had entered a server.
     pub(crate) fn failed(&mut self, arrive: f64, t: f64, in_system: bool) {
         if in_system {

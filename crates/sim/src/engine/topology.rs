@@ -7,6 +7,9 @@
 //! scenario has no `[client]`), so logical requests, hits included, are
 //! measured end to end; the first service records what reaches it.
 //!
+//! A `[pool]` and its `[database]` come last, called by the last service's
+//! servers; without `[[servers]]` the pool takes the first service's place.
+//!
 //! Node ids follow that order, so services (and their servers) appear in
 //! reports layer by layer. Every component draws from its own random
 //! stream: the first service keeps the streams the engine had before it had
@@ -18,6 +21,8 @@ use crate::components::cache::Cache;
 use crate::components::cache::keys::{Popularity, costs};
 use crate::components::client::Client;
 use crate::components::contention::Contention;
+use crate::components::database::Database;
+use crate::components::pool::Pool;
 use crate::components::service::Service;
 use crate::components::source::Source;
 use crate::components::{Event, Node, NodeId, Signal};
@@ -63,6 +68,9 @@ pub(super) fn build(s: &ValidScenario) -> Topology {
     }
     let layers = 1 + sc.layers.len();
     let closed = sc.traffic.clients.is_some();
+    // Queries straight to a pool: the pool stands where the first
+    // service would, and records what enters the system.
+    let bare = sc.servers.is_empty() && sc.pool.is_some();
     // Ids: source, then per layer an optional client, (the first) an
     // optional cache, and the service.
     let mut ids = 1..NodeId::MAX;
@@ -76,6 +84,15 @@ pub(super) fn build(s: &ValidScenario) -> Topology {
         cache_ids.push(if cached { ids.next() } else { None });
         service_ids.push(ids.next().unwrap_or(NodeId::MAX));
     }
+    // The pool and the database behind the last service (or in its place).
+    let pool_ids = sc.pool.as_ref().map(|_| {
+        let pool = if bare {
+            service_ids[0]
+        } else {
+            ids.next().unwrap_or(NodeId::MAX)
+        };
+        (pool, ids.next().unwrap_or(NodeId::MAX))
+    });
     // What a layer's caller (its client, or the layer above) sends to: its
     // cache, if any, else the service.
     let target = |layer: usize| cache_ids[layer].unwrap_or(service_ids[layer]);
@@ -105,6 +122,7 @@ pub(super) fn build(s: &ValidScenario) -> Topology {
         ),
     };
     let mut source = source;
+    source.all_at_once = sc.traffic.start == crate::scenario::Start::AllAtOnce;
     // Keys: the source names one per request; the first service works a
     // miss for its key's cost. A cache without `cost_ms` weighs every key
     // at the first group's mean work (its ratios are then the plain ones).
@@ -170,12 +188,19 @@ pub(super) fn build(s: &ValidScenario) -> Topology {
                 theory,
             ))));
         }
+        if bare {
+            break;
+        }
+        let downstream = match pool_ids {
+            Some((pool, _)) if layer + 1 == layers => Some(pool),
+            _ => (layer + 1 < layers).then(|| entry(layer + 1)),
+        };
         let mut service = Service::new(
             sc,
             layer,
             s.samplers[layer].clone(),
             (policy_rng, stream(seed, 3, layer), stream(seed, 4, layer)),
-            (layer + 1 < layers).then(|| entry(layer + 1)),
+            downstream,
         );
         // Key costs are the work behind a cache (the first service's when
         // there is no cache).
@@ -188,6 +213,24 @@ pub(super) fn build(s: &ValidScenario) -> Topology {
             service.key_costs = key_costs.clone();
         }
         nodes.push(Node::Service(service));
+    }
+    if let (Some(spec), Some(db), Some(work), Some((_, db_id))) =
+        (&sc.pool, &sc.database, &s.query, pool_ids)
+    {
+        let bucket_s = sc.metrics.bucket_s;
+        let buckets = (sc.duration_s / bucket_s).ceil() as usize;
+        nodes.push(Node::Pool(Box::new(Pool::new(
+            spec,
+            db_id,
+            stream(seed, 8, 0),
+            bare,
+            (warm, end, bucket_s, buckets),
+        ))));
+        nodes.push(Node::Database(Box::new(Database::new(
+            db,
+            work.clone(),
+            (warm, end),
+        ))));
     }
     let mut queue = EventQueue::default();
     for (f, fault) in sc.faults.iter().enumerate() {

@@ -373,6 +373,8 @@ impl Scenario {
             ("think_ms", "Think time"),
             ("network_ms", "Network delay each way"),
             ("cost_ms", "Miss cost per key"),
+            ("cpu_ms", "CPU work per query"),
+            ("io_ms", "Disk work per query"),
         ] {
             if let Some(at) = pat.find(field) {
                 let param = pat.rsplit('.').next().unwrap_or_default();
@@ -395,6 +397,35 @@ impl Scenario {
                 FieldKind::Choice(vec![("poisson", "Poisson"), ("constant", "Evenly spaced")]),
             ),
             "traffic.clients" => ("Clients", num("clients", Fixed(1.0), Times(4.0), 1.0)),
+            "traffic.start" => (
+                "Clients begin by",
+                FieldKind::Choice(vec![
+                    ("thinking", "Thinking"),
+                    ("all_at_once", "All sending at once"),
+                ]),
+            ),
+            "pool.size" => ("Pool size", num("connections", Fixed(1.0), Times(4.0), 1.0)),
+            "pool.acquire_timeout_ms" => (
+                "Acquire timeout",
+                num("ms", Fixed(1.0), Fixed(30_000.0), 1.0),
+            ),
+            "pool.leak" => (
+                "Checkouts never returned",
+                num("share", Fixed(0.0), Fixed(0.01), 0.0001),
+            ),
+            "database.cores" => (
+                "Database cores",
+                num("cores", Fixed(1.0), Fixed(128.0), 1.0),
+            ),
+            "database.disks" => ("Database disks", num("disks", Fixed(0.0), Fixed(64.0), 1.0)),
+            "database.sigma" => (
+                "Contention (USL σ)",
+                num("σ", Fixed(0.0), Fixed(0.1), 0.0001),
+            ),
+            "database.kappa" => (
+                "Coherency (USL κ)",
+                num("κ", Fixed(0.0), Fixed(0.001), 0.000_000_01),
+            ),
             "contention.clients" => (
                 "Clients contending",
                 num("clients", Fixed(1.0), Fixed(200.0), 1.0),

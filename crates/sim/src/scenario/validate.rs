@@ -36,6 +36,8 @@ pub struct ValidScenario {
     pub(crate) contention_network: Option<Sampler>,
     /// Each key's miss cost (`keys.cost_ms`).
     pub(crate) key_cost: Option<Sampler>,
+    /// The work of a `[database]`'s queries.
+    pub(crate) query: Option<super::QueryWork>,
     expected_requests: f64,
 }
 
@@ -128,6 +130,7 @@ impl Scenario {
                 think: None,
                 contention_network: Some(network),
                 key_cost: None,
+                query: None,
                 // Every client writes at least once; without jitter nearly
                 // all of them collide every round (about N²/2 writes).
                 expected_requests: f64::from(c.clients).powi(2),
@@ -149,6 +152,7 @@ impl Scenario {
                 format!("at most {MAX_LAYERS} layers, got {}", s.layers.len()),
             ));
         }
+        let query = super::pool::validate(s)?;
         let mut samplers = Vec::with_capacity(1 + s.layers.len());
         let mut networks = Vec::with_capacity(1 + s.layers.len());
         for layer in 0..=s.layers.len() {
@@ -182,10 +186,12 @@ impl Scenario {
             {
                 label(&format!("layers[{}].name", layer - 1), name)?;
             }
-            samplers.push(validate_groups(
-                &Scenario::groups_path(layer),
-                s.groups(layer),
-            )?);
+            // Queries straight to a pool need no application servers.
+            let bare = layer == 0 && s.layers.is_empty() && s.pool.is_some();
+            samplers.push(match s.groups(layer) {
+                [] if bare => Vec::new(),
+                groups => validate_groups(&Scenario::groups_path(layer), groups)?,
+            });
             networks.push(match s.client_of(layer) {
                 Some(c) => validate_client(&Scenario::client_path(layer), c)?,
                 None => None,
@@ -201,7 +207,7 @@ impl Scenario {
                 format!("at most {MAX_SERVERS} servers in all layers, got {total}"),
             ));
         }
-        let expected_requests = expected_arrivals(s);
+        let expected_requests = super::expected::expected_arrivals(s);
         if expected_requests > MAX_REQUESTS {
             return Err(ScenarioError::new(
                 "duration_s",
@@ -226,6 +232,7 @@ impl Scenario {
             think,
             contention_network: None,
             key_cost,
+            query,
             expected_requests,
         })
     }
@@ -507,25 +514,6 @@ impl Scenario {
             seconds(&format!("{p}.for_s"), d, false)?;
         }
         Ok(())
-    }
-}
-
-/// Expected logical requests over the whole run: the integral of the rate
-/// schedule for open traffic; for closed traffic, each client sending as
-/// often as its think time and the first layer's fastest work allow.
-fn expected_arrivals(s: &Scenario) -> f64 {
-    let total = s.warmup_s + s.duration_s;
-    match (s.traffic.clients, &s.traffic.think_ms) {
-        (Some(n), Some(think)) => {
-            let work = s
-                .servers
-                .iter()
-                .map(|g| g.service_ms.mean_ms() / g.speed)
-                .fold(f64::INFINITY, f64::min);
-            let cycle_s = (think.mean_ms() + work).max(MIN_MS) / 1e3;
-            f64::from(n) * total / cycle_s
-        }
-        _ => crate::arrivals::RateSchedule::new(s).integral(total),
     }
 }
 

@@ -9,6 +9,7 @@ const COMPONENTS: &str = include_str!("../golden/components.toml");
 const CONTENTION: &str = include_str!("../golden/contention.toml");
 const BREAKERS: &str = include_str!("../golden/breakers.toml");
 const CACHES: &str = include_str!("../golden/caches.toml");
+const POOLS: &str = include_str!("../golden/pools.toml");
 
 fn result_json(text: &str) -> String {
     let s = parse(text, Format::Toml).expect("golden scenario is valid");
@@ -71,11 +72,12 @@ fn native_result_equals_the_golden_files_bit_for_bit() {
     assert_bit_for_bit(CONTENTION, "contention.json");
     assert_bit_for_bit(BREAKERS, "breakers.json");
     assert_bit_for_bit(CACHES, "caches.json");
+    assert_bit_for_bit(POOLS, "pools.json");
 }
 
 #[test]
 fn the_same_seed_gives_identical_json_and_another_seed_does_not() {
-    for text in [SCENARIO, COMPONENTS, BREAKERS, CACHES] {
+    for text in [SCENARIO, COMPONENTS, BREAKERS, CACHES, POOLS] {
         let a = result_json(text);
         assert_eq!(a, result_json(text));
         let other = text.replacen("seed = 42", "seed = 43", 1);

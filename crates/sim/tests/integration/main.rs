@@ -8,6 +8,7 @@ mod contention;
 mod determinism;
 mod laws;
 mod policies;
+mod pools;
 mod properties;
 mod scenario_errors;
 mod theory;

@@ -116,6 +116,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                             Arrival::Poisson
                         },
                         changes,
+                        start: Default::default(),
                     },
                     balancer: Balancer {
                         policy,
@@ -126,6 +127,8 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     contention: None,
                     keys: None,
                     cache: None,
+                    pool: None,
+                    database: None,
                     layers: Vec::new(),
                     faults,
                     metrics: Metrics::default(),

@@ -1,0 +1,228 @@
+//! A database: each query runs its CPU work, then its disk work.
+//!
+//! ```text
+//!  query ──> CPU: n queries share `cores` equally ──> disk: one of `disks`, ──> outcome
+//!            (time slicing; with N active sessions    first come, first served
+//!             work stretches by 1 + σ(N−1) + κN(N−1))
+//! ```
+//! The CPU is processor sharing: with `n` queries on it, each progresses at
+//! `min(1, cores / n)` of a core, divided by the contention stretch. It is
+//! simulated in virtual time: `v` counts the work each query present has
+//! received, so a query that arrives at `v₀` with work `w` ends when `v`
+//! reaches `v₀ + w`, and only the earliest end is ever scheduled. A change
+//! in the number of queries changes the speed of `v` and reschedules that
+//! end (older schedules are recognised by `generation`).
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
+
+use super::pool::Area;
+use super::{Call, Ctx, Outcome, ReplyTo, Signal, Slab, derive_seed};
+use crate::report::DatabaseSummary;
+use crate::rng::RequestRng;
+use crate::scenario::{Database as Spec, QueryWork};
+
+/// A query in the database.
+#[derive(Clone, Copy, Debug)]
+struct Query {
+    reply_to: ReplyTo,
+    io_s: f64,
+}
+
+/// A query's end on the CPU, in virtual time; ties go to the older handle.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct End(f64, u32);
+
+impl Eq for End {}
+
+impl PartialOrd for End {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for End {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0).then(self.1.cmp(&other.1))
+    }
+}
+
+/// Time-weighted counts over the measured window.
+#[derive(Clone, Copy, Debug, Default)]
+struct Areas {
+    cores_busy: Area,
+    run_queue: Area,
+    disks_busy: Area,
+    disk_queue: Area,
+    active: Area,
+}
+
+/// The database component.
+#[derive(Debug)]
+pub(crate) struct Database {
+    spec: Spec,
+    work: QueryWork,
+    queries: Slab<Query>,
+    /// Queries on the CPU, by their end in virtual time.
+    cpu: BinaryHeap<Reverse<End>>,
+    /// Virtual time, and the engine time it was last brought up to.
+    v: f64,
+    v_at: f64,
+    /// Virtual seconds per second for each query on the CPU now.
+    speed: f64,
+    generation: u32,
+    disks_busy: u32,
+    disk_queue: VecDeque<u32>,
+    /// Queries in the database (on the CPU or at the disks).
+    active: u32,
+    window: (f64, f64),
+    areas: Areas,
+    /// Queries ended in the window, and their total time inside.
+    queries_ended: u64,
+}
+
+impl Database {
+    pub(crate) fn new(spec: &Spec, work: QueryWork, window: (f64, f64)) -> Self {
+        Database {
+            spec: spec.clone(),
+            work,
+            queries: Slab::default(),
+            cpu: BinaryHeap::new(),
+            v: 0.0,
+            v_at: 0.0,
+            speed: 1.0,
+            generation: 0,
+            disks_busy: 0,
+            disk_queue: VecDeque::new(),
+            active: 0,
+            window,
+            areas: Areas::default(),
+            queries_ended: 0,
+        }
+    }
+
+    /// Brings virtual time and the time averages up to `now`.
+    fn advance(&mut self, now: f64) {
+        self.v += (now - self.v_at) * self.speed;
+        self.v_at = now;
+        let n = self.cpu.len() as f64;
+        let cores = f64::from(self.spec.cores);
+        let w = self.window;
+        let a = &mut self.areas;
+        a.cores_busy.add(now, n.min(cores), w);
+        a.run_queue.add(now, (n - cores).max(0.0), w);
+        a.disks_busy.add(now, f64::from(self.disks_busy), w);
+        a.disk_queue.add(now, self.disk_queue.len() as f64, w);
+        a.active.add(now, f64::from(self.active), w);
+    }
+
+    /// Sets the CPU's speed for the queries on it now and schedules the
+    /// earliest end.
+    fn reschedule(&mut self, ctx: &mut Ctx) {
+        let n = self.cpu.len() as f64;
+        let share = (f64::from(self.spec.cores) / n.max(1.0)).min(1.0);
+        self.speed = share / self.spec.inflation(self.active);
+        self.generation = self.generation.wrapping_add(1);
+        if let Some(Reverse(End(at, _))) = self.cpu.peek() {
+            let dt = ((at - self.v) / self.speed).max(0.0);
+            let generation = self.generation;
+            ctx.schedule(ctx.now + dt, Signal::CpuDone { generation });
+        }
+    }
+
+    /// A query arrives (its connection already held).
+    pub(crate) fn receive(&mut self, call: Call, ctx: &mut Ctx) {
+        self.advance(ctx.now);
+        let mut rng = RequestRng::new(derive_seed(call.seed, 63));
+        let cpu_s = self.work.cpu.sample(&mut rng);
+        let io_s = self.work.io.as_ref().map_or(0.0, |s| s.sample(&mut rng));
+        let handle = self.queries.insert(Query {
+            reply_to: call.reply_to,
+            io_s,
+        });
+        self.active += 1;
+        self.cpu.push(Reverse(End(self.v + cpu_s, handle)));
+        self.reschedule(ctx);
+    }
+
+    /// The earliest CPU end is due, or a disk finished.
+    pub(crate) fn handle(&mut self, signal: Signal, ctx: &mut Ctx) {
+        match signal {
+            Signal::CpuDone { generation } if generation == self.generation => {
+                self.advance(ctx.now);
+                let Some(Reverse(End(at, handle))) = self.cpu.pop() else {
+                    return;
+                };
+                self.v = self.v.max(at);
+                let io_s = self.queries.get_mut(handle).map_or(0.0, |q| q.io_s);
+                if io_s > 0.0 {
+                    self.start_io(handle, io_s, ctx);
+                    self.reschedule(ctx);
+                } else {
+                    self.end(handle, ctx);
+                }
+            }
+            Signal::DiskDone { query } => {
+                self.advance(ctx.now);
+                self.disks_busy -= 1;
+                if let Some(next) = self.disk_queue.pop_front() {
+                    let io_s = self.queries.get_mut(next).map_or(0.0, |q| q.io_s);
+                    self.start_io(next, io_s, ctx);
+                }
+                self.end(query, ctx);
+            }
+            _ => {}
+        }
+    }
+
+    fn start_io(&mut self, handle: u32, io_s: f64, ctx: &mut Ctx) {
+        if self.disks_busy < self.spec.disks {
+            self.disks_busy += 1;
+            ctx.schedule(ctx.now + io_s, Signal::DiskDone { query: handle });
+        } else {
+            self.disk_queue.push_back(handle);
+        }
+    }
+
+    /// A query is done: it leaves (fewer active sessions speed the CPU up).
+    fn end(&mut self, handle: u32, ctx: &mut Ctx) {
+        let Some(q) = self.queries.remove(handle) else {
+            return;
+        };
+        self.active -= 1;
+        if ctx.now >= self.window.0 {
+            self.queries_ended += 1;
+        }
+        self.reschedule(ctx);
+        ctx.reply(q.reply_to, Outcome::Ok);
+    }
+
+    /// The database's totals at `stop`, with the theory for a pool of
+    /// `pool` connections that are always busy.
+    pub(crate) fn summary(&mut self, stop: f64, pool: u32) -> DatabaseSummary {
+        self.advance(stop);
+        let measured = (stop - self.window.0).max(0.0);
+        let per = |x: f64| if measured > 0.0 { x / measured } else { 0.0 };
+        let a = &self.areas;
+        let disks = f64::from(self.spec.disks);
+        let theory = crate::theory::pool::Network::of(&self.spec).saturated(pool);
+        DatabaseSummary {
+            cores: self.spec.cores,
+            disks: self.spec.disks,
+            queries: self.queries_ended,
+            throughput_qps: per(self.queries_ended as f64),
+            cpu_utilization: per(a.cores_busy.sum) / f64::from(self.spec.cores),
+            disk_utilization: if disks > 0.0 {
+                per(a.disks_busy.sum) / disks
+            } else {
+                0.0
+            },
+            mean_run_queue: per(a.run_queue.sum),
+            mean_disk_queue: per(a.disk_queue.sum),
+            mean_active: per(a.active.sum),
+            capacity_qps: theory.throughput,
+            saturated_ms: theory.response_s * 1e3,
+            rule_of_thumb: 2 * self.spec.cores + self.spec.disks,
+        }
+    }
+}
