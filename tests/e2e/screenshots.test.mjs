@@ -28,6 +28,8 @@ const PAGES = [
   { name: 'retries-map', hash: '#/articles/retries/widget-0', fullPage: false, ready: mapDone },
   { name: 'caches-widget-0-flash-sale', hash: '#/articles/caches/widget-0', fullPage: false, ready: (p) => widgetReady(p, 0) },
   { name: 'caches-widget-1-stampede', hash: '#/articles/caches/widget-1', fullPage: false, ready: (p) => widgetReady(p, 1) },
+  { name: 'pools-widget-0-compare', hash: '#/articles/pools/widget-0', fullPage: false, ready: (p) => widgetReady(p, 0) },
+  { name: 'pools-widget-1-slow-queries', hash: '#/articles/pools/widget-1', fullPage: false, ready: (p) => widgetReady(p, 1) },
   { name: 'playground', hash: '#/playground', fullPage: false, ready: (p) => widgetReady(p, 0) },
   { name: 'embed-playground', hash: '#/embed/playground', fullPage: true, ready: (p) => widgetReady(p, 0) },
   { name: 'retries-widget-1-layers', hash: '#/articles/retries/widget-1', fullPage: false, ready: (p) => widgetReady(p, 1) },

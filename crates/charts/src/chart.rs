@@ -13,6 +13,7 @@ mod breakers;
 mod cache;
 mod goodput;
 mod latency;
+mod pool;
 mod queues;
 mod rates;
 mod retries;
@@ -89,6 +90,8 @@ registry! {
     Breakers => breakers,
     /// A cache's hit ratio beside the backend work it did not avoid.
     Cache => cache,
+    /// A pool's wait for a connection beside the time in its database.
+    Pool => pool,
 }
 
 impl ChartKind {
@@ -120,7 +123,7 @@ mod tests {
         }
         assert_eq!(
             ChartKind::names(),
-            "latency, throughput, queues, utilization, goodput, retries, amplification, timeline, breakers, cache"
+            "latency, throughput, queues, utilization, goodput, retries, amplification, timeline, breakers, cache, pool"
         );
         assert_eq!(ChartKind::from_name("pie"), None);
     }

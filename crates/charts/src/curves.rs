@@ -38,6 +38,28 @@ pub struct CurveLine<'a> {
     pub values: Vec<Vec<Option<f64>>>,
 }
 
+/// A model's prediction, drawn dashed in one panel.
+#[derive(Clone, Debug)]
+pub struct TheoryLine<'a> {
+    /// Its name in the legend.
+    pub label: &'a str,
+    /// The panel it is drawn in.
+    pub panel: usize,
+    /// Its value at each x, `None` while pending.
+    pub values: Vec<Option<f64>>,
+    /// Its CSV column.
+    pub column: &'a str,
+}
+
+/// A labelled vertical mark at an x (a rule of thumb, the measured best).
+#[derive(Clone, Copy, Debug)]
+pub struct XMark<'a> {
+    /// Its label, drawn at the top of each panel.
+    pub label: &'a str,
+    /// Where.
+    pub x: f64,
+}
+
 /// Sweep curves to draw.
 #[derive(Clone, Copy, Debug)]
 pub struct Curves<'a> {
@@ -53,9 +75,29 @@ pub struct Curves<'a> {
     pub panels: &'a [CurvePanel<'a>],
     /// The configurations.
     pub lines: &'a [CurveLine<'a>],
+    /// A theory line, if any.
+    pub theory: Option<&'a TheoryLine<'a>>,
+    /// Vertical marks.
+    pub marks: &'a [XMark<'a>],
+    /// The x axis on a logarithmic scale.
+    pub log_x: bool,
 }
 
 impl Curves<'_> {
+    /// Where `x` is drawn along the axis.
+    fn at(&self, x: f64) -> f64 {
+        if self.log_x { x.log10() } else { x }
+    }
+
+    /// The theory line's look: dark, dashed, thin.
+    fn theory_look(look: &Look) -> LineLook {
+        LineLook {
+            color: look.palette.text.mix(0.85),
+            width: 1.5,
+            dash: Dash::Dashed,
+        }
+    }
+
     /// How line `i` is drawn.
     fn line_look(look: &Look, i: usize) -> LineLook {
         LineLook {
@@ -83,6 +125,11 @@ fn draw(root: &Canvas<'_>, curves: &Curves, look: &Look) -> Result<(), ChartErro
         .iter()
         .enumerate()
         .map(|(i, l)| LegendEntry::line(l.label, Curves::line_look(look, i)))
+        .chain(
+            curves
+                .theory
+                .map(|t| LegendEntry::line(t.label, Curves::theory_look(look))),
+        )
         .collect();
     let area = frame::frame(root, look, &[curves.title, curves.short_title], &entries)?;
     let n = curves.panels.len().max(1);
@@ -96,13 +143,26 @@ fn draw(root: &Canvas<'_>, curves: &Curves, look: &Look) -> Result<(), ChartErro
     let (Some(&x0), Some(&x1)) = (curves.xs.first(), curves.xs.last()) else {
         return frame::no_data(&area, look, "No values to sweep");
     };
+    let (x0, x1) = (curves.at(x0), curves.at(x1));
     let span = if x1 > x0 { x0..x1 } else { x0 - 1.0..x0 + 1.0 };
+    let log = curves.log_x;
+    // On a log axis a tick's value, to two significant digits.
+    let x_text = move |x: &f64| {
+        if !log {
+            return format::num(*x);
+        }
+        let v = 10f64.powf(*x);
+        let unit = 10f64.powf(v.log10().floor() - 1.0).max(1.0);
+        format::num((v / unit).round() * unit)
+    };
     for (p, (panel, part)) in curves.panels.iter().zip(parts).enumerate() {
         let part = frame::caption(&part, look, panel.caption)?;
+        let theory = curves.theory.filter(|t| t.panel == p);
         let top = curves
             .lines
             .iter()
             .filter_map(|l| l.values.get(p))
+            .chain(theory.map(|t| &t.values))
             .flatten()
             .flatten()
             .copied()
@@ -114,14 +174,46 @@ fn draw(root: &Canvas<'_>, curves: &Curves, look: &Look) -> Result<(), ChartErro
         let mut chart =
             builder(&part, look, y_label_px, true).build_cartesian_2d(span.clone(), 0.0..top)?;
         let counts = frame::label_counts(&chart, look, 8.0);
-        frame::mesh(
-            &mut chart,
-            look,
-            curves.x_label,
-            counts,
-            &|x| format::num(*x),
-            &|v| (panel.text)(*v),
-        )?;
+        frame::mesh(&mut chart, look, curves.x_label, counts, &x_text, &|v| {
+            (panel.text)(*v)
+        })?;
+        for m in curves.marks {
+            let x = curves.at(m.x);
+            if !(span.start..=span.end).contains(&x) {
+                continue;
+            }
+            let line = LineLook {
+                color: look.palette.muted.mix(1.0),
+                width: 1.0,
+                dash: Dash::Dotted,
+            };
+            path(chart.plotting_area(), vec![(x, 0.0), (x, top)], &line, look)?;
+            let at = chart.plotting_area().map_coordinate(&(x, top));
+            let base = chart.plotting_area().get_base_pixel();
+            let flat = chart.plotting_area().strip_coord_spec();
+            let font = look.font(11.0, &look.palette.muted);
+            flat.draw_text(
+                m.label,
+                &font,
+                (at.0 - base.0 + look.px(3.0), at.1 - base.1 + look.px(2.0)),
+            )?;
+        }
+        if let Some(t) = theory {
+            let points: Vec<(f64, f64)> = curves
+                .xs
+                .iter()
+                .zip(&t.values)
+                .filter_map(|(&x, v)| v.filter(|v| v.is_finite()).map(|v| (curves.at(x), v)))
+                .collect();
+            if points.len() > 1 {
+                path(
+                    chart.plotting_area(),
+                    points,
+                    &Curves::theory_look(look),
+                    look,
+                )?;
+            }
+        }
         for (i, line) in curves.lines.iter().enumerate() {
             let style = Curves::line_look(look, i);
             let values = line.values.get(p).map(Vec::as_slice).unwrap_or_default();
@@ -129,7 +221,7 @@ fn draw(root: &Canvas<'_>, curves: &Curves, look: &Look) -> Result<(), ChartErro
             let points = curves.xs.iter().zip(values);
             for (&x, v) in points.chain(std::iter::once((&f64::NAN, &None))) {
                 match v {
-                    Some(v) if v.is_finite() => run.push((x, *v)),
+                    Some(v) if v.is_finite() => run.push((curves.at(x), *v)),
                     _ => {
                         if run.len() > 1 {
                             path(
@@ -151,7 +243,7 @@ fn draw(root: &Canvas<'_>, curves: &Curves, look: &Look) -> Result<(), ChartErro
                     continue;
                 };
                 let fill = style.color.filled();
-                let at = chart.plotting_area().map_coordinate(&(x, v));
+                let at = chart.plotting_area().map_coordinate(&(curves.at(x), v));
                 let flat = chart.plotting_area().strip_coord_spec();
                 let base = chart.plotting_area().get_base_pixel();
                 let c = (at.0 - base.0, at.1 - base.1);
@@ -209,6 +301,10 @@ pub fn curves_csv(curves: &Curves, x_name: &str) -> String {
         out.push(',');
         out.push_str(p.column);
     }
+    if let Some(t) = curves.theory {
+        out.push(',');
+        out.push_str(t.column);
+    }
     out.push('\n');
     for line in curves.lines {
         for (i, x) in curves.xs.iter().enumerate() {
@@ -217,6 +313,14 @@ pub fn curves_csv(curves: &Curves, x_name: &str) -> String {
             for p in 0..curves.panels.len() {
                 out.push(',');
                 if let Some(v) = line.values.get(p).and_then(|v| v.get(i)).copied().flatten() {
+                    let _ = write!(out, "{v}");
+                }
+            }
+            // The theory belongs to the first configuration.
+            if let Some(t) = curves.theory {
+                out.push(',');
+                let first = std::ptr::eq(line, &curves.lines[0]);
+                if let Some(v) = t.values.get(i).copied().flatten().filter(|_| first) {
                     let _ = write!(out, "{v}");
                 }
             }
@@ -252,6 +356,9 @@ pub fn curves_summary(curves: &Curves) -> String {
             );
         }
     }
+    for m in curves.marks {
+        let _ = write!(out, "{}: {}. ", m.label, format::num(m.x));
+    }
     out.trim_end().to_string()
 }
 
@@ -267,6 +374,9 @@ mod tests {
             xs: &[10.0, 20.0, 30.0],
             panels,
             lines,
+            theory: None,
+            marks: &[],
+            log_x: false,
         }
     }
 
@@ -322,6 +432,40 @@ mod tests {
                 assert!(svg.contains(text), "{width}: {text}");
             }
         }
+    }
+
+    #[test]
+    fn a_theory_line_marks_and_a_log_axis_are_drawn_and_listed() {
+        let lines = lines();
+        let theory = TheoryLine {
+            label: "Theory (MVA)",
+            panel: 0,
+            values: vec![Some(40.0), Some(80.0), Some(120.0)],
+            column: "capacity",
+        };
+        let marks = [XMark {
+            label: "Rule of thumb",
+            x: 20.0,
+        }];
+        let c = Curves {
+            theory: Some(&theory),
+            marks: &marks,
+            log_x: true,
+            ..curves(&PANELS, &lines)
+        };
+        let svg = curves_svg(&c, &ChartOptions::default(), 960, 640).expect("draws");
+        for text in ["Theory (MVA)", "Rule of thumb"] {
+            assert!(svg.contains(text), "{text}");
+        }
+        let csv = curves_csv(&c, "clients");
+        let rows: Vec<&str> = csv.lines().collect();
+        assert_eq!(rows[0], "line,clients,writes,makespan_ms,capacity");
+        assert_eq!(rows[1], "No jitter,10,30,100,40");
+        assert_eq!(
+            rows[4], "Full jitter,10,20,90,",
+            "theory goes with the first line"
+        );
+        assert!(curves_summary(&c).ends_with("Rule of thumb: 20."));
     }
 
     #[test]

@@ -44,6 +44,42 @@ pub struct CurvesSpec {
     pub metrics: Vec<String>,
     /// The configurations, one line each.
     pub lines: Vec<LineSpec>,
+    /// A line of theory drawn beside the first configuration's, read from
+    /// each of its runs (a model's prediction for that x).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theory: Option<TheorySpec>,
+    /// Vertical marks: at an x a metric of the runs gives (a rule of
+    /// thumb), labelled.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub marks: Vec<MarkSpec>,
+    /// Label of a mark at the x where the first configuration's first
+    /// metric is highest (the measured best).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub best: Option<String>,
+}
+
+/// A theory line: its label, the metric that gives it, and the panel (by
+/// metric path) it is drawn in.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TheorySpec {
+    /// Its name in the legend.
+    pub label: String,
+    /// The metric path of the prediction.
+    pub metric: String,
+    /// The panel's metric path (one of `metrics`).
+    pub panel: String,
+}
+
+/// A vertical mark at the x a metric gives.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkSpec {
+    /// Its label.
+    pub label: String,
+    /// The metric path whose value (in the first run of the first
+    /// configuration) is the x.
+    pub metric: String,
 }
 
 /// One line: a label and the fields it sets.
@@ -67,6 +103,27 @@ pub struct SweepCurves {
     pub metrics: Vec<&'static Metric>,
     /// The lines as written.
     pub lines: Vec<LineSpec>,
+    /// The theory line: label, metric, and the index of its panel.
+    pub theory: Option<(String, &'static Metric, usize)>,
+    /// Marks: label and the metric giving their x.
+    pub marks: Vec<(String, &'static Metric)>,
+    /// The label of the measured best, if marked.
+    pub best: Option<String>,
+}
+
+impl SweepCurves {
+    /// Every metric a point reads: the panels', then the theory's, then
+    /// each mark's.
+    pub fn read_metrics(&self) -> Vec<&'static Metric> {
+        let theory = self.theory.iter().map(|t| t.1);
+        let marks = self.marks.iter().map(|m| m.1);
+        self.metrics
+            .iter()
+            .copied()
+            .chain(theory)
+            .chain(marks)
+            .collect()
+    }
 }
 
 impl CurvesSpec {
@@ -97,18 +154,43 @@ impl CurvesSpec {
         if self.metrics.is_empty() || self.metrics.len() > 3 {
             return Err(bad("give one to three metrics".to_string()));
         }
+        let known = |p: &str| {
+            metric(p).ok_or_else(|| {
+                bad(format!(
+                    "no metric \"{p}\"; metrics are: {}",
+                    metric_paths()
+                ))
+            })
+        };
         let metrics = self
             .metrics
             .iter()
-            .map(|p| {
-                metric(p).ok_or_else(|| {
-                    bad(format!(
-                        "no metric \"{p}\"; metrics are: {}",
-                        metric_paths()
-                    ))
-                })
-            })
+            .map(|p| known(p))
             .collect::<Result<Vec<_>, _>>()?;
+        let theory = match &self.theory {
+            Some(t) => {
+                let panel = self
+                    .metrics
+                    .iter()
+                    .position(|p| *p == t.panel)
+                    .ok_or_else(|| {
+                        bad(format!(
+                            "the theory's panel \"{}\" is not one of the metrics",
+                            t.panel
+                        ))
+                    })?;
+                Some((t.label.clone(), known(&t.metric)?, panel))
+            }
+            None => None,
+        };
+        if self.marks.len() > 3 {
+            return Err(bad("give at most three marks".to_string()));
+        }
+        let marks = self
+            .marks
+            .iter()
+            .map(|m| Ok((m.label.clone(), known(&m.metric)?)))
+            .collect::<Result<Vec<_>, ContentError>>()?;
         let runs = x.values.len() * self.lines.len() * self.seeds as usize;
         if runs > MAX_RUNS {
             return Err(bad(format!("{runs} runs, more than {MAX_RUNS}")));
@@ -130,6 +212,9 @@ impl CurvesSpec {
             seeds: self.seeds,
             metrics,
             lines: self.lines.clone(),
+            theory,
+            marks,
+            best: self.best.clone(),
         })
     }
 }
@@ -167,7 +252,11 @@ impl SweepCurves {
                 .map(|l| l.set.clone().into_iter().collect())
                 .collect(),
             seeds: self.seeds,
-            metrics: self.metrics.iter().map(|m| m.path.to_string()).collect(),
+            metrics: self
+                .read_metrics()
+                .iter()
+                .map(|m| m.path.to_string())
+                .collect(),
             max_events: CELL_EVENT_BUDGET,
         })
     }
@@ -334,6 +423,33 @@ mod tests {
     }
 
     #[test]
+    fn listed_values_a_theory_line_and_marks_are_read_by_every_point() {
+        let w = widget(&format!(
+            "{{ x = {{ knob = \"contention.clients\", values = [10, 20, 40, 80], log = true }}, seeds = 1, metrics = [\"contention.writes\"], {LINES}, theory = {{ label = \"Reads\", metric = \"contention.reads\", panel = \"contention.writes\" }}, marks = [{{ label = \"Conflicts\", metric = \"contention.conflicts\" }}], best = \"Most writes\" }}"
+        ))
+        .expect("resolves");
+        let c = w.curves.as_ref().expect("curves");
+        assert_eq!(c.x.values, vec![10.0, 20.0, 40.0, 80.0]);
+        assert!(c.x.log);
+        assert_eq!(c.best.as_deref(), Some("Most writes"));
+        let job = w
+            .curve_job(&w.initial_state())
+            .expect("curves")
+            .expect("valid");
+        assert_eq!(
+            job.metrics,
+            [
+                "contention.writes",
+                "contention.reads",
+                "contention.conflicts"
+            ]
+        );
+        let point = job.run_point(0).expect("runs");
+        assert_eq!(point.means.len(), 3);
+        assert!(point.means.iter().all(Option::is_some));
+    }
+
+    #[test]
     fn bad_curves_say_what_is_wrong() {
         let x = "x = { knob = \"contention.clients\", from = 10, to = 30, step = 10 }";
         let cases = [
@@ -344,6 +460,11 @@ mod tests {
             (format!("{{ {x}, seeds = 5, metrics = [\"contention.writes\"], lines = [{{ label = \"X\", set = {{ \"contention.clients\" = 5 }} }}] }}"), "sets the swept knob"),
             (format!("{{ x = {{ knob = \"contention.clients\", from = 10, to = 200, step = 10 }}, seeds = 100, metrics = [\"contention.writes\"], lines = [{}] }}", ["{ label = \"L\", set = {} }"; 6].join(", ")), "12000 runs, more than 10000"),
             ("{ x = { knob = \"client.retries\", from = 0, to = 3, step = 1 }, seeds = 5, metrics = [\"contention.writes\"], lines = [] }".to_string(), "curves: axis client.retries"),
+            (format!("{{ x = {{ knob = \"contention.clients\", values = [10, 30, 20] }}, seeds = 1, metrics = [\"contention.writes\"], {LINES} }}"), "increasing order"),
+            (format!("{{ x = {{ knob = \"contention.clients\", values = [10, 15] }}, seeds = 1, metrics = [\"contention.writes\"], {LINES} }}"), "15 is not one of the knob's values"),
+            (format!("{{ x = {{ knob = \"contention.clients\", from = 10, values = [10, 20] }}, seeds = 1, metrics = [\"contention.writes\"], {LINES} }}"), "not both"),
+            (format!("{{ {x}, seeds = 1, metrics = [\"contention.writes\"], {LINES}, theory = {{ label = \"T\", metric = \"contention.reads\", panel = \"latency_ms.p99\" }} }}"), "the theory's panel \"latency_ms.p99\""),
+            (format!("{{ {x}, seeds = 1, metrics = [\"contention.writes\"], {LINES}, marks = [{{ label = \"M\", metric = \"nope\" }}] }}"), "no metric \"nope\""),
         ];
         for (curves, why) in cases {
             let e = widget(&curves).expect_err(&curves).to_string();

@@ -48,11 +48,21 @@ pub struct AxisSpec {
     /// Path of one of the widget's number knobs.
     pub knob: String,
     /// First value.
+    #[serde(default)]
     pub from: f64,
     /// Last value (included).
+    #[serde(default)]
     pub to: f64,
     /// Between values; a multiple of the knob's step.
+    #[serde(default)]
     pub step: f64,
+    /// Instead of `from`, `to` and `step`: the values, increasing (sweep
+    /// curves over sizes that span decades: `[4, 8, 16, …, 2048]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<f64>,
+    /// Draw the axis on a logarithmic scale (sweep curves only).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub log: bool,
 }
 
 /// A resolved axis.
@@ -66,6 +76,8 @@ pub struct Axis {
     pub unit: String,
     /// The values, in order.
     pub values: Vec<f64>,
+    /// Drawn on a logarithmic scale.
+    pub log: bool,
 }
 
 /// A resolved sweep map.
@@ -95,11 +107,17 @@ impl AxisSpec {
         else {
             return Err(bad("is not a number knob".to_string()));
         };
+        if !self.values.is_empty() {
+            return self.listed(knob, (*min, *max, *step), unit);
+        }
         let finite = [self.from, self.to, self.step]
             .iter()
             .all(|v| v.is_finite());
         if !finite || self.step <= 0.0 || self.to < self.from {
             return Err(bad("needs from <= to and a step above 0".to_string()));
+        }
+        if self.log && self.from <= 0.0 {
+            return Err(bad("a logarithmic axis needs values above 0".to_string()));
         }
         if self.from < *min || self.to > *max {
             return Err(bad(format!(
@@ -144,6 +162,50 @@ impl AxisSpec {
             label: knob.label.clone(),
             unit: unit.clone(),
             values,
+            log: self.log,
+        })
+    }
+
+    /// An axis of listed values: each in the knob's range and on its steps,
+    /// increasing, without `from`, `to` or `step` beside them.
+    fn listed(
+        &self,
+        knob: &Knob,
+        (min, max, step): (f64, f64, f64),
+        unit: &str,
+    ) -> Result<Axis, ContentError> {
+        let bad = |why: String| ContentError::Map(format!("axis {}: {why}", self.knob));
+        if [self.from, self.to, self.step].iter().any(|v| *v != 0.0) {
+            return Err(bad(
+                "give values, or from, to and step, not both".to_string()
+            ));
+        }
+        if self.values.len() > MAX_CELLS_PER_AXIS {
+            return Err(bad(format!(
+                "{} values, more than {MAX_CELLS_PER_AXIS}",
+                self.values.len()
+            )));
+        }
+        for (i, &v) in self.values.iter().enumerate() {
+            let k = (v - min) / step;
+            if !(v.is_finite() && (min..=max).contains(&v) && (k - k.round()).abs() < 1e-6) {
+                return Err(bad(format!(
+                    "{v} is not one of the knob's values ({min} to {max} in steps of {step})"
+                )));
+            }
+            if i > 0 && v <= self.values[i - 1] {
+                return Err(bad("list the values in increasing order".to_string()));
+            }
+        }
+        if self.log && min <= 0.0 && self.values[0] <= 0.0 {
+            return Err(bad("a logarithmic axis needs values above 0".to_string()));
+        }
+        Ok(Axis {
+            path: knob.path.clone(),
+            label: knob.label.clone(),
+            unit: unit.to_string(),
+            values: self.values.clone(),
+            log: self.log,
         })
     }
 }
@@ -153,6 +215,11 @@ impl MapSpec {
     pub fn resolve(&self, knobs: &[Knob]) -> Result<SweepMap, ContentError> {
         let x = self.x.resolve(knobs)?;
         let y = self.y.resolve(knobs)?;
+        if x.log || y.log {
+            return Err(ContentError::Map(
+                "a map's axes are linear: remove log".to_string(),
+            ));
+        }
         if x.path == y.path {
             return Err(ContentError::Map(format!(
                 "both axes sweep {}; choose two knobs",

@@ -19,10 +19,12 @@ use crate::knob::lookup;
 mod breaker;
 mod cache;
 mod contention;
+mod pool;
 mod theory;
 use breaker::BREAKER_METRICS;
 use cache::CACHE_METRICS;
 use contention::CONTENTION_METRICS;
+use pool::POOL_METRICS;
 use theory::THEORY_METRICS;
 
 /// How a metric's value is written.
@@ -384,7 +386,7 @@ fn pattern(path: &str) -> (String, Option<(&'static str, usize)>) {
 }
 
 /// Summary blocks present only when the run has that mechanism.
-const OPTIONAL_BLOCKS: [&str; 2] = ["breaker", "cache"];
+const OPTIONAL_BLOCKS: [&str; 4] = ["breaker", "cache", "pool", "database"];
 
 /// The metric at `path`.
 pub fn metric(path: &str) -> Option<&'static Metric> {
@@ -396,6 +398,7 @@ pub fn metric(path: &str) -> Option<&'static Metric> {
         .chain(CONTENTION_METRICS)
         .chain(BREAKER_METRICS)
         .chain(CACHE_METRICS)
+        .chain(POOL_METRICS)
         .find(|m| m.path == pattern)
 }
 
@@ -408,6 +411,7 @@ pub fn metric_paths() -> String {
         .chain(CONTENTION_METRICS)
         .chain(BREAKER_METRICS)
         .chain(CACHE_METRICS)
+        .chain(POOL_METRICS)
         .map(|m| m.path)
         .collect::<Vec<_>>()
         .join(", ")

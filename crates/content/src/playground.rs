@@ -53,6 +53,17 @@ pub fn widget_spec(scenario: &Scenario, knobs: Vec<KnobRef>) -> WidgetSpec {
         );
         charts.push("cache");
     }
+    if scenario.pool.is_some() {
+        stats.extend(
+            [
+                "database.throughput_qps",
+                "pool.mean_wait_ms",
+                "pool.mean_db_ms",
+            ]
+            .map(String::from),
+        );
+        charts.push("pool");
+    }
     charts.retain(|c| ChartKind::from_name(c).is_some());
     WidgetSpec {
         preset: NAME.to_string(),

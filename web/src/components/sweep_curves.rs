@@ -4,7 +4,7 @@
 
 use brownout_charts::ChartOptions;
 use brownout_charts::curves::{
-    CurveLine, CurvePanel, Curves, curves_csv, curves_summary, curves_svg,
+    CurveLine, CurvePanel, Curves, TheoryLine, XMark, curves_csv, curves_summary, curves_svg,
 };
 use brownout_charts::format;
 use brownout_content::curves::{CurveJob, SweepCurves};
@@ -85,11 +85,19 @@ fn css_height(css_width: f64, panels: usize) -> f64 {
 }
 
 /// A panel's caption, metric path and value writer.
+/// "one run per point", "the mean of 20 runs per point".
+fn per_point(seeds: u32) -> String {
+    match seeds {
+        1 => "one run per point".to_string(),
+        n => format!("the mean of {n} runs per point"),
+    }
+}
+
 type PanelParts = (String, &'static str, fn(f64) -> String);
 
 /// The curves' texts and numbers, owned, so the canvas effect and the
 /// download buttons can hold them.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 struct Drawn {
     title: String,
     short_title: String,
@@ -98,6 +106,58 @@ struct Drawn {
     xs: Vec<f64>,
     panels: Vec<PanelParts>,
     lines: Vec<(String, Vec<Vec<Option<f64>>>)>,
+    /// Label, panel, CSV column and values of the theory line.
+    theory: Option<(String, usize, &'static str, Vec<Option<f64>>)>,
+    marks: Vec<(String, f64)>,
+    log_x: bool,
+}
+
+/// The theory line and the marks, from the extra metrics each point read
+/// (after the panels': the theory's, then each mark's), for the first
+/// configuration; the best is where its first metric is highest.
+fn extras(c: &SweepCurves, points: &[Option<Vec<Option<f64>>>]) -> Drawn {
+    let nx = c.x.values.len();
+    let first: Vec<Option<&Vec<Option<f64>>>> = (0..nx)
+        .map(|i| points.get(i).and_then(Option::as_ref))
+        .collect();
+    let column = |k: usize| -> Vec<Option<f64>> {
+        first
+            .iter()
+            .map(|m| m.and_then(|m| m.get(k).copied().flatten()))
+            .collect()
+    };
+    let panels = c.metrics.len();
+    let theory = c
+        .theory
+        .as_ref()
+        .map(|(label, m, panel)| (label.clone(), *panel, m.path, column(panels)));
+    let skip = panels + usize::from(c.theory.is_some());
+    let mut marks: Vec<(String, f64)> = c
+        .marks
+        .iter()
+        .enumerate()
+        .filter_map(|(k, (label, _))| {
+            let x = column(skip + k).into_iter().flatten().next()?;
+            Some((label.clone(), x))
+        })
+        .collect();
+    if let Some(label) = &c.best {
+        let best =
+            c.x.values
+                .iter()
+                .zip(column(0))
+                .filter_map(|(&x, v)| v.filter(|v| v.is_finite()).map(|v| (x, v)))
+                .max_by(|a, b| a.1.total_cmp(&b.1));
+        if let Some((x, _)) = best {
+            marks.push((label.clone(), x));
+        }
+    }
+    Drawn {
+        theory,
+        marks,
+        log_x: c.x.log,
+        ..Drawn::default()
+    }
 }
 
 impl Drawn {
@@ -120,6 +180,20 @@ impl Drawn {
                 values: values.clone(),
             })
             .collect();
+        let theory = self
+            .theory
+            .as_ref()
+            .map(|(label, panel, column, values)| TheoryLine {
+                label,
+                panel: *panel,
+                values: values.clone(),
+                column,
+            });
+        let marks: Vec<XMark> = self
+            .marks
+            .iter()
+            .map(|(label, x)| XMark { label, x: *x })
+            .collect();
         f(&Curves {
             title: &self.title,
             short_title: &self.short_title,
@@ -127,6 +201,9 @@ impl Drawn {
             xs: &self.xs,
             panels: &panels,
             lines: &lines,
+            theory: theory.as_ref(),
+            marks: &marks,
+            log_x: self.log_x,
         })
     }
 }
@@ -158,11 +235,19 @@ pub(crate) fn SweepCurvesView(p: &SweepCurvesProps) -> Html {
     let c = &p.curves;
     let drawn = std::rc::Rc::new(Drawn {
         title: format!(
-            "{} configurations against {}, the mean of {seeds} runs per point",
-            c.lines.len(),
-            c.x.label.to_ascii_lowercase()
+            "{} against {}, {}",
+            match c.lines.len() {
+                1 => "One configuration".to_string(),
+                n => format!("{n} configurations"),
+            },
+            c.x.label.to_ascii_lowercase(),
+            per_point(seeds)
         ),
-        short_title: format!("Mean of {seeds} runs per point"),
+        short_title: {
+            let mut s = per_point(seeds);
+            s[..1].make_ascii_uppercase();
+            s
+        },
         x_label: if c.x.unit.is_empty() {
             c.x.label.clone()
         } else {
@@ -179,6 +264,7 @@ pub(crate) fn SweepCurvesView(p: &SweepCurvesProps) -> Html {
             .into_iter()
             .map(|l| (l.label.to_string(), l.values))
             .collect(),
+        ..extras(c, &points)
     });
     {
         let canvas = canvas.clone();
@@ -284,6 +370,7 @@ mod tests {
                 label: "Clients".into(),
                 unit: "clients".into(),
                 values: vec![10.0, 20.0],
+                log: false,
             },
             seeds: 2,
             metrics: vec![metric("contention.writes").expect("known")],
@@ -291,6 +378,9 @@ mod tests {
                 serde_json::from_str(r#"{"label": "A", "set": {}}"#).expect("line"),
                 serde_json::from_str(r#"{"label": "B", "set": {}}"#).expect("line"),
             ],
+            theory: Some(("T".into(), metric("contention.reads").expect("known"), 0)),
+            marks: vec![("M".into(), metric("contention.conflicts").expect("known"))],
+            best: Some("Best".into()),
         };
         let points = vec![Some(vec![Some(1.0)]), None, None, Some(vec![Some(4.0)])];
         let l = lines(&curves, &points);
@@ -305,5 +395,21 @@ mod tests {
             "Writes (calls), failed or not"
         );
         assert!(css_height(360.0, 2) > css_height(900.0, 2));
+        // Each point read the panel's metric, the theory's, then the mark's.
+        let points = vec![
+            Some(vec![Some(1.0), Some(9.0), Some(15.0)]),
+            Some(vec![Some(3.0), Some(8.0), Some(16.0)]),
+        ];
+        let d = extras(&curves, &points);
+        assert_eq!(
+            d.theory,
+            Some((
+                "T".into(),
+                0,
+                "contention.reads",
+                vec![Some(9.0), Some(8.0)]
+            ))
+        );
+        assert_eq!(d.marks, vec![("M".into(), 15.0), ("Best".into(), 20.0)]);
     }
 }

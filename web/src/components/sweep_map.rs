@@ -212,6 +212,7 @@ mod tests {
             label: "Retries".into(),
             unit: unit.into(),
             values: vec![0.0, 1.0],
+            log: false,
         };
         assert_eq!(caption(&axis("")), "Retries");
         assert_eq!(caption(&axis("retries")), "Retries (retries)");

@@ -91,7 +91,46 @@ fn expected(chart: ChartKind) -> &'static [&'static str] {
             "Round robin hit ratio",
             "Least connections backend work not avoided",
         ],
+        ChartKind::Pool => &[
+            "Where a query's time goes: waiting for a connection vs in the database",
+            "Mean per query (ms)",
+            "Round robin time in the database",
+            "Least connections wait for a connection",
+        ],
     }
+}
+
+/// A small pooled run: threads, a pool of `size`, a database.
+fn pooled(size: u32) -> brownout_sim::RunResult {
+    let text = format!(
+        "seed = 1\nduration_s = 20\n[traffic]\nclients = 200\nthink_ms = {{ dist = \"exponential\", mean = 100 }}\n\
+         [pool]\nsize = {size}\n[database]\ncores = 2\ncpu_ms = {{ dist = \"exponential\", mean = 1 }}\n"
+    );
+    brownout_sim::simulate(
+        &brownout_sim::parse(&text, brownout_sim::Format::Toml).expect("valid"),
+        brownout_sim::Limits::default(),
+    )
+}
+
+#[test]
+fn the_pool_chart_splits_a_querys_time() {
+    let run = pooled(4);
+    let data = ChartData::single(&run, "");
+    let summary = brownout_charts::summary_text(ChartKind::Pool, &data);
+    assert!(
+        summary.starts_with("The pool: 4 connections, "),
+        "{summary}"
+    );
+    assert!(
+        summary.contains(" in the database, which ran "),
+        "{summary}"
+    );
+    let csv = brownout_charts::csv(ChartKind::Pool, &data);
+    assert!(
+        csv.starts_with("t_s,db_ms,pool_wait_ms\n"),
+        "{}",
+        &csv[..40]
+    );
 }
 
 /// A small cached run: Zipf keys, an LRU cache, on `seed`.
@@ -278,6 +317,8 @@ fn the_svg_changes_when_the_data_changes() {
             ChartKind::Breakers => (&dynamo(1), &dynamo(2)),
             // The cache chart needs a cache.
             ChartKind::Cache => (&cached(1), &cached(2)),
+            // The pool chart needs a pool.
+            ChartKind::Pool => (&pooled(4), &pooled(40)),
             _ => (&a, &b),
         };
         let one = svg(chart, &ChartData::single(a, ""), &opts, 800, 400).expect("draws");

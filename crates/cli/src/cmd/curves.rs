@@ -140,6 +140,9 @@ pub(crate) fn write_curves(
         xs,
         panels: &panels,
         lines: &curve_lines,
+        theory: None,
+        marks: &[],
+        log_x: false,
     };
     let opts = ChartOptions::default();
     let draw = |e: brownout_charts::ChartError| format!("drawing the curves: {e}");

@@ -66,11 +66,36 @@ pub(crate) struct Param {
     pub(crate) values: Vec<f64>,
 }
 
-/// Reads `PATH=FROM..TO:STEP`.
+/// Reads `PATH=FROM..TO:STEP`, or a list `PATH=V1,V2,…` (increasing).
 pub(crate) fn parse_param(arg: &str) -> Result<Param, String> {
-    let usage =
-        || format!("--param {arg}: expected PATH=FROM..TO:STEP, e.g. traffic.rate_rps=10..100:10");
+    let usage = || {
+        format!(
+            "--param {arg}: expected PATH=FROM..TO:STEP or PATH=V1,V2,…, e.g. traffic.rate_rps=10..100:10 or pool.size=8,16,32"
+        )
+    };
     let (path, range) = arg.split_once('=').ok_or_else(usage)?;
+    if !range.contains("..") {
+        let values = range
+            .split(',')
+            .map(|v| v.trim().parse::<f64>().ok().filter(|v| v.is_finite()))
+            .collect::<Option<Vec<f64>>>()
+            .ok_or_else(usage)?;
+        if values.windows(2).any(|w| w[1] <= w[0]) {
+            return Err(format!(
+                "--param {arg}: list the values in increasing order"
+            ));
+        }
+        if values.len() > MAX_POINTS {
+            return Err(format!(
+                "--param {arg}: {} values, more than {MAX_POINTS}",
+                values.len()
+            ));
+        }
+        return Ok(Param {
+            path: path.trim().to_string(),
+            values,
+        });
+    }
     let (span, step) = range.split_once(':').ok_or_else(usage)?;
     let (from, to) = span.split_once("..").ok_or_else(usage)?;
     let num = |s: &str| s.trim().parse::<f64>().ok().filter(|v| v.is_finite());
@@ -319,10 +344,19 @@ mod tests {
 
     #[test]
     fn bad_ranges_say_what_is_expected() {
-        for bad in ["x", "x=1..2", "x=a..2:1", "x=2..1:1", "x=0..1:0"] {
+        for bad in [
+            "x", "x=1..2", "x=a..2:1", "x=2..1:1", "x=0..1:0", "x=4,2", "x=1,b",
+        ] {
             let e = parse_param(bad).expect_err("refused");
             assert!(e.contains("--param"), "{bad}: {e}");
         }
+    }
+
+    #[test]
+    fn a_list_gives_its_values() {
+        let p = parse_param("pool.size=4, 8,16").expect("valid");
+        assert_eq!(p.path, "pool.size");
+        assert_eq!(p.values, vec![4.0, 8.0, 16.0]);
     }
 
     #[test]
