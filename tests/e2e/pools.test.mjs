@@ -1,6 +1,6 @@
 // Article 5, "Why your connection pool of 100 is killing performance", as
 // a reader uses it: a restart's burst that 2,048 connections never drain
-// and 96 do, the pool-size sweep with the theory's ceiling, and slow
+// and 96 do, the pool-size sweep beside the theory of a full pool, and slow
 // queries starving a pool that a bigger pool does not save.
 
 import assert from 'node:assert/strict';
@@ -40,7 +40,7 @@ describe('article 5: connection pools', () => {
     });
   });
 
-  test('the pool-size sweep fills in a worker: a plateau, then a cliff, under the theory\'s ceiling', { timeout: 120_000 }, async () => {
+  test('the pool-size sweep fills in a worker: a plateau, then a cliff, on the theory\'s line where the pool is full', { timeout: 120_000 }, async () => {
     await withPage(site, ARTICLE, async (page) => {
       const w = await widgetReady(page, 0);
       const curves = w.locator('figure.sweep-curves');
@@ -56,7 +56,11 @@ describe('article 5: connection pools', () => {
       const at = (n) => points.find(([x]) => x === n);
       assert.ok(at(80)[1] > 2900, `plateau at 80: ${at(80)}`);
       assert.ok(at(2048)[1] < 1600, `cliff at 2,048: ${at(2048)}`);
-      for (const [x, thr, , cap] of points) assert.ok(thr <= cap * 1.03, `pool ${x}: ${thr} above the ceiling ${cap}`);
+      // Where every connection is busy (too few, or stuck full), the
+      // simulation lies on the theory's line.
+      for (const [x, thr, , cap] of points.filter(([x]) => x <= 6 || x >= 1024)) {
+        assert.ok(Math.abs(thr / cap - 1) < 0.03, `pool ${x}: ${thr} vs MVA ${cap}`);
+      }
     });
   });
 
@@ -64,10 +68,10 @@ describe('article 5: connection pools', () => {
     await withPage(site, ARTICLE, async (page) => {
       const w = await widgetReady(page, 1);
       const [healthy] = await stats(w);
-      assert.ok(healthy.goodput_rps > 1900, JSON.stringify(healthy));
+      assert.ok(healthy.goodput > 1900, JSON.stringify(healthy));
       await w.locator('.compare input[type=checkbox]').check();
       const [, starved] = await statsChangedFrom(w, [healthy]);
-      assert.ok(starved.goodput_rps < 1300, JSON.stringify(starved));
+      assert.ok(starved.goodput < 1300, JSON.stringify(starved));
       assert.ok(starved.pool_wait_ms > 200 && starved.pool_wait_ms <= 250, JSON.stringify(starved));
       assert.ok(starved.acquire_timeouts > 1000, JSON.stringify(starved));
     });

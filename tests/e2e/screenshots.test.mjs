@@ -29,6 +29,7 @@ const PAGES = [
   { name: 'caches-widget-0-flash-sale', hash: '#/articles/caches/widget-0', fullPage: false, ready: (p) => widgetReady(p, 0) },
   { name: 'caches-widget-1-stampede', hash: '#/articles/caches/widget-1', fullPage: false, ready: (p) => widgetReady(p, 1) },
   { name: 'pools-widget-0-compare', hash: '#/articles/pools/widget-0', fullPage: false, ready: (p) => widgetReady(p, 0) },
+  { name: 'pools-curves', hash: '#/articles/pools/widget-0', fullPage: false, ready: curvesDone },
   { name: 'pools-widget-1-slow-queries', hash: '#/articles/pools/widget-1', fullPage: false, ready: (p) => widgetReady(p, 1) },
   { name: 'playground', hash: '#/playground', fullPage: false, ready: (p) => widgetReady(p, 0) },
   { name: 'embed-playground', hash: '#/embed/playground', fullPage: true, ready: (p) => widgetReady(p, 0) },

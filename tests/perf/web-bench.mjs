@@ -305,6 +305,12 @@ try {
   // stampede widget (compare mode): sale traffic 450 → 350 → 450; TTL 30 s → 20 s → 30 s.
   const flash = await redraw(server, '#/articles/caches', 'traffic.changes[0].rate_rps', 0, 8);
   const stampede = await redraw(server, '#/articles/caches', 'cache.ttl_s', 1, 10);
+  // Article 5's restart widget (compare mode: 2,048 against 96 connections,
+  // 9,600 threads) and its slow-query widget; and its pool-size sweep
+  // (31 sizes, one run each).
+  const pools = await redraw(server, '#/articles/pools', 'pool.size', 0, 8);
+  const slow = await redraw(server, '#/articles/pools', 'pool.size', 1, 8);
+  const poolSweep = await sweepTime(server, '#/articles/pools', 'figure.sweep-curves');
   const frames = await fps(server);
   const first = await firstChart(server);
   const report = {
@@ -319,6 +325,9 @@ try {
     redraw_breakers: breakers,
     redraw_flash_sale: flash,
     redraw_stampede: stampede,
+    redraw_pools: pools,
+    redraw_slow_queries: slow,
+    pool_sweep: poolSweep,
     worker_size: workerSize,
     tools_size: toolsSize,
     playground: play,
@@ -337,6 +346,9 @@ try {
       redraw_breakers: breakers.median_ms <= TARGETS.redrawMedianMs,
       redraw_flash_sale: flash.median_ms <= TARGETS.redrawMedianMs,
       redraw_stampede: stampede.median_ms <= TARGETS.redrawMedianMs,
+      redraw_pools: pools.median_ms <= TARGETS.redrawMedianMs,
+      redraw_slow_queries: slow.median_ms <= TARGETS.redrawMedianMs,
+      pool_sweep: poolSweep.median_ms <= TARGETS.mapMs,
       playground_edit: play.median_ms <= TARGETS.redrawMedianMs,
       playground_typing: play.typing_long_tasks_ms.every((t) => t <= 50) && play.typing_longest_input_event_ms <= 50,
       sweep_map: map.median_ms <= TARGETS.mapMs,
@@ -360,6 +372,9 @@ try {
   console.log(`redraw of article 4's breakers widget (compare mode, ${breakers.changes} changes): median ${breakers.median_ms} ms, p90 ${breakers.p90_ms} ms, max ${breakers.max_ms} ms, target <= 50 ms: ${verdict(report.met.redraw_breakers)}`);
   console.log(`redraw of article 6's flash-sale widget (${flash.changes} changes): median ${flash.median_ms} ms, p90 ${flash.p90_ms} ms, max ${flash.max_ms} ms, target <= 50 ms: ${verdict(report.met.redraw_flash_sale)}`);
   console.log(`redraw of article 6's stampede widget (compare mode, ${stampede.changes} changes): median ${stampede.median_ms} ms, p90 ${stampede.p90_ms} ms, max ${stampede.max_ms} ms, target <= 50 ms: ${verdict(report.met.redraw_stampede)}`);
+  console.log(`redraw of article 5's restart widget (compare mode, ${pools.changes} changes): median ${pools.median_ms} ms, p90 ${pools.p90_ms} ms, max ${pools.max_ms} ms, target <= 50 ms: ${verdict(report.met.redraw_pools)}`);
+  console.log(`redraw of article 5's slow-query widget (${slow.changes} changes): median ${slow.median_ms} ms, p90 ${slow.p90_ms} ms, max ${slow.max_ms} ms, target <= 50 ms: ${verdict(report.met.redraw_slow_queries)}`);
+  console.log(`article 5's pool-size sweep of ${poolSweep.cells} sizes, workers' start to last point (${poolSweep.runs} fresh loads): median ${poolSweep.median_ms} ms, max ${poolSweep.max_ms} ms, target <= 3000 ms: ${verdict(report.met.pool_sweep)}`);
   console.log(`sweep map worker (wasm + JS + loader, gzip -9): ${kib(workerSize.gzip)}, loaded only by pages with a map`);
   console.log(`playground tools worker (wasm + JS + loader, gzip -9): ${kib(toolsSize.gzip)}, loaded only by the playground and its embeds`);
   console.log(`playground: a valid edit of the 2 AM scenario, check to redrawn widget (${play.edits} edits): median ${play.median_ms} ms, p90 ${play.p90_ms} ms, max ${play.max_ms} ms, target <= 50 ms: ${verdict(report.met.playground_edit)}`);

@@ -177,7 +177,7 @@ fn draw(root: &Canvas<'_>, curves: &Curves, look: &Look) -> Result<(), ChartErro
         frame::mesh(&mut chart, look, curves.x_label, counts, &x_text, &|v| {
             (panel.text)(*v)
         })?;
-        for m in curves.marks {
+        for (k, m) in curves.marks.iter().enumerate() {
             let x = curves.at(m.x);
             if !(span.start..=span.end).contains(&x) {
                 continue;
@@ -192,10 +192,13 @@ fn draw(root: &Canvas<'_>, curves: &Curves, look: &Look) -> Result<(), ChartErro
             let base = chart.plotting_area().get_base_pixel();
             let flat = chart.plotting_area().strip_coord_spec();
             let font = look.font(11.0, &look.palette.muted);
+            // Labels step down a row each, so marks close together stay
+            // readable.
+            let row = look.px(2.0 + 13.0 * k as f64);
             flat.draw_text(
                 m.label,
                 &font,
-                (at.0 - base.0 + look.px(3.0), at.1 - base.1 + look.px(2.0)),
+                (at.0 - base.0 + look.px(3.0), at.1 - base.1 + row),
             )?;
         }
         if let Some(t) = theory {
@@ -330,6 +333,17 @@ pub fn curves_csv(curves: &Curves, x_name: &str) -> String {
     out
 }
 
+/// An x as a reader wants it in a sentence: whole numbers in full
+/// (`2,048`, not `2k`).
+fn x_text(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        let n = format::count(x.abs() as u64);
+        if x < 0.0 { format!("-{n}") } else { n }
+    } else {
+        format::num(x)
+    }
+}
+
 /// The key numbers in a sentence per panel: each line's value at the last
 /// x, for screen readers.
 pub fn curves_summary(curves: &Curves) -> String {
@@ -351,13 +365,13 @@ pub fn curves_summary(curves: &Curves) -> String {
                 out,
                 "{} at {}: {}. ",
                 panel.caption,
-                format::num(last),
+                x_text(last),
                 at.join(", ")
             );
         }
     }
     for m in curves.marks {
-        let _ = write!(out, "{}: {}. ", m.label, format::num(m.x));
+        let _ = write!(out, "{}: {}. ", m.label, x_text(m.x));
     }
     out.trim_end().to_string()
 }

@@ -264,7 +264,7 @@ mod tests {
         .expect("valid");
         assert_eq!(
             a.widget(0).expect_err("pie").to_string(),
-            "t widget 1: no chart \"pie\"; charts are: latency, throughput, queues, utilization, goodput, retries, amplification, timeline, breakers, cache"
+            "t widget 1: no chart \"pie\"; charts are: latency, throughput, queues, utilization, goodput, retries, amplification, timeline, breakers, cache, pool"
         );
     }
 

@@ -52,10 +52,24 @@ pub struct CurvesSpec {
     /// thumb), labelled.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub marks: Vec<MarkSpec>,
-    /// Label of a mark at the x where the first configuration's first
-    /// metric is highest (the measured best).
+    /// A mark at the x where the first configuration does best on one of
+    /// the panels' metrics (the measured best).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub best: Option<String>,
+    pub best: Option<BestSpec>,
+}
+
+/// The measured best: its label, the panel's metric it is judged on, and
+/// whether lowest (a latency) or highest (a throughput) is best.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BestSpec {
+    /// Its label.
+    pub label: String,
+    /// The panel's metric path (one of `metrics`).
+    pub panel: String,
+    /// Lowest is best; by default highest is.
+    #[serde(default)]
+    pub lowest: bool,
 }
 
 /// A theory line: its label, the metric that gives it, and the panel (by
@@ -107,8 +121,8 @@ pub struct SweepCurves {
     pub theory: Option<(String, &'static Metric, usize)>,
     /// Marks: label and the metric giving their x.
     pub marks: Vec<(String, &'static Metric)>,
-    /// The label of the measured best, if marked.
-    pub best: Option<String>,
+    /// The measured best, if marked: label, panel, lowest is best.
+    pub best: Option<(String, usize, bool)>,
 }
 
 impl SweepCurves {
@@ -183,6 +197,17 @@ impl CurvesSpec {
             }
             None => None,
         };
+        let panel_of = |path: &str, what: &str| {
+            self.metrics.iter().position(|p| p == path).ok_or_else(|| {
+                bad(format!(
+                    "the {what}'s panel \"{path}\" is not one of the metrics"
+                ))
+            })
+        };
+        let best = match &self.best {
+            Some(b) => Some((b.label.clone(), panel_of(&b.panel, "best")?, b.lowest)),
+            None => None,
+        };
         if self.marks.len() > 3 {
             return Err(bad("give at most three marks".to_string()));
         }
@@ -214,7 +239,7 @@ impl CurvesSpec {
             lines: self.lines.clone(),
             theory,
             marks,
-            best: self.best.clone(),
+            best,
         })
     }
 }
@@ -425,13 +450,13 @@ mod tests {
     #[test]
     fn listed_values_a_theory_line_and_marks_are_read_by_every_point() {
         let w = widget(&format!(
-            "{{ x = {{ knob = \"contention.clients\", values = [10, 20, 40, 80], log = true }}, seeds = 1, metrics = [\"contention.writes\"], {LINES}, theory = {{ label = \"Reads\", metric = \"contention.reads\", panel = \"contention.writes\" }}, marks = [{{ label = \"Conflicts\", metric = \"contention.conflicts\" }}], best = \"Most writes\" }}"
+            "{{ x = {{ knob = \"contention.clients\", values = [10, 20, 40, 80], log = true }}, seeds = 1, metrics = [\"contention.writes\"], {LINES}, theory = {{ label = \"Reads\", metric = \"contention.reads\", panel = \"contention.writes\" }}, marks = [{{ label = \"Conflicts\", metric = \"contention.conflicts\" }}], best = {{ label = \"Most writes\", panel = \"contention.writes\" }} }}"
         ))
         .expect("resolves");
         let c = w.curves.as_ref().expect("curves");
         assert_eq!(c.x.values, vec![10.0, 20.0, 40.0, 80.0]);
         assert!(c.x.log);
-        assert_eq!(c.best.as_deref(), Some("Most writes"));
+        assert_eq!(c.best, Some(("Most writes".to_string(), 0, false)));
         let job = w
             .curve_job(&w.initial_state())
             .expect("curves")
@@ -464,6 +489,7 @@ mod tests {
             (format!("{{ x = {{ knob = \"contention.clients\", values = [10, 15] }}, seeds = 1, metrics = [\"contention.writes\"], {LINES} }}"), "15 is not one of the knob's values"),
             (format!("{{ x = {{ knob = \"contention.clients\", from = 10, values = [10, 20] }}, seeds = 1, metrics = [\"contention.writes\"], {LINES} }}"), "not both"),
             (format!("{{ {x}, seeds = 1, metrics = [\"contention.writes\"], {LINES}, theory = {{ label = \"T\", metric = \"contention.reads\", panel = \"latency_ms.p99\" }} }}"), "the theory's panel \"latency_ms.p99\""),
+            (format!("{{ {x}, seeds = 1, metrics = [\"contention.writes\"], {LINES}, best = {{ label = \"B\", panel = \"contention.reads\" }} }}"), "the best's panel"),
             (format!("{{ {x}, seeds = 1, metrics = [\"contention.writes\"], {LINES}, marks = [{{ label = \"M\", metric = \"nope\" }}] }}"), "no metric \"nope\""),
         ];
         for (curves, why) in cases {

@@ -53,13 +53,14 @@ pub struct PoolSummary {
     pub utilization: f64,
     /// Time-average connections checked out.
     pub mean_in_use: f64,
-    /// Mean wait for a connection of queries that got one, ms.
+    /// Mean wait for a connection of queries that got one in the window, ms.
     pub mean_wait_ms: f64,
-    /// Mean time a query held its connection (its time in the database), ms.
+    /// Mean time a query held its connection (its time in the database),
+    /// over the queries that ended in the window, ms.
     pub mean_db_ms: f64,
-    /// Queries that got a connection.
+    /// Queries that got a connection in the window.
     pub acquired: u64,
-    /// Waiters that gave up (`acquire_timeout_ms`).
+    /// Waiters that gave up (`acquire_timeout_ms`) in the window.
     pub acquire_timeouts: u64,
     /// Time-average number of waiters.
     pub mean_waiters: f64,

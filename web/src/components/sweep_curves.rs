@@ -114,7 +114,7 @@ struct Drawn {
 
 /// The theory line and the marks, from the extra metrics each point read
 /// (after the panels': the theory's, then each mark's), for the first
-/// configuration; the best is where its first metric is highest.
+/// configuration; the best is where it does best on the best's panel.
 fn extras(c: &SweepCurves, points: &[Option<Vec<Option<f64>>>]) -> Drawn {
     let nx = c.x.values.len();
     let first: Vec<Option<&Vec<Option<f64>>>> = (0..nx)
@@ -141,13 +141,18 @@ fn extras(c: &SweepCurves, points: &[Option<Vec<Option<f64>>>]) -> Drawn {
             Some((label.clone(), x))
         })
         .collect();
-    if let Some(label) = &c.best {
+    if let Some((label, panel, lowest)) = &c.best {
+        let score = |v: f64| if *lowest { -v } else { v };
         let best =
             c.x.values
                 .iter()
-                .zip(column(0))
-                .filter_map(|(&x, v)| v.filter(|v| v.is_finite()).map(|v| (x, v)))
-                .max_by(|a, b| a.1.total_cmp(&b.1));
+                .zip(column(*panel))
+                .filter_map(|(&x, v)| v.filter(|v| v.is_finite()).map(|v| (x, score(v))))
+                .fold(None, |acc: Option<(f64, f64)>, (x, v)| match acc {
+                    // The first of equals: the smallest x that does as well.
+                    Some((_, b)) if b >= v => acc,
+                    _ => Some((x, v)),
+                });
         if let Some((x, _)) = best {
             marks.push((label.clone(), x));
         }
@@ -332,8 +337,15 @@ pub(crate) fn SweepCurvesView(p: &SweepCurvesProps) -> Html {
             <canvas ref={canvas} role="img" aria-label={if summary.is_empty() { drawn.title.clone() } else { summary.clone() }} />
             <figcaption>
                 <span class="chart-summary">{ format!(
-                    "{} configurations against {}, each point the mean of {seeds} runs (seeds {from_seed} to {}). {summary}",
-                    c.lines.len(), c.x.label.to_ascii_lowercase(), from_seed + u64::from(seeds) - 1) }</span>
+                    "{}. {summary}",
+                    match seeds {
+                        1 => format!("{}, seed {from_seed}", drawn.title),
+                        n => format!(
+                            "{}, seeds {from_seed} to {}",
+                            drawn.title,
+                            from_seed + u64::from(n) - 1
+                        ),
+                    }) }</span>
                 <span class="chart-downloads">
                     <button type="button" onclick={png} aria-label="Download the sweep curves as PNG">{"PNG"}</button>
                     <button type="button" onclick={svg} aria-label="Download the sweep curves as SVG">{"SVG"}</button>
@@ -380,7 +392,7 @@ mod tests {
             ],
             theory: Some(("T".into(), metric("contention.reads").expect("known"), 0)),
             marks: vec![("M".into(), metric("contention.conflicts").expect("known"))],
-            best: Some("Best".into()),
+            best: Some(("Best".into(), 0, false)),
         };
         let points = vec![Some(vec![Some(1.0)]), None, None, Some(vec![Some(4.0)])];
         let l = lines(&curves, &points);

@@ -14,6 +14,7 @@ use crate::legend::LegendEntry;
 use crate::marks::draw_segments;
 use crate::style::{LineLook, Look};
 use crate::{ChartData, ChartError, Run, format};
+use brownout_sim::Series;
 
 const TITLES: [&str; 2] = [
     "Latency: median (p50) and 99th percentile (p99)",
@@ -47,22 +48,57 @@ fn lines(look: &Look, i: usize) -> [LineLook; 2] {
     ]
 }
 
+/// Picks a per-bucket series out of a run's.
+pub(super) type SeriesOf = fn(&Series) -> &[Option<f64>];
+
+/// Two per-bucket series of milliseconds drawn on a log scale, a thick
+/// one and a thin lighter one, per side: the latency chart's p99 and p50,
+/// the pool chart's time in the database and wait for a connection.
+pub(super) struct LogSpec {
+    pub(super) titles: [&'static str; 2],
+    /// The y caption before " per N s bucket (log scale)".
+    pub(super) caption: &'static str,
+    /// Legend suffixes of the thick and the thin line.
+    pub(super) labels: [&'static str; 2],
+    /// The thick and the thin series.
+    pub(super) series: [SeriesOf; 2],
+    /// What to say when neither has a value.
+    pub(super) empty: &'static str,
+}
+
+const SPEC: LogSpec = LogSpec {
+    titles: TITLES,
+    caption: "Latency",
+    labels: ["p99", "p50"],
+    series: [|s| &s.p99_ms, |s| &s.p50_ms],
+    empty: "No request completed in this run",
+};
+
 fn draw(root: &Canvas<'_>, data: &ChartData, look: &Look) -> Result<(), ChartError> {
+    draw_log(root, data, look, &SPEC)
+}
+
+pub(super) fn draw_log(
+    root: &Canvas<'_>,
+    data: &ChartData,
+    look: &Look,
+    spec: &LogSpec,
+) -> Result<(), ChartError> {
     let mut entries = Vec::new();
     for (i, run) in data.runs().enumerate() {
-        let [p99, p50] = lines(look, i);
-        entries.push(LegendEntry::line(data.labelled(run, "p99"), p99));
-        entries.push(LegendEntry::line(data.labelled(run, "p50"), p50));
+        let [thick, thin] = lines(look, i);
+        entries.push(LegendEntry::line(data.labelled(run, spec.labels[0]), thick));
+        entries.push(LegendEntry::line(data.labelled(run, spec.labels[1]), thin));
     }
-    let area = frame::frame(root, look, &TITLES, &entries)?;
+    let area = frame::frame(root, look, &spec.titles, &entries)?;
     let bucket = format::trim(data.a.result.series.bucket_s, 2);
     let area = frame::caption(
         &area,
         look,
-        &format!("Latency per {bucket} s bucket (log scale)"),
+        &format!("{} per {bucket} s bucket (log scale)", spec.caption),
     )?;
-    let Some((lo, hi)) = value_range(data) else {
-        return frame::no_data(&area, look, "No request completed in this run");
+    let Some((lo, hi)) = value_range(data, spec) else {
+        return frame::no_data(&area, look, spec.empty);
     };
     let plot_css_height = f64::from(area.dim_in_pixel().1) / look.scale - 40.0;
     let ticks = log_ticks(lo, hi, (plot_css_height / 32.0).max(2.0) as usize);
@@ -83,19 +119,21 @@ fn draw(root: &Canvas<'_>, data: &ChartData, look: &Look) -> Result<(), ChartErr
     let plot = chart.plotting_area();
     for (i, run) in data.runs().enumerate() {
         let s = &run.result.series;
-        let [p99, p50] = lines(look, i);
-        draw_segments(plot, segments(&s.t_s, s.bucket_s, &s.p50_ms), &p50, look)?;
-        draw_segments(plot, segments(&s.t_s, s.bucket_s, &s.p99_ms), &p99, look)?;
+        let [thick, thin] = lines(look, i);
+        let [a, b] = spec.series;
+        draw_segments(plot, segments(&s.t_s, s.bucket_s, b(s)), &thin, look)?;
+        draw_segments(plot, segments(&s.t_s, s.bucket_s, a(s)), &thick, look)?;
     }
     frame::cursor(&chart, look)
 }
 
-/// The y range covering every p50 and p99 of both runs, with a margin, or
+/// The y range covering both series of both runs, with a margin, or
 /// `None` when no bucket has a value.
-fn value_range(data: &ChartData) -> Option<(f64, f64)> {
+fn value_range(data: &ChartData, spec: &LogSpec) -> Option<(f64, f64)> {
+    let [a, b] = spec.series;
     let values = data.runs().flat_map(|r| {
         let s = &r.result.series;
-        s.p50_ms.iter().chain(&s.p99_ms).flatten().copied()
+        a(s).iter().chain(b(s)).flatten().copied()
     });
     let (lo, hi) = values
         .filter(|v| v.is_finite() && *v > 0.0)

@@ -5,6 +5,7 @@
 
 use std::fmt::Write;
 
+use super::latency::LogSpec;
 use super::rates::{self, Rate, RatesSpec};
 use super::{Canvas, Chart};
 use crate::style::{Dash, Look};
@@ -51,8 +52,18 @@ const SPEC: RatesSpec = RatesSpec {
     min_top: 1.0,
 };
 
+const LOG: LogSpec = LogSpec {
+    titles: SPEC.titles,
+    caption: "Mean per query",
+    labels: ["time in the database", "wait for a connection"],
+    series: [|s| &s.db_ms, |s| &s.pool_wait_ms],
+    empty: "No query waited or ended in this run",
+};
+
+/// On a log scale, like latency: a pool too big takes the time in the
+/// database from milliseconds to seconds.
 fn draw(root: &Canvas<'_>, data: &ChartData, look: &Look) -> Result<(), ChartError> {
-    rates::draw(root, data, look, &SPEC)
+    super::latency::draw_log(root, data, look, &LOG)
 }
 
 fn summary(data: &ChartData) -> String {

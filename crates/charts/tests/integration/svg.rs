@@ -93,7 +93,7 @@ fn expected(chart: ChartKind) -> &'static [&'static str] {
         ],
         ChartKind::Pool => &[
             "Where a query's time goes: waiting for a connection vs in the database",
-            "Mean per query (ms)",
+            "Mean per query per 1 s bucket (log scale)",
             "Round robin time in the database",
             "Least connections wait for a connection",
         ],

@@ -175,7 +175,10 @@ impl Pool {
         if self.records {
             ctx.rec.started(arrive, now);
         }
-        if arrive >= self.window.0 {
+        // Counted when they end inside the window, whenever they began:
+        // counting by arrival would leave out the long ones that began
+        // in the warm-up and bias the means low.
+        if now >= self.window.0 {
             self.acquired += 1;
             self.wait_s += now - arrive;
         }
@@ -210,7 +213,7 @@ impl Pool {
             return;
         };
         self.waiters -= 1;
-        if w.arrive >= self.window.0 {
+        if ctx.now >= self.window.0 {
             self.timeouts += 1;
         }
         if self.records {
@@ -232,7 +235,7 @@ impl Pool {
         } else {
             self.in_use -= 1;
         }
-        if h.arrive >= self.window.0 {
+        if now >= self.window.0 {
             self.ended += 1;
             self.db_s += now - h.acquired;
         }

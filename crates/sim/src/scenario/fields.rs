@@ -411,7 +411,7 @@ impl Scenario {
             ),
             "pool.leak" => (
                 "Checkouts never returned",
-                num("share", Fixed(0.0), Fixed(0.01), 0.0001),
+                num("of checkouts", Fixed(0.0), Fixed(0.01), 0.0001),
             ),
             "database.cores" => (
                 "Database cores",
@@ -419,12 +419,12 @@ impl Scenario {
             ),
             "database.disks" => ("Database disks", num("disks", Fixed(0.0), Fixed(64.0), 1.0)),
             "database.sigma" => (
-                "Contention (USL σ)",
-                num("σ", Fixed(0.0), Fixed(0.1), 0.0001),
+                "Contention (USL sigma)",
+                num("share", Fixed(0.0), Fixed(0.1), 0.0001),
             ),
             "database.kappa" => (
-                "Coherency (USL κ)",
-                num("κ", Fixed(0.0), Fixed(0.001), 0.000_000_01),
+                "Coherency (USL kappa)",
+                num("per pair", Fixed(0.0), Fixed(0.001), 0.000_000_01),
             ),
             "contention.clients" => (
                 "Clients contending",

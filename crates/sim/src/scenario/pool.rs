@@ -41,7 +41,7 @@ pub struct Pool {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acquire_timeout_ms: Option<f64>,
     /// The share of checkouts never returned (a slow leak), 0 to 1.
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default)]
     pub leak: f64,
 }
 
@@ -64,17 +64,13 @@ pub struct Database {
     /// sessions (queries holding a connection), CPU work stretches by
     /// 1 + σ(N − 1) + κN(N − 1). σ is the share of the work serialised on
     /// something all sessions share (a lock, a latch, a hot block).
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default)]
     pub sigma: f64,
     /// The USL's coherency term κ: the cost of every pair of sessions
     /// keeping each other's view consistent (cache lines, latches handed
     /// back and forth); it makes throughput fall, not just level off.
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default)]
     pub kappa: f64,
-}
-
-fn is_zero(v: &f64) -> bool {
-    *v == 0.0
 }
 
 impl Database {
