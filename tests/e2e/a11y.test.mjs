@@ -74,6 +74,13 @@ describe('accessibility', () => {
     });
   });
 
+  test('article 5 has no serious or critical axe violations', { timeout: 60_000 }, async () => {
+    await withPage(site, '#/articles/pools', async (page) => {
+      for (let i = 0; i < 2; i++) await widgetReady(page, i);
+      assert.deepEqual(await audit(page, 'pools'), []);
+    });
+  });
+
   test('article 2 has no serious or critical axe violations', { timeout: 60_000 }, async () => {
     await withPage(site, '#/articles/retries', async (page) => {
       await widgetReady(page, 0);

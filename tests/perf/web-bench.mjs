@@ -305,10 +305,11 @@ try {
   // stampede widget (compare mode): sale traffic 450 → 350 → 450; TTL 30 s → 20 s → 30 s.
   const flash = await redraw(server, '#/articles/caches', 'traffic.changes[0].rate_rps', 0, 8);
   const stampede = await redraw(server, '#/articles/caches', 'cache.ttl_s', 1, 10);
-  // Article 5's restart widget (compare mode: 2,048 against 96 connections,
-  // 9,600 threads) and its slow-query widget; and its pool-size sweep
+  // Article 5's restart widget (compare mode: 2,048 against 96 connections;
+  // threads 9,600 → 9,200 → 9,600) and its slow-query widget (pool size
+  // 20 → 16 → 20); and its pool-size sweep
   // (31 sizes, one run each).
-  const pools = await redraw(server, '#/articles/pools', 'pool.size', 0, 8);
+  const pools = await redraw(server, '#/articles/pools', 'traffic.clients', 0, 8);
   const slow = await redraw(server, '#/articles/pools', 'pool.size', 1, 8);
   const poolSweep = await sweepTime(server, '#/articles/pools', 'figure.sweep-curves');
   const frames = await fps(server);

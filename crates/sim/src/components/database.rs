@@ -10,8 +10,10 @@
 //! simulated in virtual time: `v` counts the work each query present has
 //! received, so a query that arrives at `v₀` with work `w` ends when `v`
 //! reaches `v₀ + w`, and only the earliest end is ever scheduled. A change
-//! in the number of queries changes the speed of `v` and reschedules that
-//! end (older schedules are recognised by `generation`).
+//! in the number of queries changes the speed of `v`: when the end moves
+//! earlier it is scheduled anew (older schedules are recognised by
+//! `generation`); when it moves later the pending event stays, and on
+//! coming early it schedules the real end.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
@@ -71,6 +73,8 @@ pub(crate) struct Database {
     /// Virtual seconds per second for each query on the CPU now.
     speed: f64,
     generation: u32,
+    /// When the CPU end event of `generation` is due, if one is pending.
+    pending: Option<f64>,
     disks_busy: u32,
     disk_queue: VecDeque<u32>,
     /// Queries in the database (on the CPU or at the disks).
@@ -92,6 +96,7 @@ impl Database {
             v_at: 0.0,
             speed: 1.0,
             generation: 0,
+            pending: None,
             disks_busy: 0,
             disk_queue: VecDeque::new(),
             active: 0,
@@ -116,18 +121,26 @@ impl Database {
         a.active.add(now, f64::from(self.active), w);
     }
 
-    /// Sets the CPU's speed for the queries on it now and schedules the
-    /// earliest end.
+    /// Sets the CPU's speed for the queries on it now and makes sure an
+    /// end event is due no later than the earliest end. A pending event
+    /// that is due earlier stays (when it comes, it finds nothing due and
+    /// schedules the real end), so a query arriving, which only slows the
+    /// CPU down, schedules nothing.
     fn reschedule(&mut self, ctx: &mut Ctx) {
         let n = self.cpu.len() as f64;
         let share = (f64::from(self.spec.cores) / n.max(1.0)).min(1.0);
         self.speed = share / self.spec.inflation(self.active);
-        self.generation = self.generation.wrapping_add(1);
-        if let Some(Reverse(End(at, _))) = self.cpu.peek() {
-            let dt = ((at - self.v) / self.speed).max(0.0);
-            let generation = self.generation;
-            ctx.schedule(ctx.now + dt, Signal::CpuDone { generation });
+        let Some(Reverse(End(at, _))) = self.cpu.peek() else {
+            return;
+        };
+        let due = ctx.now + ((at - self.v) / self.speed).max(0.0);
+        if self.pending.is_some_and(|p| p <= due) {
+            return;
         }
+        self.generation = self.generation.wrapping_add(1);
+        self.pending = Some(due);
+        let generation = self.generation;
+        ctx.schedule(due, Signal::CpuDone { generation });
     }
 
     /// A query arrives (its connection already held).
@@ -149,7 +162,15 @@ impl Database {
     pub(crate) fn handle(&mut self, signal: Signal, ctx: &mut Ctx) {
         match signal {
             Signal::CpuDone { generation } if generation == self.generation => {
+                self.pending = None;
                 self.advance(ctx.now);
+                // Early (the CPU slowed down since it was scheduled): only
+                // schedule the real end.
+                let due = |at: f64, v: f64| at <= v + 1e-12 * v.abs().max(1.0);
+                if self.cpu.peek().is_some_and(|e| !due(e.0.0, self.v)) {
+                    self.reschedule(ctx);
+                    return;
+                }
                 let Some(Reverse(End(at, handle))) = self.cpu.pop() else {
                     return;
                 };
