@@ -34,7 +34,7 @@ describe('bad input', () => {
     await withPage(site, '#/articles/nope', async (page) => {
       assert.equal(await page.locator('main h1').innerText(), 'Article not found');
       assert.deepEqual(await notices(page), [
-        { role: 'alert', text: 'Error: There is no article “nope”. The articles are: round-robin, retries, backoff, breakers, caches, pools.' },
+        { role: 'alert', text: 'Error: There is no article “nope”. The articles are: round-robin, retries, backoff, breakers, pools, caches.' },
       ]);
       assert.equal(await page.title(), 'Article not found · Brownout');
       await page.getByRole('link', { name: 'See all articles' }).click();
@@ -64,7 +64,7 @@ describe('bad input', () => {
     await withPage(site, '#/embed/nope/0', async (page) => {
       assert.deepEqual(await notices(page), [{
         role: 'alert',
-        text: 'Error: There is no article “nope” to embed from. The articles are: round-robin, retries, backoff, breakers, caches, pools.',
+        text: 'Error: There is no article “nope” to embed from. The articles are: round-robin, retries, backoff, breakers, pools, caches.',
       }]);
     });
   });

@@ -183,7 +183,7 @@ async fn an_unknown_article_names_the_articles_there_are() {
     let text = root.text_content().unwrap_or_default();
     assert!(
         text.contains(
-            "There is no article \u{201c}no-such-article\u{201d}. The articles are: round-robin, retries, backoff, breakers, caches."
+            "There is no article \u{201c}no-such-article\u{201d}. The articles are: round-robin, retries, backoff, breakers, pools, caches."
         ),
         "{text}"
     );
