@@ -25,6 +25,10 @@ describe('article 5: connection pools', () => {
       assert.ok(small.db_throughput_qps > 1.8 * big.db_throughput_qps, `${small.db_throughput_qps} vs ${big.db_throughput_qps}`);
       // The theory beside the simulation: a full pool runs at MVA's figure.
       assert.ok(Math.abs(big.db_throughput_qps / big.capacity_qps - 1) < 0.03, JSON.stringify(big));
+      // The flow draws the pool and the database at the player's time.
+      const [flowA, flowB] = await w.locator('svg.flow').evaluateAll((f) => f.map((x) => x.getAttribute('aria-label')));
+      assert.match(flowA, /^At 10 s: 2048 of 2048 connections in use, [\d]+ threads waiting for one, 2048 sessions in a database of 8 cores$/);
+      assert.match(flowB, /^At 10 s: \d of 96 connections in use, 0 threads waiting for one, \d+ sessions in a database of 8 cores$/);
       const summary = await w.locator('figure.chart[data-chart=pool] .chart-summary').innerText();
       assert.match(summary, /2,048 connections, 100% in use; a query waited .+ for one, then spent .+ in the database/);
     });

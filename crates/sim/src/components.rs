@@ -14,6 +14,7 @@
 //! at the current instant are delivered, in order, right after the handler
 //! returns. A new mechanism is a new module here and a variant of [`Node`].
 
+pub(crate) mod area;
 pub(crate) mod backoff;
 pub(crate) mod breaker;
 pub(crate) mod cache;
@@ -328,11 +329,13 @@ impl Node {
                     summary.logical.in_flight = in_flight;
                 }
                 summary.pool = Some(pool);
-                (series.pool_wait_ms, series.db_ms) = p.series(len);
+                p.series(series, summary.duration_s);
             }
             Node::Database(d) => {
                 let size = summary.pool.as_ref().map_or(0, |p| p.size);
                 summary.database = Some(d.summary(stop, size));
+                series.db_sessions = d.sessions(summary.duration_s);
+                series.db_sessions.truncate(len);
             }
             _ => {}
         }

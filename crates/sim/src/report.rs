@@ -391,6 +391,16 @@ pub struct Series {
     /// in the bucket, ms.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub db_ms: Vec<Option<f64>>,
+    /// With a pool: the time-average connections in use per bucket.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pool_in_use: Vec<f64>,
+    /// With a pool: the time-average threads waiting for a connection per
+    /// bucket.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pool_waiters: Vec<f64>,
+    /// With a database: the time-average sessions in it per bucket.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub db_sessions: Vec<f64>,
 }
 
 /// Length in seconds of the windows over which recovery is judged: a run

@@ -125,8 +125,16 @@ pub(crate) fn Flow(p: &FlowProps) -> Html {
         previous_mid = Some(mid);
         top += header + body + if layered { 8.0 } else { 0.0 };
     }
+    let pool = pool_block(run, k, top, p.reduced_motion);
+    let has_pool = pool.is_some();
+    if let Some((html, bottom)) = pool {
+        blocks.push(html);
+        top = bottom;
+    }
     let height = top + 5.0;
-    let label = if layered {
+    let label = if has_pool {
+        pool_label(run, k, p.cursor)
+    } else if layered {
         format!(
             "Requests flowing through {} layers of services, {} servers, at {:.0} s",
             services.len(),
@@ -145,6 +153,75 @@ pub(crate) fn Flow(p: &FlowProps) -> Html {
             { for blocks }
         </svg>
     }
+}
+
+/// The pool and the database at bucket `k`, drawn from `top`: the share of
+/// connections in use (the box's fill) and threads waiting (a bar), then
+/// sessions in the database against its cores (the fill: sessions per
+/// core, up to one). Returns the block and where it ends.
+fn pool_block(
+    run: &brownout_sim::RunResult,
+    k: usize,
+    top: f64,
+    still: bool,
+) -> Option<(Html, f64)> {
+    let (pool, db) = (run.summary.pool.as_ref()?, run.summary.database.as_ref()?);
+    let s = &run.series;
+    let at = |v: &[f64]| v.get(k).copied().unwrap_or(0.0);
+    let (in_use, waiting, sessions) = (at(&s.pool_in_use), at(&s.pool_waiters), at(&s.db_sessions));
+    let size = f64::from(pool.size);
+    let cores = f64::from(db.cores);
+    let (y_pool, y_db) = (top + ROW * 0.5, top + ROW * 1.5);
+    let mid = top + ROW;
+    let path = format!("M{BALANCER_X},{mid} L{SERVER_X},{y_db}");
+    let dots = ((sessions.min(cores) / cores) * 3.0).ceil() as usize;
+    let html = html! {
+        <g class="flow-service-block flow-pool" data-pool={pool.size.to_string()}>
+            <line x1={BALANCER_X.to_string()} y1={mid.to_string()} x2={SERVER_X.to_string()} y2={y_pool.to_string()} class="flow-line" />
+            <line x1={BALANCER_X.to_string()} y1={mid.to_string()} x2={SERVER_X.to_string()} y2={y_db.to_string()} class="flow-line" />
+            { for (0..dots).map(|d| dot(&path, d, dots, (mid, y_db), still)) }
+            <g class="g0">
+                <rect x={SERVER_X.to_string()} y={(y_pool - 9.0).to_string()} width="100" height="18" rx="3" class="server-box" />
+                <rect x={SERVER_X.to_string()} y={(y_pool - 9.0).to_string()} width={(100.0 * (in_use / size).min(1.0)).to_string()} height="18" rx="3" class="server-busy" />
+                <text x={(SERVER_X + 6.0).to_string()} y={(y_pool + 4.0).to_string()} class="server-label">
+                    { format!("pool · {:.0}%", (in_use / size).min(1.0) * 100.0) }
+                </text>
+                <rect x={QUEUE_X.to_string()} y={(y_pool - 6.0).to_string()} width={queue_width(waiting).to_string()} height="12" class="queue-bar" />
+                <text x={(QUEUE_X + queue_width(waiting) + 6.0).to_string()} y={(y_pool + 4.0).to_string()} class="queue-label">
+                    { format!("{waiting:.0} waiting") }
+                </text>
+            </g>
+            <g class="g1">
+                <rect x={SERVER_X.to_string()} y={(y_db - 9.0).to_string()} width="100" height="18" rx="3" class="server-box" />
+                <rect x={SERVER_X.to_string()} y={(y_db - 9.0).to_string()} width={(100.0 * (sessions / cores).min(1.0)).to_string()} height="18" rx="3" class="server-busy" />
+                <text x={(SERVER_X + 6.0).to_string()} y={(y_db + 4.0).to_string()} class="server-label">
+                    {"database"}
+                </text>
+                <text x={(QUEUE_X + 6.0).to_string()} y={(y_db + 4.0).to_string()} class="queue-label">
+                    { format!("{sessions:.0} sessions, {} cores", db.cores) }
+                </text>
+            </g>
+            <circle cx={BALANCER_X.to_string()} cy={mid.to_string()} r="22" class="balancer" />
+            <text x={BALANCER_X.to_string()} y={(mid + 4.0).to_string()} text-anchor="middle" class="balancer-label">{"app"}</text>
+        </g>
+    };
+    Some((html, top + ROW * 2.0 + 8.0))
+}
+
+/// The flow's label with a pool: its state at bucket `k`, in words.
+fn pool_label(run: &brownout_sim::RunResult, k: usize, cursor: f64) -> String {
+    let s = &run.series;
+    let at = |v: &[f64]| v.get(k).copied().unwrap_or(0.0);
+    let (pool, cores) = (
+        run.summary.pool.as_ref().map_or(0, |p| p.size),
+        run.summary.database.as_ref().map_or(0, |d| d.cores),
+    );
+    format!(
+        "At {cursor:.0} s: {:.0} of {pool} connections in use, {:.0} threads waiting for one, {:.0} sessions in a database of {cores} cores",
+        at(&s.pool_in_use),
+        at(&s.pool_waiters),
+        at(&s.db_sessions)
+    )
 }
 
 fn dot(path: &str, d: usize, n: usize, (from_y, to_y): (f64, f64), still: bool) -> Html {

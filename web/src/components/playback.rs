@@ -54,7 +54,8 @@ pub(crate) fn Playback(p: &PlaybackProps) -> Html {
         d if series_end > 0.0 => d.min(series_end),
         d => d,
     };
-    let has_servers = !runs.a.summary.servers.is_empty();
+    // Servers or a pool to draw.
+    let has_flow = !runs.a.summary.servers.is_empty() || runs.a.summary.pool.is_some();
     let (cursor, playing, speed) = (
         use_state(|| duration),
         use_state(|| false),
@@ -136,7 +137,7 @@ pub(crate) fn Playback(p: &PlaybackProps) -> Html {
                 { for (0..sides).map(|side| html! {
                     <div class="side">
                         <Stats label={label(side)} runs={p.runs.clone()} {side} stats={p.stats.clone()} />
-                        if has_servers {
+                        if has_flow {
                             <div class="flow-wrap" tabindex="0" role="group" aria-label="Flow diagram; scrolls sideways on narrow screens">
                                 <Flow runs={p.runs.clone()} {side} cursor={now} reduced_motion={reduced} />
                             </div>

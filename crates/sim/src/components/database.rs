@@ -18,7 +18,7 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
-use super::pool::Area;
+use super::area::Area;
 use super::{Call, Ctx, Outcome, ReplyTo, Signal, Slab, derive_seed};
 use crate::report::DatabaseSummary;
 use crate::rng::RequestRng;
@@ -49,8 +49,8 @@ impl Ord for End {
     }
 }
 
-/// Time-weighted counts over the measured window.
-#[derive(Clone, Copy, Debug, Default)]
+/// Time-weighted counts over the measured window (sessions per bucket too).
+#[derive(Clone, Debug, Default)]
 struct Areas {
     cores_busy: Area,
     run_queue: Area,
@@ -86,7 +86,14 @@ pub(crate) struct Database {
 }
 
 impl Database {
-    pub(crate) fn new(spec: &Spec, work: QueryWork, window: (f64, f64)) -> Self {
+    /// `window` is the measured window; the sessions are also averaged per
+    /// bucket of `bucket_s` (`buckets` of them).
+    pub(crate) fn new(
+        spec: &Spec,
+        work: QueryWork,
+        window: (f64, f64),
+        (bucket_s, buckets): (f64, usize),
+    ) -> Self {
         Database {
             spec: spec.clone(),
             work,
@@ -101,7 +108,10 @@ impl Database {
             disk_queue: VecDeque::new(),
             active: 0,
             window,
-            areas: Areas::default(),
+            areas: Areas {
+                active: Area::bucketed(bucket_s, buckets),
+                ..Areas::default()
+            },
             queries_ended: 0,
         }
     }
@@ -216,6 +226,11 @@ impl Database {
         }
         self.reschedule(ctx);
         ctx.reply(q.reply_to, Outcome::Ok);
+    }
+
+    /// The time-average sessions in the database per bucket.
+    pub(crate) fn sessions(&self, duration_s: f64) -> Vec<f64> {
+        self.areas.active.means(duration_s)
     }
 
     /// The database's totals at `stop`, with the theory for a pool of

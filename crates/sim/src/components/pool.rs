@@ -13,30 +13,11 @@
 
 use std::collections::VecDeque;
 
+use super::area::Area;
 use super::{Call, Ctx, NodeId, Outcome, ReplyTo, Signal, Slab};
-use crate::metrics::overlap;
 use crate::report::PoolSummary;
 use crate::rng::{RandomStream, Uniform};
 use crate::scenario::Pool as Spec;
-
-/// A time-weighted sum of a count over the measured window.
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct Area {
-    last: f64,
-    pub(crate) sum: f64,
-}
-
-impl Area {
-    /// Adds `value` held from the last update to `now`, inside `[warm, end]`.
-    #[inline]
-    pub(crate) fn add(&mut self, now: f64, value: f64, (warm, end): (f64, f64)) {
-        let d = overlap(self.last, now, warm, end);
-        if d > 0.0 {
-            self.sum += value * d;
-        }
-        self.last = now;
-    }
-}
 
 /// A query waiting for a connection.
 #[derive(Clone, Copy, Debug)]
@@ -114,8 +95,8 @@ impl Pool {
             next_ticket: 0,
             records,
             window: (warm, end),
-            in_use_area: Area::default(),
-            waiters_area: Area::default(),
+            in_use_area: Area::bucketed(bucket_s, buckets),
+            waiters_area: Area::bucketed(bucket_s, buckets),
             max_waiters: 0,
             acquired: 0,
             wait_s: 0.0,
@@ -308,15 +289,22 @@ impl Pool {
         (summary, seconds, in_flight)
     }
 
-    /// Per bucket: the mean wait for a connection of queries that got one,
-    /// and the mean time in the database of queries that ended (ms).
-    pub(crate) fn series(&self, len: usize) -> (Vec<Option<f64>>, Vec<Option<f64>>) {
+    /// Adds the pool's series to `series`: per bucket, the mean wait for a
+    /// connection of queries that got one and the mean time in the
+    /// database of queries that ended (ms), and the time-average
+    /// connections in use and waiters.
+    pub(crate) fn series(&self, series: &mut crate::Series, duration_s: f64) {
+        let len = series.t_s.len();
         let mean = |n: u64, s: f64| (n > 0).then(|| s / n as f64 * 1e3);
-        (0..len)
+        (series.pool_wait_ms, series.db_ms) = (0..len)
             .map(|i| {
                 let b = self.buckets.get(i).copied().unwrap_or_default();
                 (mean(b.0, b.1), mean(b.2, b.3))
             })
-            .unzip()
+            .unzip();
+        series.pool_in_use = self.in_use_area.means(duration_s);
+        series.pool_waiters = self.waiters_area.means(duration_s);
+        series.pool_in_use.truncate(len);
+        series.pool_waiters.truncate(len);
     }
 }

@@ -230,6 +230,7 @@ pub(super) fn build(s: &ValidScenario) -> Topology {
             db,
             work.clone(),
             (warm, end),
+            (bucket_s, buckets),
         ))));
     }
     let mut queue = EventQueue::default();
