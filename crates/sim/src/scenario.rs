@@ -30,7 +30,7 @@ pub use contention::{Contention, MAX_CONTENDERS};
 pub use fields::{Bound, FieldInfo, FieldKind, STRUCTURAL};
 pub use path::{FieldStep, field_steps};
 pub(crate) use pool::QueryWork;
-pub use pool::{Database, MAX_DB_UNITS, MAX_POOL, Pool};
+pub use pool::{Database, MAX_BURSTS, MAX_DB_UNITS, MAX_POOL, Pool};
 pub use set::{number_value, scenario_from_value};
 pub use validate::{MAX_REQUESTS, ValidScenario};
 

@@ -1,4 +1,5 @@
-//! A database: each query runs its CPU work, then its disk work.
+//! A database: each query runs its CPU work, then its disk work (in
+//! `bursts` equal rounds of CPU then disk).
 //!
 //! ```text
 //!  query ──> CPU: n queries share `cores` equally ──> disk: one of `disks`, ──> outcome
@@ -24,11 +25,14 @@ use crate::report::DatabaseSummary;
 use crate::rng::RequestRng;
 use crate::scenario::{Database as Spec, QueryWork};
 
-/// A query in the database.
+/// A query in the database: its work per burst, and the bursts left
+/// (the current one included).
 #[derive(Clone, Copy, Debug)]
 struct Query {
     reply_to: ReplyTo,
+    cpu_s: f64,
     io_s: f64,
+    left: u32,
 }
 
 /// A query's end on the CPU, in virtual time; ties go to the older handle.
@@ -159,9 +163,17 @@ impl Database {
         let mut rng = RequestRng::new(derive_seed(call.seed, 63));
         let cpu_s = self.work.cpu.sample(&mut rng);
         let io_s = self.work.io.as_ref().map_or(0.0, |s| s.sample(&mut rng));
+        // A query's work in `bursts` equal rounds of CPU then disk.
+        let bursts = self.spec.bursts.max(1);
+        let (cpu_s, io_s) = match bursts {
+            1 => (cpu_s, io_s),
+            b => (cpu_s / f64::from(b), io_s / f64::from(b)),
+        };
         let handle = self.queries.insert(Query {
             reply_to: call.reply_to,
+            cpu_s,
             io_s,
+            left: bursts,
         });
         self.active += 1;
         self.cpu.push(Reverse(End(self.v + cpu_s, handle)));
@@ -190,7 +202,7 @@ impl Database {
                     self.start_io(handle, io_s, ctx);
                     self.reschedule(ctx);
                 } else {
-                    self.end(handle, ctx);
+                    self.burst_done(handle, ctx);
                 }
             }
             Signal::DiskDone { query } => {
@@ -200,7 +212,7 @@ impl Database {
                     let io_s = self.queries.get_mut(next).map_or(0.0, |q| q.io_s);
                     self.start_io(next, io_s, ctx);
                 }
-                self.end(query, ctx);
+                self.burst_done(query, ctx);
             }
             _ => {}
         }
@@ -212,6 +224,22 @@ impl Database {
             ctx.schedule(ctx.now + io_s, Signal::DiskDone { query: handle });
         } else {
             self.disk_queue.push_back(handle);
+        }
+    }
+
+    /// A burst of `handle` is done: it goes back to the CPU for the next,
+    /// or, after its last, leaves.
+    fn burst_done(&mut self, handle: u32, ctx: &mut Ctx) {
+        let next = self.queries.get_mut(handle).and_then(|q| {
+            q.left -= 1;
+            (q.left > 0).then_some(q.cpu_s)
+        });
+        match next {
+            Some(cpu_s) => {
+                self.cpu.push(Reverse(End(self.v + cpu_s, handle)));
+                self.reschedule(ctx);
+            }
+            None => self.end(handle, ctx),
         }
     }
 

@@ -418,6 +418,10 @@ impl Scenario {
                 num("cores", Fixed(1.0), Fixed(128.0), 1.0),
             ),
             "database.disks" => ("Database disks", num("disks", Fixed(0.0), Fixed(64.0), 1.0)),
+            "database.bursts" => (
+                "CPU and disk rounds per query",
+                num("rounds", Fixed(1.0), Fixed(20.0), 1.0),
+            ),
             "database.sigma" => (
                 "Contention (USL sigma)",
                 num("share", Fixed(0.0), Fixed(0.1), 0.0001),

@@ -14,6 +14,7 @@
 //! disks = 4
 //! cpu_ms = { dist = "exponential", mean = 2 }    # a query's CPU work on one core
 //! io_ms = { dist = "exponential", mean = 0.5 }   # then its disk work on one disk
+//! bursts = 1                 # the work in this many rounds of CPU then disk
 //! sigma = 0.0005             # USL contention: serialised share of the work
 //! kappa = 0.00000015         # USL coherency: cost of each pair of sessions
 //! ```
@@ -60,6 +61,11 @@ pub struct Database {
     /// A query's disk work in milliseconds on one disk, after its CPU work.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub io_ms: Option<Distribution>,
+    /// The query's work in this many equal rounds of CPU then disk (a
+    /// query reading as it computes), 1 to 100; the totals stay `cpu_ms`
+    /// and `io_ms`.
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub bursts: u32,
     /// The Universal Scalability Law's contention term σ: with N active
     /// sessions (queries holding a connection), CPU work stretches by
     /// 1 + σ(N − 1) + κN(N − 1). σ is the share of the work serialised on
@@ -72,6 +78,17 @@ pub struct Database {
     #[serde(default)]
     pub kappa: f64,
 }
+
+fn one() -> u32 {
+    1
+}
+
+fn is_one(v: &u32) -> bool {
+    *v == 1
+}
+
+/// Most CPU and disk rounds of a query.
+pub const MAX_BURSTS: u32 = 100;
 
 impl Database {
     /// How much a query's CPU work stretches with `n` active sessions.
@@ -159,6 +176,12 @@ pub(super) fn validate(s: &Scenario) -> Result<Option<QueryWork>, ScenarioError>
                 format!("must be between 0 and 1, got {v}"),
             ));
         }
+    }
+    if !(1..=MAX_BURSTS).contains(&db.bursts) {
+        return Err(ScenarioError::new(
+            "database.bursts",
+            format!("must be between 1 and {MAX_BURSTS}, got {}", db.bursts),
+        ));
     }
     let cpu = db.cpu_ms.compile("database.cpu_ms")?;
     let io = match &db.io_ms {

@@ -56,6 +56,25 @@ fn a_saturated_pool_matches_exact_mean_value_analysis() {
         assert!(rel(db.capacity_qps, want.throughput) < 1e-12);
         assert!((pool.utilization - 1.0).abs() < 1e-9);
     }
+    // In four rounds of CPU then disk a query visits each station four
+    // times for a quarter of its work: the demands, so the theory, stay.
+    for size in [4, 16] {
+        let s = summary(&saturated(
+            size + 20,
+            size,
+            100.0,
+            &format!("{DB}\nbursts = 4"),
+        ));
+        let (pool, db) = parts(&s);
+        let want = net.saturated(size);
+        assert!(
+            rel(db.throughput_qps, want.throughput) < 0.015,
+            "pool {size}, 4 bursts: {} vs MVA {}",
+            db.throughput_qps,
+            want.throughput
+        );
+        assert!(rel(pool.mean_db_ms, want.response_s * 1e3) < 0.02);
+    }
 }
 
 #[test]
