@@ -323,6 +323,9 @@ impl Node {
             }
             Node::Pool(p) => {
                 let (pool, seconds, in_flight) = p.summary(stop, rec);
+                // What is still in the pool when requests enter there
+                // (zeros otherwise); without an edge client, logical
+                // requests are these attempts, so theirs too.
                 summary.request_seconds += seconds;
                 summary.in_flight += in_flight;
                 if summary.logical.in_flight == 0 {

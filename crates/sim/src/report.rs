@@ -64,7 +64,7 @@ pub struct PoolSummary {
     pub acquire_timeouts: u64,
     /// Time-average number of waiters.
     pub mean_waiters: f64,
-    /// Most waiters at once.
+    /// Most waiters at once in the window.
     pub max_waiters: u64,
     /// Connections never returned (`leak`), over the whole run.
     pub leaked: u64,

@@ -84,7 +84,6 @@ fn css_height(css_width: f64, panels: usize) -> f64 {
     }
 }
 
-/// A panel's caption, metric path and value writer.
 /// "one run per point", "the mean of 20 runs per point".
 fn per_point(seeds: u32) -> String {
     match seeds {
@@ -93,6 +92,7 @@ fn per_point(seeds: u32) -> String {
     }
 }
 
+/// A panel's caption, metric path and value writer.
 type PanelParts = (String, &'static str, fn(f64) -> String);
 
 /// The curves' texts and numbers, owned, so the canvas effect and the

@@ -35,7 +35,8 @@ struct Query {
     left: u32,
 }
 
-/// A query's end on the CPU, in virtual time; ties go to the older handle.
+/// A query's end on the CPU, in virtual time; ties go to the lower handle
+/// (deterministic, though handles are reused).
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct End(f64, u32);
 
@@ -188,8 +189,12 @@ impl Database {
                 self.advance(ctx.now);
                 // Early (the CPU slowed down since it was scheduled): only
                 // schedule the real end.
-                let due = |at: f64, v: f64| at <= v + 1e-12 * v.abs().max(1.0);
-                if self.cpu.peek().is_some_and(|e| !due(e.0.0, self.v)) {
+                // Due when the rest is within rounding of virtual time, or
+                // too small to move the clock.
+                let (now, v, speed) = (ctx.now, self.v, self.speed);
+                let due =
+                    |at: f64| at <= v + 1e-12 * v.abs().max(1.0) || now + (at - v) / speed <= now;
+                if self.cpu.peek().is_some_and(|e| !due(e.0.0)) {
                     self.reschedule(ctx);
                     return;
                 }

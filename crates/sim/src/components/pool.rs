@@ -144,7 +144,9 @@ impl Pool {
         });
         self.queue.push_back((handle, ticket));
         self.waiters += 1;
-        self.max_waiters = self.max_waiters.max(self.waiters);
+        if now >= self.window.0 {
+            self.max_waiters = self.max_waiters.max(self.waiters);
+        }
         if let Some(t) = self.timeout {
             ctx.schedule(now + t, Signal::AcquireTimeout { handle, ticket });
         }

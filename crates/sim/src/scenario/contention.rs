@@ -53,11 +53,13 @@ impl Scenario {
             ("servers", !self.servers.is_empty()),
             ("layers", !self.layers.is_empty()),
             ("faults", !self.faults.is_empty()),
+            ("pool", self.pool.is_some()),
+            ("database", self.database.is_some()),
         ];
         if let Some((field, _)) = stray.iter().find(|(_, set)| *set) {
             return Err(ScenarioError::new(
                 *field,
-                "a [contention] scenario has no traffic, servers, layers or faults: its clients and their one record are the whole system",
+                "a [contention] scenario has no traffic, servers, layers, faults, pool or database: its clients and their one record are the whole system",
             ));
         }
         if let Some(client) = &self.client {

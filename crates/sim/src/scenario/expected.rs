@@ -20,12 +20,25 @@ pub(super) fn expected_arrivals(s: &Scenario) -> f64 {
                 let cycle_s = (think.mean_ms() + work).max(MIN_MS) / 1e3;
                 return f64::from(n) * total / cycle_s;
             };
-            // Behind a pool, no faster than the database's cores and disks.
+            // Behind a pool, no faster than the database's cores and disks,
+            // unless callers give up sooner (an acquire or client timeout),
+            // when they come back as fast as their think time allows.
+            let give_up_ms = [
+                s.pool.as_ref().and_then(|p| p.acquire_timeout_ms),
+                s.client.as_ref().and_then(|c| c.timeout_ms),
+            ]
+            .into_iter()
+            .flatten()
+            .reduce(f64::min);
             let (cpu, io) = (
                 db.cpu_ms.mean_ms(),
                 db.io_ms.as_ref().map_or(0.0, |d| d.mean_ms()),
             );
             let work = if work.is_finite() { work } else { cpu + io };
+            if let Some(t) = give_up_ms {
+                let cycle_s = (think.mean_ms() + work.min(t)).max(MIN_MS) / 1e3;
+                return f64::from(n) / cycle_s * total;
+            }
             let cycle_s = (think.mean_ms() + work).max(MIN_MS) / 1e3;
             let cap = (f64::from(db.cores) / cpu.max(MIN_MS)).min(if io > 0.0 {
                 f64::from(db.disks) / io

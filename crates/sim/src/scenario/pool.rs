@@ -93,8 +93,7 @@ pub const MAX_BURSTS: u32 = 100;
 impl Database {
     /// How much a query's CPU work stretches with `n` active sessions.
     pub fn inflation(&self, n: u32) -> f64 {
-        let n = f64::from(n.max(1));
-        1.0 + self.sigma * (n - 1.0) + self.kappa * n * (n - 1.0)
+        crate::theory::pool::stretch(n, self.sigma, self.kappa)
     }
 }
 
@@ -115,11 +114,15 @@ pub(super) fn validate(s: &Scenario) -> Result<Option<QueryWork>, ScenarioError>
         ));
     }
     if s.servers.is_empty() && s.pool.is_some() {
-        let stray = [("cache", s.cache.is_some()), ("keys", s.keys.is_some())];
+        let stray = [
+            ("cache", s.cache.is_some()),
+            ("keys", s.keys.is_some()),
+            ("faults", !s.faults.is_empty()),
+        ];
         if let Some((field, _)) = stray.iter().find(|(_, set)| *set) {
             return Err(ScenarioError::new(
                 *field,
-                "queries sent straight to a [pool] have no cache or keys: add [[servers]] in front, or remove it",
+                "queries sent straight to a [pool] have no cache, keys or server faults: add [[servers]] in front, or remove it",
             ));
         }
     }

@@ -455,7 +455,7 @@ impl Scenario {
                     "no group {} in {}; groups are numbered 0 to {}",
                     f.group,
                     Scenario::groups_path(f.layer),
-                    groups.len() - 1
+                    groups.len().saturating_sub(1)
                 ),
             ));
         };

@@ -94,11 +94,9 @@ impl Network {
         }
     }
 
-    /// The contention stretch with `n` active sessions (the USL's
-    /// denominator).
+    /// The contention stretch with `n` active sessions.
     pub fn stretch(&self, n: u32) -> f64 {
-        let n = f64::from(n.max(1));
-        1.0 + self.sigma * (n - 1.0) + self.kappa * n * (n - 1.0)
+        stretch(n, self.sigma, self.kappa)
     }
 
     /// The CPU with `p` sessions always active.
@@ -177,12 +175,19 @@ fn log_sum_exp(xs: impl Iterator<Item = f64> + Clone) -> f64 {
     max + xs.map(|x| (x - max).exp()).sum::<f64>().ln()
 }
 
+/// The Universal Scalability Law's denominator, `1 + σ(n − 1) + κn(n − 1)`:
+/// how much contention (σ) and coherency (κ) stretch work with `n` active
+/// sessions (at least one).
+pub fn stretch(n: u32, sigma: f64, kappa: f64) -> f64 {
+    let n = f64::from(n.max(1));
+    1.0 + sigma * (n - 1.0) + kappa * n * (n - 1.0)
+}
+
 /// The Universal Scalability Law (Neil Gunther): the throughput of `n`
 /// sessions when one alone does `lambda` per second,
 /// `λn / (1 + σ(n − 1) + κn(n − 1))`.
 pub fn usl(n: u32, lambda: f64, sigma: f64, kappa: f64) -> f64 {
-    let n = f64::from(n);
-    lambda * n / (1.0 + sigma * (n - 1.0) + kappa * n * (n - 1.0))
+    lambda * f64::from(n) / stretch(n, sigma, kappa)
 }
 
 /// HikariCP's rule of thumb for a pool's size ("About Pool Sizing"):

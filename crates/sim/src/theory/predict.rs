@@ -89,6 +89,7 @@ pub fn predict(valid: &ValidScenario) -> Option<Prediction> {
         && t.arrival == Arrival::Poisson
         && t.changes.iter().all(|c| !c.enabled)
         && sc.layers.is_empty()
+        && sc.pool.is_none()
         && sc.client.is_none()
         && sc.faults.iter().all(|f| !f.enabled);
     let groups = &sc.servers;

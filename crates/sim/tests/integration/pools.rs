@@ -239,6 +239,29 @@ fn bad_pool_and_database_tables_name_their_field() {
             format!("{base}[cache]\ncapacity = 5\n[keys]\ncount = 9\n[pool]\nsize = 4\n{db}"),
             "cache",
         ),
+        (
+            format!("{base}[pool]\nsize = 4\n{db}bursts = 0\n"),
+            "database.bursts",
+        ),
+        (
+            format!("{base}[pool]\nsize = 4\n{db}[[faults]]\ngroup = 0\nkind = \"down\"\nat_s = 1\n"),
+            "faults",
+        ),
+        (
+            "duration_s = 5\n[contention]\nclients = 10\n[pool]\nsize = 4\n[database]\ncores = 1\n\
+             cpu_ms = { dist = \"constant\", value = 1 }\n"
+                .to_string(),
+            "pool",
+        ),
+        // Waiters that give up after 1 ms come back every 2 ms: billions of
+        // requests, not the ten a second the database could serve.
+        (
+            "duration_s = 1000\n[traffic]\nclients = 10000\nthink_ms = { dist = \"constant\", value = 1 }\n\
+             [pool]\nsize = 4\nacquire_timeout_ms = 1\n[database]\ncores = 10\n\
+             cpu_ms = { dist = \"constant\", value = 1000 }\n"
+                .to_string(),
+            "duration_s",
+        ),
     ];
     for (text, field) in cases {
         match parse(&text, Format::Toml) {
