@@ -542,3 +542,33 @@ fn the_storm_maps_corners_are_what_the_prose_says_for_five_seeds() {
         );
     }
 }
+
+#[test]
+fn every_number_knob_gives_a_valid_scenario_at_both_ends_of_its_slider() {
+    let mut refused = Vec::new();
+    for a in all() {
+        for (i, spec) in a.widgets().into_iter().flatten().enumerate() {
+            let widget = spec.resolve().expect("resolves");
+            for k in &widget.knobs {
+                let knob::KnobKind::Range { min, max, .. } = &k.kind else {
+                    continue;
+                };
+                for end in [*min, *max] {
+                    let mut state = widget.initial_state();
+                    state
+                        .values
+                        .insert(k.path.clone(), brownout_sim::scenario::number_value(end));
+                    if let Err(e) = widget.scenario(&state, Side::A) {
+                        refused.push(format!(
+                            "{} widget {}: {} = {end} (an end of its slider) is refused: {e}",
+                            a.slug,
+                            i + 1,
+                            k.path
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(refused.is_empty(), "{}", refused.join("\n"));
+}
