@@ -309,7 +309,7 @@ pub fn curves_csv(curves: &Curves, x_name: &str) -> String {
         out.push_str(t.column);
     }
     out.push('\n');
-    for line in curves.lines {
+    for (l, line) in curves.lines.iter().enumerate() {
         for (i, x) in curves.xs.iter().enumerate() {
             let label = line.label.replace(['"', ','], " ");
             let _ = write!(out, "{label},{x}");
@@ -322,8 +322,7 @@ pub fn curves_csv(curves: &Curves, x_name: &str) -> String {
             // The theory belongs to the first configuration.
             if let Some(t) = curves.theory {
                 out.push(',');
-                let first = std::ptr::eq(line, &curves.lines[0]);
-                if let Some(v) = t.values.get(i).copied().flatten().filter(|_| first) {
+                if let Some(v) = t.values.get(i).copied().flatten().filter(|_| l == 0) {
                     let _ = write!(out, "{v}");
                 }
             }

@@ -125,15 +125,14 @@ pub(crate) fn Flow(p: &FlowProps) -> Html {
         previous_mid = Some(mid);
         top += header + body + if layered { 8.0 } else { 0.0 };
     }
-    let pool = pool_block(run, k, top, p.reduced_motion);
-    let has_pool = pool.is_some();
-    if let Some((html, bottom)) = pool {
+    let pool_label = pool_block(run, k, top, p).map(|(html, bottom, label)| {
         blocks.push(html);
         top = bottom;
-    }
+        label
+    });
     let height = top + 5.0;
-    let label = if has_pool {
-        pool_label(run, k, p.cursor)
+    let label = if let Some(label) = pool_label {
+        label
     } else if layered {
         format!(
             "Requests flowing through {} layers of services, {} servers, at {:.0} s",
@@ -158,13 +157,15 @@ pub(crate) fn Flow(p: &FlowProps) -> Html {
 /// The pool and the database at bucket `k`, drawn from `top`: the share of
 /// connections in use (the box's fill) and threads waiting (a bar), then
 /// sessions in the database against its cores (the fill: sessions per
-/// core, up to one). Returns the block and where it ends.
+/// core, up to one). Returns the block, where it ends, and the same state
+/// in words for the flow's label.
 fn pool_block(
     run: &brownout_sim::RunResult,
     k: usize,
     top: f64,
-    still: bool,
-) -> Option<(Html, f64)> {
+    p: &FlowProps,
+) -> Option<(Html, f64, String)> {
+    let still = p.reduced_motion;
     let (pool, db) = (run.summary.pool.as_ref()?, run.summary.database.as_ref()?);
     let s = &run.series;
     let at = |v: &[f64]| v.get(k).copied().unwrap_or(0.0);
@@ -205,23 +206,11 @@ fn pool_block(
             <text x={BALANCER_X.to_string()} y={(mid + 4.0).to_string()} text-anchor="middle" class="balancer-label">{"app"}</text>
         </g>
     };
-    Some((html, top + ROW * 2.0 + 8.0))
-}
-
-/// The flow's label with a pool: its state at bucket `k`, in words.
-fn pool_label(run: &brownout_sim::RunResult, k: usize, cursor: f64) -> String {
-    let s = &run.series;
-    let at = |v: &[f64]| v.get(k).copied().unwrap_or(0.0);
-    let (pool, cores) = (
-        run.summary.pool.as_ref().map_or(0, |p| p.size),
-        run.summary.database.as_ref().map_or(0, |d| d.cores),
+    let label = format!(
+        "At {:.0} s: {in_use:.0} of {} connections in use, {waiting:.0} threads waiting for one, {sessions:.0} sessions in a database of {} cores",
+        p.cursor, pool.size, db.cores
     );
-    format!(
-        "At {cursor:.0} s: {:.0} of {pool} connections in use, {:.0} threads waiting for one, {:.0} sessions in a database of {cores} cores",
-        at(&s.pool_in_use),
-        at(&s.pool_waiters),
-        at(&s.db_sessions)
-    )
+    Some((html, top + ROW * 2.0 + 8.0, label))
 }
 
 fn dot(path: &str, d: usize, n: usize, (from_y, to_y): (f64, f64), still: bool) -> Html {
