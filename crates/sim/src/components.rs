@@ -22,6 +22,7 @@ pub(crate) mod client;
 pub(crate) mod contention;
 pub(crate) mod database;
 pub(crate) mod pool;
+pub(crate) mod routes;
 pub(crate) mod service;
 pub(crate) mod source;
 pub(crate) mod throttle;
@@ -78,6 +79,9 @@ pub(crate) struct Call {
 
 /// The key of a request in a run without `[keys]`.
 pub(crate) const NO_KEY: u32 = u32::MAX;
+
+/// A request any server of its service may take.
+pub(crate) const NO_PIN: u32 = u32::MAX;
 
 /// Something a node scheduled for itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -136,7 +140,10 @@ pub(crate) struct Event {
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Message {
     /// A request for node `to`.
-    Request { to: NodeId, call: Call },
+    /// `pin` names the server that must take it (a client that balances
+    /// itself), or is [`NO_PIN`]. (It fits beside `to`: a message stays 32
+    /// bytes.)
+    Request { to: NodeId, pin: u32, call: Call },
     /// The outcome of a request, for its sender.
     Reply { to: ReplyTo, outcome: Outcome },
 }
@@ -207,7 +214,13 @@ impl Ctx {
     /// Sends `call` to node `to` now.
     #[inline]
     pub(crate) fn send(&mut self, to: NodeId, call: Call) {
-        self.outbox.push(Message::Request { to, call });
+        self.send_pinned(to, NO_PIN, call);
+    }
+
+    /// Sends `call` to server `pin` of service `to` now ([`NO_PIN`]: any).
+    #[inline]
+    pub(crate) fn send_pinned(&mut self, to: NodeId, pin: u32, call: Call) {
+        self.outbox.push(Message::Request { to, pin, call });
     }
 
     /// Tells `to` how its request ended (nothing if nobody waits).
@@ -281,11 +294,11 @@ impl Node {
 
     /// A request sent to this node arrives.
     #[inline]
-    pub(crate) fn receive(&mut self, call: Call, ctx: &mut Ctx) {
+    pub(crate) fn receive(&mut self, call: Call, pin: u32, ctx: &mut Ctx) {
         match self {
             Node::Source(_) | Node::Contention(_) => {}
             Node::Client(c) => c.receive(call, ctx),
-            Node::Service(s) => s.receive(call, ctx),
+            Node::Service(s) => s.receive(call, pin, ctx),
             Node::Cache(c) => c.receive(call, ctx),
             Node::Pool(p) => p.receive(call, ctx),
             Node::Database(d) => d.receive(call, ctx),

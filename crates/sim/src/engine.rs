@@ -339,9 +339,9 @@ impl<'a> Engine<'a> {
 #[inline(always)]
 fn deliver(nodes: &mut [Node], ctx: &mut Ctx, message: Message) {
     match message {
-        Message::Request { to, call } => {
+        Message::Request { to, pin, call } => {
             ctx.me = to;
-            nodes[to as usize].receive(call, ctx);
+            nodes[to as usize].receive(call, pin, ctx);
         }
         Message::Reply { to, outcome } => {
             ctx.me = to.node;

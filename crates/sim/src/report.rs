@@ -18,7 +18,8 @@ pub struct RunResult {
 }
 
 /// The state changes of every circuit breaker: one row per breaker (the
-/// edge client's first, one per member of a closed population), each a
+/// edge client's first: per member of a closed population, times the
+/// dependencies or servers its scope names), each a
 /// list of `(seconds after warm-up, new state)` in time order. Every
 /// breaker starts closed.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -20,6 +20,7 @@ mod fields;
 mod locate;
 mod path;
 mod pool;
+mod routes;
 mod set;
 mod validate;
 
@@ -31,6 +32,7 @@ pub use fields::{Bound, FieldInfo, FieldKind, STRUCTURAL};
 pub use path::{FieldStep, field_steps};
 pub(crate) use pool::QueryWork;
 pub use pool::{Database, MAX_BURSTS, MAX_DB_UNITS, MAX_POOL, Pool};
+pub use routes::cumulative_shares;
 pub use set::{number_value, scenario_from_value};
 pub use validate::{MAX_REQUESTS, ValidScenario};
 
@@ -331,6 +333,13 @@ pub struct ServerGroup {
     pub queue_capacity: Option<u32>,
     /// Work of a request at speed 1, in milliseconds.
     pub service_ms: Distribution,
+    /// The relative share of the service's requests meant for this group.
+    /// With shares, each group is a dependency of its own behind one front
+    /// door: a logical request goes to one group by share (all its
+    /// attempts to the same one), and the balancer spreads it over that
+    /// group's servers only. Set on every group of a service or on none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share: Option<f64>,
     /// Concurrency slowdown: a request's service time is its work ×
     /// (1 + x · the number of other requests in service on the server when
     /// it starts), so overload slows everyone down. 0 (the default) is none.

@@ -16,15 +16,49 @@
 //! With a circuit breaker, every attempt asks its breaker first; a refused
 //! attempt never reaches the service and ends its logical request at once
 //! (failed, or succeeded by a fallback). With closed traffic, the edge
-//! client keeps one breaker per member of the population.
+//! client keeps one breaker per member of the population (times the
+//! dependencies or server instances of its scope). With `scope = "server"`
+//! the client picks each attempt's server itself, uniformly at random.
 
 use super::backoff::{BackoffPolicy, TokenBucket};
+use std::rc::Rc;
+
 use super::breaker::{Breaker, Ticket};
+use super::routes::dependency;
 use super::throttle::ThrottleWindow;
-use super::{Call, Ctx, NodeId, Outcome, ReplyTo, Signal, Slab};
+use super::{Call, Ctx, NO_PIN, NodeId, Outcome, ReplyTo, Signal, Slab};
 use crate::dist::Sampler;
 use crate::rng::RandomStream;
-use crate::scenario::{Breaker as BreakerSpec, Client as ClientSpec, OnOpen, RetryOn};
+use crate::scenario::{
+    Breaker as BreakerSpec, BreakerScope, Client as ClientSpec, OnOpen, RetryOn,
+};
+
+/// What a client calls: the node, and what it knows of the service there,
+/// for breakers per dependency or per server instance.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Targets {
+    /// The node it sends to (a service, or a cache in front of one).
+    pub(crate) node: NodeId,
+    /// The cumulative shares of its groups, when they are dependencies.
+    pub(crate) shares: Option<Rc<[f64]>>,
+    /// The first server of each of its groups, then its number of servers.
+    pub(crate) bounds: Vec<u32>,
+}
+
+impl Targets {
+    /// The servers a request with `seed` may go to: its group's, when
+    /// the groups are dependencies, else all.
+    fn servers_for(&self, seed: u64) -> (u32, u32) {
+        let all = self.bounds.last().copied().unwrap_or(0);
+        match &self.shares {
+            Some(shares) => {
+                let g = dependency(seed, shares);
+                (self.bounds[g], self.bounds[g + 1])
+            }
+            None => (0, all),
+        }
+    }
+}
 
 /// Why an attempt did not succeed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,16 +118,19 @@ pub(crate) struct Client {
     network: Option<Sampler>,
     /// The breakers' settings, when there are breakers.
     breaker_spec: Option<BreakerSpec>,
-    /// One breaker, or one per member of a closed population (grown as
-    /// members first call).
+    /// One breaker per member of a closed population (or one for all)
+    /// times the dependencies or servers of its scope, grown as first used.
     pub(crate) breakers: Vec<Breaker>,
     per_user: bool,
+    targets: Targets,
+    /// Breakers per member: 1, the dependencies, or the servers.
+    per_member: u32,
     rng: RandomStream,
     calls: Slab<Logical>,
     /// The last generation handed out.
     generations: u32,
-    /// Requests on the wire to the service.
-    wire: Slab<Call>,
+    /// Requests on the wire to the service, with their pinned server.
+    wire: Slab<(Call, u32)>,
     warm: f64,
     pub(crate) stats: ClientStats,
 }
@@ -102,7 +139,7 @@ impl Client {
     pub(crate) fn new(
         spec: &ClientSpec,
         network: Option<Sampler>,
-        target: NodeId,
+        targets: Targets,
         edge: bool,
         closed: bool,
         rng: RandomStream,
@@ -110,8 +147,13 @@ impl Client {
     ) -> Self {
         let on = |r: RetryOn| spec.retry_on.contains(&r);
         let breaker_spec = spec.breaker.clone().filter(|b| b.enabled);
+        let per_member = match breaker_spec.as_ref().map(|b| b.scope) {
+            Some(BreakerScope::Dependency) => targets.shares.as_ref().map_or(1, |c| c.len() as u32),
+            Some(BreakerScope::Server) => targets.bounds.last().copied().unwrap_or(1).max(1),
+            _ => 1,
+        };
         Client {
-            target,
+            target: targets.node,
             edge,
             timeout: spec.timeout_ms.map(|t| t / 1e3),
             retries: spec.retries,
@@ -135,6 +177,8 @@ impl Client {
             breakers: breaker_spec.iter().map(|b| Breaker::new(b, 0.0)).collect(),
             breaker_spec,
             per_user: edge && closed,
+            targets,
+            per_member,
             rng,
             calls: Slab::default(),
             generations: 0,
@@ -151,10 +195,12 @@ impl Client {
     /// A new logical request from upstream.
     pub(crate) fn receive(&mut self, call: Call, ctx: &mut Ctx) {
         let now = ctx.now;
-        let breaker = if self.per_user {
-            call.reply_to.handle
-        } else {
-            0
+        let member = self.member(&call) * self.per_member;
+        let breaker = match (&self.breaker_spec, &self.targets.shares) {
+            (Some(b), Some(shares)) if b.scope == BreakerScope::Dependency => {
+                member + dependency(call.seed, shares) as u32
+            }
+            _ => member,
         };
         let logical = Logical {
             call,
@@ -179,14 +225,37 @@ impl Client {
         self.attempt(handle, ctx);
     }
 
+    /// The member of a closed population that sent `call` (0 for all).
+    fn member(&self, call: &Call) -> u32 {
+        if self.per_user {
+            call.reply_to.handle
+        } else {
+            0
+        }
+    }
+
     /// Sends the next attempt of `handle`, unless its breaker or the
     /// throttle refuses it.
     fn attempt(&mut self, handle: u32, ctx: &mut Ctx) {
         let now = ctx.now;
+        let mut pin = NO_PIN;
         if let Some(spec) = &self.breaker_spec {
             let Some(l) = self.calls.get_mut(handle) else {
                 return;
             };
+            if spec.scope == BreakerScope::Server {
+                // Client-side balancing: this attempt's server (one of its
+                // dependency's), and that server's breaker.
+                let (lo, hi) = self.targets.servers_for(l.call.seed);
+                let host = lo + self.rng.below((hi - lo) as usize) as u32;
+                let member = if self.per_user {
+                    l.call.reply_to.handle
+                } else {
+                    0
+                };
+                l.breaker = member * self.per_member + host;
+                pin = host;
+            }
             let i = l.breaker as usize;
             while self.breakers.len() <= i {
                 self.breakers.push(Breaker::new(spec, 0.0));
@@ -253,10 +322,10 @@ impl Client {
         match &self.network {
             Some(net) => {
                 let delay = net.sample(&mut self.rng);
-                let wire = self.wire.insert(call);
+                let wire = self.wire.insert((call, pin));
                 ctx.schedule(now + delay, Signal::Delivered { wire });
             }
-            None => ctx.send(self.target, call),
+            None => ctx.send_pinned(self.target, pin, call),
         }
     }
 
@@ -270,8 +339,8 @@ impl Client {
     pub(crate) fn handle(&mut self, signal: Signal, ctx: &mut Ctx) {
         match signal {
             Signal::Delivered { wire } => {
-                if let Some(call) = self.wire.remove(wire) {
-                    ctx.send(self.target, call);
+                if let Some((call, pin)) = self.wire.remove(wire) {
+                    ctx.send_pinned(self.target, pin, call);
                 }
             }
             Signal::Replied {

@@ -12,7 +12,8 @@
 //! (the statistics and series that existed before layers); every service
 //! keeps its own totals.
 
-use super::{Call, Ctx, NO_KEY, NodeId, Outcome, ReplyTo, Signal, derive_seed};
+use super::routes::Routes;
+use super::{Call, Ctx, NO_KEY, NO_PIN, NodeId, Outcome, ReplyTo, Signal, derive_seed};
 use crate::balancer::Balancer;
 use crate::dist::Sampler;
 use crate::rng::{RandomStream, RequestRng, Uniform};
@@ -45,6 +46,8 @@ pub(crate) struct Service {
     pub(crate) layer: usize,
     pub(crate) servers: Vec<Server>,
     balancer: Balancer,
+    /// With shares on its groups: a balancer per group instead.
+    routes: Option<Box<Routes>>,
     policy_rng: RandomStream,
     errors_rng: RandomStream,
     /// The next layer's client, which this service's servers call.
@@ -112,9 +115,15 @@ impl Service {
                 })
             })
             .collect();
+        let routes = crate::scenario::cumulative_shares(groups).map(|cumulative| {
+            let assign =
+                |g: usize| RandomStream::numbered(sc.seed, 0x1_0000 + (layer * 256 + g) as u32);
+            Box::new(Routes::new(spec, groups, cumulative.into(), assign))
+        });
         Service {
             layer,
             balancer: Balancer::new(spec, groups, assign_rng),
+            routes,
             servers,
             policy_rng,
             errors_rng,
@@ -135,9 +144,9 @@ impl Service {
         self.layer == 0
     }
 
-    /// A request arrives at the balancer.
+    /// A request arrives at the balancer (or, pinned, at server `pin`).
     #[inline(always)]
-    pub(crate) fn receive(&mut self, call: Call, ctx: &mut Ctx) {
+    pub(crate) fn receive(&mut self, call: Call, pin: u32, ctx: &mut Ctx) {
         let t = ctx.now;
         let measured = t >= self.warm;
         if self.front() {
@@ -146,7 +155,14 @@ impl Service {
         if measured {
             self.stats.arrivals += 1;
         }
-        let Some(i) = self.balancer.pick(&self.servers, &mut self.policy_rng, t) else {
+        let picked = if pin != NO_PIN {
+            self.pinned(pin as usize)
+        } else if let Some(routes) = &mut self.routes {
+            routes.pick(call.seed, &self.servers, &mut self.policy_rng, t)
+        } else {
+            self.balancer.pick(&self.servers, &mut self.policy_rng, t)
+        };
+        let Some(i) = picked else {
             if self.front() {
                 ctx.rec.failed(t, t, false);
             }
@@ -193,6 +209,12 @@ impl Service {
                 ctx.reply(call.reply_to, Outcome::Rejected);
             }
         }
+    }
+
+    /// Server `i`, if it is there and up.
+    #[inline(never)]
+    fn pinned(&self, i: usize) -> Option<usize> {
+        self.servers.get(i).filter(|s| !s.is_down()).map(|_| i)
     }
 
     /// Schedules the end of the work of a request that arrived at `arrive`
@@ -355,6 +377,9 @@ impl Service {
         }
         if fault.kind == FaultKind::Down {
             self.balancer.refresh(&self.servers);
+            if let Some(routes) = &mut self.routes {
+                routes.refresh(&self.servers);
+            }
         }
     }
 }

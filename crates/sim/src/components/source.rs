@@ -95,6 +95,7 @@ impl Source {
         };
         Message::Request {
             to: self.target,
+            pin: super::NO_PIN,
             call,
         }
     }

@@ -19,7 +19,7 @@ use super::events::EventQueue;
 use crate::arrivals::Arrivals;
 use crate::components::cache::Cache;
 use crate::components::cache::keys::{Popularity, costs};
-use crate::components::client::Client;
+use crate::components::client::{Client, Targets};
 use crate::components::contention::Contention;
 use crate::components::database::Database;
 use crate::components::pool::Pool;
@@ -154,7 +154,16 @@ pub(super) fn build(s: &ValidScenario) -> Topology {
             nodes.push(Node::Client(Box::new(Client::new(
                 spec,
                 s.networks[layer].clone(),
-                target(layer),
+                Targets {
+                    node: target(layer),
+                    shares: crate::scenario::cumulative_shares(sc.groups(layer)).map(Into::into),
+                    bounds: std::iter::once(0)
+                        .chain(sc.groups(layer).iter().scan(0, |n, g| {
+                            *n += g.count;
+                            Some(*n)
+                        }))
+                        .collect(),
+                },
                 layer == 0,
                 s.think.is_some(),
                 stream(seed, 1, layer),

@@ -142,9 +142,14 @@ pub enum Scope {
     /// client component.
     #[default]
     Client,
-    /// One per downstream service. A client here calls one service, so
-    /// this is the same as `client`.
+    /// One per dependency: per server group of the service it calls when
+    /// the groups have shares (`[[servers]] share`), else one, as `client`.
     Dependency,
+    /// One per server instance of the service it calls. The client then
+    /// picks the instance itself, uniformly at random for each attempt
+    /// (client-side balancing); a call whose instance's breaker is open
+    /// is refused even when other instances are healthy.
+    Server,
 }
 
 /// Most calls in a count window, trial calls and `min_calls`.

@@ -115,6 +115,10 @@ fn service_field(path: &str) -> Option<(&'static str, FieldKind)> {
             "Queue capacity",
             num("requests", Fixed(0.0), Fixed(1000.0), 1.0),
         ),
+        "servers[].share" => (
+            "Share of requests for {group}",
+            num("×", Fixed(0.1), Fixed(10.0), 0.1),
+        ),
         "servers[].slowdown_per_active" => (
             "Slowdown per other request in service ({group})",
             num("×", Fixed(0.0), Fixed(0.5), 0.01),
@@ -216,7 +220,11 @@ fn service_field(path: &str) -> Option<(&'static str, FieldKind)> {
         ),
         "client.breaker.scope" => (
             "One breaker per",
-            FieldKind::Choice(vec![("client", "Client"), ("dependency", "Dependency")]),
+            FieldKind::Choice(vec![
+                ("client", "Client (one for everything)"),
+                ("dependency", "Dependency"),
+                ("server", "Server instance"),
+            ]),
         ),
         "keys.count" => (
             "Number of keys",

@@ -192,6 +192,7 @@ impl Scenario {
                 [] if bare => Vec::new(),
                 groups => validate_groups(&Scenario::groups_path(layer), groups)?,
             });
+            super::routes::validate(s, layer)?;
             networks.push(match s.client_of(layer) {
                 Some(c) => validate_client(&Scenario::client_path(layer), c)?,
                 None => None,

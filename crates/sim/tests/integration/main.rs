@@ -11,6 +11,7 @@ mod policies;
 mod pools;
 mod properties;
 mod scenario_errors;
+mod scopes;
 mod theory;
 
 use brownout_sim::{Format, Limits, Summary, parse, simulate};

@@ -43,6 +43,7 @@ fn group() -> impl Strategy<Value = ServerGroup> {
                 workers,
                 speed,
                 weight: None,
+                share: None,
                 queue_capacity,
                 service_ms,
                 slowdown_per_active: 0.0,
