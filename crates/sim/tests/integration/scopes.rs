@@ -4,6 +4,7 @@
 //! opened it reach its dependency, and nothing of the others'.
 
 use brownout_sim::{Format, parse};
+use proptest::prelude::*;
 
 use super::summary;
 
@@ -11,13 +12,19 @@ use super::summary;
 /// `server`, only that server of group 0); a breaker opens after 100 calls
 /// with half of them failed and then stays open for the whole run.
 fn scenario(scope: &str, groups: &str, fault: &str) -> String {
+    scenario_n(scope, groups, fault, 100, 1)
+}
+
+/// [`scenario`] with a window of `n` calls, and `seed`.
+fn scenario_n(scope: &str, groups: &str, fault: &str, n: u32, seed: u64) -> String {
     format!(
         r#"
 duration_s = 600
+seed = {seed}
 [traffic]
 rate_rps = 5
 [client]
-breaker = {{ window_size = 100, min_calls = 100, failure_rate = 50, open_ms = 3600000, scope = "{scope}" }}
+breaker = {{ window_size = {n}, min_calls = {n}, failure_rate = 50, open_ms = 3600000, scope = "{scope}" }}
 {groups}
 [[faults]]
 kind = "errors"
@@ -175,4 +182,30 @@ fn bad_shares_and_scopes_are_named() {
         "[traffic]\nthink_ms = { dist = \"exponential\", mean = 100000 }",
     );
     bad(&crowd, "client.breaker.scope");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Whatever the window, the seed and the shares, an open breaker lets
+    /// nothing of its scope through: the failing dependency (or server)
+    /// sees exactly the calls that filled the window.
+    #[test]
+    fn an_open_breaker_lets_no_call_of_its_scope_through(
+        per_server in any::<bool>(),
+        n in 1u32..60,
+        share in 1u32..9,
+        seed in 1u64..1000,
+    ) {
+        let text = if per_server {
+            scenario_n("server", FOUR_SERVERS, "group = 0\nserver = 2", n, seed)
+        } else {
+            let groups = TWO_DEPENDENCIES.replacen("share = 9", &format!("share = {share}"), 1);
+            scenario_n("dependency", &groups, "group = 1", n, seed)
+        };
+        let s = summary(&text);
+        let b = s.breaker.as_ref().expect("breakers");
+        prop_assert_eq!(b.opened, 1);
+        prop_assert_eq!(s.services[0].failed, u64::from(n));
+    }
 }
