@@ -69,3 +69,13 @@ fn wasm_pools_result_equals_the_native_golden_file_bit_for_bit() {
         "wasm32 result of the pools scenario differs from the native golden file"
     );
 }
+
+#[wasm_bindgen_test]
+fn wasm_scopes_result_equals_the_native_golden_file_bit_for_bit() {
+    let got = result_json(include_str!("golden/scopes.toml"));
+    let want = include_str!("golden/scopes.json");
+    assert!(
+        got == want,
+        "wasm32 result of the breaker scopes scenario differs from the native golden file"
+    );
+}

@@ -10,6 +10,7 @@ const CONTENTION: &str = include_str!("../golden/contention.toml");
 const BREAKERS: &str = include_str!("../golden/breakers.toml");
 const CACHES: &str = include_str!("../golden/caches.toml");
 const POOLS: &str = include_str!("../golden/pools.toml");
+const SCOPES: &str = include_str!("../golden/scopes.toml");
 
 fn result_json(text: &str) -> String {
     let s = parse(text, Format::Toml).expect("golden scenario is valid");
@@ -73,11 +74,12 @@ fn native_result_equals_the_golden_files_bit_for_bit() {
     assert_bit_for_bit(BREAKERS, "breakers.json");
     assert_bit_for_bit(CACHES, "caches.json");
     assert_bit_for_bit(POOLS, "pools.json");
+    assert_bit_for_bit(SCOPES, "scopes.json");
 }
 
 #[test]
 fn the_same_seed_gives_identical_json_and_another_seed_does_not() {
-    for text in [SCENARIO, COMPONENTS, BREAKERS, CACHES, POOLS] {
+    for text in [SCENARIO, COMPONENTS, BREAKERS, CACHES, POOLS, SCOPES] {
         let a = result_json(text);
         assert_eq!(a, result_json(text));
         let other = text.replacen("seed = 42", "seed = 43", 1);
