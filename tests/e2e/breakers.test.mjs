@@ -61,11 +61,32 @@ describe('article 4: circuit breakers', () => {
 
   test('a window of 4 calls trips on healthy traffic; a window of 100 does not', async () => {
     await withPage(site, ARTICLE, async (page) => {
-      const w = await widgetReady(page, 4);
+      const w = await widgetReady(page, 5);
       const [eager, calm] = await stats(w);
       assert.ok(eager.opened >= 20 && eager.open_s > 100, JSON.stringify(eager));
       assert.equal(calm.opened, 0);
       assert.ok(calm.goodput > 2 * eager.goodput, `goodput ${eager.goodput} vs ${calm.goodput}`);
+    });
+  });
+
+  test('one breaker for two dependencies barely opens and the metadata queue stays long; per dependency or per server it drains', async () => {
+    await withPage(site, ARTICLE, async (page) => {
+      const w = await widgetReady(page, 4);
+      const [shared, perDependency] = await stats(w);
+      assert.ok(shared.opened <= 10, `one breaker per node opened ${shared.opened} times`);
+      assert.ok(shared.server_queue > 300, `metadata queue ${shared.server_queue}`);
+      assert.ok(perDependency.opened >= 90 && perDependency.server_queue < 60, JSON.stringify(perDependency));
+      assert.ok(perDependency.goodput > shared.goodput + 40, `goodput ${shared.goodput} → ${perDependency.goodput}`);
+      // Side A to one breaker per server instance: 50 nodes × 6 servers.
+      const before = await stats(w);
+      await w.locator('.widget-controls > .knobs select[data-path="client.breaker.scope"]').selectOption('server');
+      const [perServer] = await statsChangedFrom(w, before);
+      assert.ok(perServer.opened >= 150, `per server: opened ${perServer.opened} times`);
+      assert.ok(perServer.server_queue > perDependency.server_queue && perServer.server_queue < shared.server_queue,
+        `queues: ${shared.server_queue} (client) > ${perServer.server_queue} (server) > ${perDependency.server_queue} (dependency)`);
+      const summary = await w.locator('figure.chart[data-chart=breakers] .chart-summary').first().innerText();
+      assert.match(summary, /300 breakers/, summary);
+      assert.equal((await hashQuery(page)).params.get('w4.client.breaker.scope'), 'server');
     });
   });
 
