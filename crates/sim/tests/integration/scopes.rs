@@ -209,3 +209,34 @@ proptest! {
         prop_assert_eq!(s.services[0].failed, u64::from(n));
     }
 }
+
+#[test]
+fn a_layer_s_client_keeps_a_breaker_per_server_of_the_layer_it_calls() {
+    let text = r#"
+duration_s = 600
+[traffic]
+rate_rps = 5
+[[servers]]
+count = 2
+workers = 4
+service_ms = { dist = "constant", value = 1 }
+[[layers]]
+name = "database"
+client = { breaker = { window_size = 30, min_calls = 30, open_ms = 3600000, scope = "server" } }
+[[layers.servers]]
+count = 3
+workers = 4
+service_ms = { dist = "constant", value = 1 }
+[[faults]]
+layer = 1
+group = 0
+server = 1
+kind = "errors"
+probability = 1
+at_s = 0
+"#;
+    let s = summary(text);
+    let b = s.breaker.as_ref().expect("breakers");
+    assert_eq!((b.breakers, b.opened), (3, 1), "{b:?}");
+    assert_eq!(s.services[1].failed, 30, "{:?}", s.services[1]);
+}
