@@ -20,9 +20,9 @@
 //! dependencies or server instances of its scope). With `scope = "server"`
 //! the client picks each attempt's server itself, uniformly at random.
 
-use super::backoff::{BackoffPolicy, TokenBucket};
 use std::rc::Rc;
 
+use super::backoff::{BackoffPolicy, TokenBucket};
 use super::breaker::{Breaker, Ticket};
 use super::routes::dependency;
 use super::throttle::ThrottleWindow;
@@ -58,6 +58,12 @@ impl Targets {
             None => (0, all),
         }
     }
+}
+
+/// The member of a closed population that sent `call` (0 for all, when
+/// the client does not keep breakers per member).
+fn member(per_user: bool, call: &Call) -> u32 {
+    if per_user { call.reply_to.handle } else { 0 }
 }
 
 /// Why an attempt did not succeed.
@@ -195,7 +201,7 @@ impl Client {
     /// A new logical request from upstream.
     pub(crate) fn receive(&mut self, call: Call, ctx: &mut Ctx) {
         let now = ctx.now;
-        let member = self.member(&call) * self.per_member;
+        let member = member(self.per_user, &call) * self.per_member;
         let breaker = match (&self.breaker_spec, &self.targets.shares) {
             (Some(b), Some(shares)) if b.scope == BreakerScope::Dependency => {
                 member + dependency(call.seed, shares) as u32
@@ -225,15 +231,6 @@ impl Client {
         self.attempt(handle, ctx);
     }
 
-    /// The member of a closed population that sent `call` (0 for all).
-    fn member(&self, call: &Call) -> u32 {
-        if self.per_user {
-            call.reply_to.handle
-        } else {
-            0
-        }
-    }
-
     /// Sends the next attempt of `handle`, unless its breaker or the
     /// throttle refuses it.
     fn attempt(&mut self, handle: u32, ctx: &mut Ctx) {
@@ -248,12 +245,7 @@ impl Client {
                 // dependency's), and that server's breaker.
                 let (lo, hi) = self.targets.servers_for(l.call.seed);
                 let host = lo + self.rng.below((hi - lo) as usize) as u32;
-                let member = if self.per_user {
-                    l.call.reply_to.handle
-                } else {
-                    0
-                };
-                l.breaker = member * self.per_member + host;
+                l.breaker = member(self.per_user, &l.call) * self.per_member + host;
                 pin = host;
             }
             let i = l.breaker as usize;
