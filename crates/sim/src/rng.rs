@@ -49,6 +49,7 @@ impl RandomStream {
     }
 
     /// A uniform integer over all of `u64`.
+    #[inline]
     pub fn next_u64(&mut self) -> u64 {
         self.0.next_u64()
     }
@@ -62,6 +63,7 @@ impl RandomStream {
 }
 
 impl Uniform for RandomStream {
+    #[inline]
     fn uniform(&mut self) -> f64 {
         unit_from_bits(self.0.next_u64())
     }
@@ -76,12 +78,14 @@ pub struct RequestRng(Pcg32);
 
 impl RequestRng {
     /// The generator for the request whose seed is `seed`.
+    #[inline]
     pub fn new(seed: u64) -> Self {
         RequestRng(Pcg32::new(seed, 0xDA3E_39CB_94B9_5BDB))
     }
 }
 
 impl Uniform for RequestRng {
+    #[inline]
     fn uniform(&mut self) -> f64 {
         unit_from_bits(self.0.next_u64())
     }
@@ -93,11 +97,13 @@ pub trait Uniform {
     fn uniform(&mut self) -> f64;
 
     /// A uniform number in `(0, 1]`, safe to take the logarithm of.
+    #[inline]
     fn uniform_open0(&mut self) -> f64 {
         1.0 - self.uniform()
     }
 }
 
+#[inline]
 fn unit_from_bits(bits: u64) -> f64 {
     (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }

@@ -175,7 +175,9 @@ impl Server {
 
     /// The next queued request, if any, takes the emptied `slot`: returns
     /// its arrival time and work; otherwise the slot becomes free.
-    #[inline]
+    // Always inline: its one caller runs on every completion, and as a call
+    // it cost a fifth more than its body.
+    #[inline(always)]
     pub(crate) fn next_into(&mut self, slot: u32) -> Option<(f64, f64)> {
         match self.queue.pop_front() {
             Some(next) => {

@@ -97,12 +97,21 @@ impl EventQueue {
     }
 
     /// Takes the earliest event and its time.
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn pop(&mut self) -> Option<(f64, Event)> {
-        self.settle();
+        let t = self.next_time()?;
+        self.take_next().map(|event| (t, event))
+    }
+
+    /// Takes the earliest event, whose time [`EventQueue::next_time`] just
+    /// gave (so the queue is settled: the run loop checks it once per event,
+    /// not twice).
+    #[inline]
+    pub(crate) fn take_next(&mut self) -> Option<Event> {
+        debug_assert!(!self.taken, "take_next without next_time");
         let top = self.heap.peek()?.0;
         self.taken = true;
-        Some((top.t(), top.event))
+        Some(top.event)
     }
 }
 
