@@ -437,6 +437,11 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_message_stays_32_bytes_with_its_pin() {
+        assert_eq!(std::mem::size_of::<Message>(), 32);
+    }
+
+    #[test]
     fn an_event_is_as_small_as_before_the_components() {
         // The heap holds (u128 key, Event): 32 bytes, as when the engine had
         // one fixed shape.

@@ -104,7 +104,7 @@ pub trait Uniform {
 }
 
 #[inline]
-fn unit_from_bits(bits: u64) -> f64 {
+pub(crate) fn unit_from_bits(bits: u64) -> f64 {
     (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 

@@ -32,9 +32,9 @@ pub use fields::{Bound, FieldInfo, FieldKind, STRUCTURAL};
 pub use path::{FieldStep, field_steps};
 pub(crate) use pool::QueryWork;
 pub use pool::{Database, MAX_BURSTS, MAX_DB_UNITS, MAX_POOL, Pool};
-pub use routes::cumulative_shares;
+pub use routes::{breakers_per_member, cumulative_shares, group_bounds};
 pub use set::{number_value, scenario_from_value};
-pub use validate::{MAX_REQUESTS, ValidScenario};
+pub use validate::{MAX_LIST, MAX_REQUESTS, ValidScenario};
 
 /// The system under test: traffic → (client) → balancer → groups of
 /// servers, whose servers may call further layers of services.

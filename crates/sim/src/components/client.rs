@@ -30,7 +30,8 @@ use super::{Call, Ctx, NO_PIN, NodeId, Outcome, ReplyTo, Signal, Slab};
 use crate::dist::Sampler;
 use crate::rng::RandomStream;
 use crate::scenario::{
-    Breaker as BreakerSpec, BreakerScope, Client as ClientSpec, OnOpen, RetryOn,
+    Breaker as BreakerSpec, BreakerScope, Client as ClientSpec, OnOpen, RetryOn, ServerGroup,
+    breakers_per_member, group_bounds,
 };
 
 /// What a client calls: the node, and what it knows of the service there,
@@ -43,9 +44,23 @@ pub(crate) struct Targets {
     pub(crate) shares: Option<Rc<[f64]>>,
     /// The first server of each of its groups, then its number of servers.
     pub(crate) bounds: Vec<u32>,
+    /// Breakers per member of the population (or in all, without one):
+    /// 1, the dependencies, or the servers.
+    pub(crate) per_member: u32,
 }
 
 impl Targets {
+    /// Node `node`, a service with `groups` (or a cache in front of it),
+    /// called by a client with `spec`.
+    pub(crate) fn new(node: NodeId, groups: &[ServerGroup], spec: &ClientSpec) -> Self {
+        Targets {
+            node,
+            shares: crate::scenario::cumulative_shares(groups).map(Into::into),
+            bounds: group_bounds(groups),
+            per_member: breakers_per_member(spec.breaker.as_ref(), groups),
+        }
+    }
+
     /// The servers a request with `seed` may go to: its group's, when
     /// the groups are dependencies, else all.
     fn servers_for(&self, seed: u64) -> (u32, u32) {
@@ -60,10 +75,12 @@ impl Targets {
     }
 }
 
-/// The member of a closed population that sent `call` (0 for all, when
-/// the client does not keep breakers per member).
-fn member(per_user: bool, call: &Call) -> u32 {
-    if per_user { call.reply_to.handle } else { 0 }
+/// The index of breaker `x` (a dependency or a server; 0 for scope
+/// `client`) of the population member that sent `call` (one member for
+/// all when the client keeps no breakers per member).
+fn breaker_index(per_user: bool, per_member: u32, call: &Call, x: u32) -> u32 {
+    let member = if per_user { call.reply_to.handle } else { 0 };
+    member * per_member + x
 }
 
 /// Why an attempt did not succeed.
@@ -153,11 +170,7 @@ impl Client {
     ) -> Self {
         let on = |r: RetryOn| spec.retry_on.contains(&r);
         let breaker_spec = spec.breaker.clone().filter(|b| b.enabled);
-        let per_member = match breaker_spec.as_ref().map(|b| b.scope) {
-            Some(BreakerScope::Dependency) => targets.shares.as_ref().map_or(1, |c| c.len() as u32),
-            Some(BreakerScope::Server) => targets.bounds.last().copied().unwrap_or(1).max(1),
-            _ => 1,
-        };
+        let per_member = targets.per_member;
         Client {
             target: targets.node,
             edge,
@@ -180,7 +193,12 @@ impl Client {
                 .filter(|t| t.enabled)
                 .map(|t| ThrottleWindow::new(t.k, t.window_s)),
             network,
-            breakers: breaker_spec.iter().map(|b| Breaker::new(b, 0.0)).collect(),
+            // Every breaker of the client (of its first member, with a
+            // population: the others' are added as members first call).
+            breakers: breaker_spec
+                .iter()
+                .flat_map(|b| (0..per_member).map(|_| Breaker::new(b, 0.0)))
+                .collect(),
             breaker_spec,
             per_user: edge && closed,
             targets,
@@ -201,13 +219,13 @@ impl Client {
     /// A new logical request from upstream.
     pub(crate) fn receive(&mut self, call: Call, ctx: &mut Ctx) {
         let now = ctx.now;
-        let member = member(self.per_user, &call) * self.per_member;
-        let breaker = match (&self.breaker_spec, &self.targets.shares) {
+        let x = match (&self.breaker_spec, &self.targets.shares) {
             (Some(b), Some(shares)) if b.scope == BreakerScope::Dependency => {
-                member + dependency(call.seed, shares) as u32
+                dependency(call.seed, shares) as u32
             }
-            _ => member,
+            _ => 0,
         };
+        let breaker = breaker_index(self.per_user, self.per_member, &call, x);
         let logical = Logical {
             call,
             born: now,
@@ -245,12 +263,14 @@ impl Client {
                 // dependency's), and that server's breaker.
                 let (lo, hi) = self.targets.servers_for(l.call.seed);
                 let host = lo + self.rng.below((hi - lo) as usize) as u32;
-                l.breaker = member(self.per_user, &l.call) * self.per_member + host;
+                l.breaker = breaker_index(self.per_user, self.per_member, &l.call, host);
                 pin = host;
             }
             let i = l.breaker as usize;
-            while self.breakers.len() <= i {
-                self.breakers.push(Breaker::new(spec, 0.0));
+            if self.breakers.len() <= i {
+                // A member's first call: all of its breakers at once.
+                let n = (i / self.per_member as usize + 1) * self.per_member as usize;
+                self.breakers.resize_with(n, || Breaker::new(spec, 0.0));
             }
             match self.breakers[i].try_call(now) {
                 Some(ticket) => l.ticket = Some(ticket),

@@ -26,8 +26,7 @@ const ROUTE_SALT: usize = 1 << 20;
 /// (the last is 1).
 #[inline]
 pub(crate) fn dependency(seed: u64, cumulative: &[f64]) -> usize {
-    let bits = derive_seed(seed, ROUTE_SALT);
-    let u = (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
+    let u = crate::rng::unit_from_bits(derive_seed(seed, ROUTE_SALT));
     cumulative
         .iter()
         .position(|&c| u < c)
@@ -52,10 +51,10 @@ impl Routes {
         cumulative: Rc<[f64]>,
         assign: impl Fn(usize) -> RandomStream,
     ) -> Self {
-        let mut bounds = vec![0];
-        for g in groups {
-            bounds.push(bounds[bounds.len() - 1] + g.count as usize);
-        }
+        let bounds = crate::scenario::group_bounds(groups)
+            .into_iter()
+            .map(|b| b as usize)
+            .collect();
         let balancers = (0..groups.len())
             .map(|g| Balancer::new(spec, &groups[g..=g], assign(g)))
             .collect();

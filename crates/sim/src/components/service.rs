@@ -17,7 +17,7 @@ use super::{Call, Ctx, NO_KEY, NO_PIN, NodeId, Outcome, ReplyTo, Signal, derive_
 use crate::balancer::Balancer;
 use crate::dist::Sampler;
 use crate::rng::{RandomStream, RequestRng, Uniform};
-use crate::scenario::{FaultKind, Policy, Scenario};
+use crate::scenario::{FaultKind, MAX_LIST, Policy, Scenario};
 use crate::server::{Admission, Request, Server};
 
 /// A fault as a service applies it.
@@ -116,8 +116,11 @@ impl Service {
             })
             .collect();
         let routes = crate::scenario::cumulative_shares(groups).map(|cumulative| {
-            let assign =
-                |g: usize| RandomStream::numbered(sc.seed, 0x1_0000 + (layer * 256 + g) as u32);
+            // Stream numbers past every other component's, one per group
+            // of every layer (a service has at most MAX_LIST groups).
+            let assign = |g: usize| {
+                RandomStream::numbered(sc.seed, 0x1_0000 + (layer * MAX_LIST + g) as u32)
+            };
             Box::new(Routes::new(spec, groups, cumulative.into(), assign))
         });
         Service {

@@ -154,16 +154,7 @@ pub(super) fn build(s: &ValidScenario) -> Topology {
             nodes.push(Node::Client(Box::new(Client::new(
                 spec,
                 s.networks[layer].clone(),
-                Targets {
-                    node: target(layer),
-                    shares: crate::scenario::cumulative_shares(sc.groups(layer)).map(Into::into),
-                    bounds: std::iter::once(0)
-                        .chain(sc.groups(layer).iter().scan(0, |n, g| {
-                            *n += g.count;
-                            Some(*n)
-                        }))
-                        .collect(),
-                },
+                Targets::new(target(layer), sc.groups(layer), spec),
                 layer == 0,
                 s.think.is_some(),
                 stream(seed, 1, layer),

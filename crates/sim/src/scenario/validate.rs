@@ -13,7 +13,8 @@ const MAX_RATE: f64 = 1.0e7;
 const MAX_SERVERS: u64 = 10_000;
 const MAX_WORKERS: u32 = 10_000;
 const MAX_BUCKETS: f64 = 100_000.0;
-const MAX_LIST: usize = 1_000;
+/// Most entries in a list (groups, layers, faults…).
+pub const MAX_LIST: usize = 1_000;
 const MAX_SERIES_VALUES: f64 = 2_000_000.0;
 const MAX_LAYERS: usize = 8;
 const MAX_BALANCERS: u32 = 64;
@@ -207,6 +208,9 @@ impl Scenario {
                 "servers",
                 format!("at most {MAX_SERVERS} servers in all layers, got {total}"),
             ));
+        }
+        for layer in 0..=s.layers.len() {
+            super::routes::validate_scope(s, layer)?;
         }
         let expected_requests = super::expected::expected_arrivals(s);
         if expected_requests > MAX_REQUESTS {

@@ -91,7 +91,9 @@ pub fn predict(valid: &ValidScenario) -> Option<Prediction> {
         && sc.layers.is_empty()
         && sc.pool.is_none()
         && sc.client.is_none()
-        && sc.faults.iter().all(|f| !f.enabled);
+        && sc.faults.iter().all(|f| !f.enabled)
+        // Shares route by group, which no formula here describes.
+        && sc.servers.iter().all(|g| g.share.is_none());
     let groups = &sc.servers;
     let plain = groups
         .iter()

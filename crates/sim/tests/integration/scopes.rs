@@ -240,3 +240,69 @@ at_s = 0
     assert_eq!((b.breakers, b.opened), (3, 1), "{b:?}");
     assert_eq!(s.services[1].failed, 30, "{:?}", s.services[1]);
 }
+
+#[test]
+fn every_breaker_of_a_scope_exists_from_the_start_even_if_never_called() {
+    // One request in the whole run reaches one of the four servers.
+    let text = scenario("server", FOUR_SERVERS, "group = 0\nfor_s = 1")
+        .replace("rate_rps = 5", "rate_rps = 0.01")
+        .replace("duration_s = 600", "duration_s = 150");
+    let b = summary(&text).breaker.expect("breakers");
+    assert_eq!(b.breakers, 4, "{b:?}");
+}
+
+#[test]
+fn the_limit_on_breakers_counts_only_what_a_scope_multiplies() {
+    let groups = format!(
+        "{FOUR_SERVERS}{}",
+        FOUR_SERVERS.replace("count = 4", "count = 1")
+    );
+    let crowd = |scope: &str| {
+        scenario(scope, &groups, "group = 0").replace(
+            "rate_rps = 5",
+            "clients = 200000\nthink_ms = { dist = \"exponential\", mean = 10000000 }",
+        )
+    };
+    // One breaker per member, or per dependency without shares (one): as
+    // many as the population allows.
+    for scope in ["client", "dependency"] {
+        parse(&crowd(scope), Format::Toml).unwrap_or_else(|e| panic!("{scope}: {e}"));
+    }
+    let e = parse(&crowd("server"), Format::Toml).expect_err("1,000,000 breakers");
+    assert_eq!(e.field, "client.breaker.scope", "{e}");
+}
+
+#[test]
+fn no_queueing_formula_is_claimed_for_groups_with_shares() {
+    let text = r#"
+duration_s = 100
+[traffic]
+rate_rps = 50
+[[servers]]
+share = 3
+count = 2
+workers = 1
+service_ms = { dist = "exponential", mean = 10 }
+[[servers]]
+share = 1
+count = 2
+workers = 1
+service_ms = { dist = "exponential", mean = 10 }
+"#;
+    assert!(summary(text).theory.is_none());
+    assert!(
+        summary(&text.replace("share = 3\n", "").replace("share = 1\n", ""))
+            .theory
+            .is_some()
+    );
+}
+
+#[test]
+fn a_breaker_per_dependency_behind_a_cache_is_refused() {
+    let text = format!(
+        "{}\n[keys]\ncount = 100\n[cache]\ncapacity = 10\n",
+        scenario("dependency", TWO_DEPENDENCIES, "group = 1")
+    );
+    let e = parse(&text, Format::Toml).expect_err("refused");
+    assert_eq!(e.field, "client.breaker.scope", "{e}");
+}
