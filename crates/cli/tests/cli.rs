@@ -212,6 +212,18 @@ fn export_of_an_unknown_chart_lists_the_charts() {
 }
 
 #[test]
+fn export_help_names_every_chart() {
+    let o = brownout(&["export", "--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&o.stdout);
+    for chart in [
+        "latency", "goodput", "timeline", "breakers", "cache", "pool",
+    ] {
+        assert!(help.contains(chart), "{chart} missing from:\n{help}");
+    }
+}
+
+#[test]
 fn set_overrides_any_field_and_a_bad_value_names_its_path() {
     let o = brownout(&[
         "run",

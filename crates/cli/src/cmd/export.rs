@@ -15,8 +15,8 @@ use super::source::Source;
 pub(crate) struct ExportArgs {
     #[command(flatten)]
     source: Source,
-    /// The chart: latency, throughput, queues or utilization.
-    #[arg(long)]
+    /// The chart (every kind the site draws; listed from the charts crate).
+    #[arg(long, help = format!("The chart: {}", ChartKind::names()))]
     chart: String,
     /// Write the chart as SVG to this file.
     #[arg(long)]
