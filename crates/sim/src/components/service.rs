@@ -30,6 +30,15 @@ struct FaultAction {
     targets: Vec<usize>,
 }
 
+/// How a service picks a server for a request.
+#[derive(Debug)]
+enum Routing {
+    /// One balancer (or several, `balancers = N`) over every server.
+    One(Balancer),
+    /// Groups with shares: a balancer per group over its own servers.
+    PerGroup(Box<Routes>),
+}
+
 /// Totals of one service over the measured window.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ServiceStats {
@@ -45,9 +54,7 @@ pub(crate) struct Service {
     /// 0 for the first service, N for `layers[N - 1]`.
     pub(crate) layer: usize,
     pub(crate) servers: Vec<Server>,
-    balancer: Balancer,
-    /// With shares on its groups: a balancer per group instead.
-    routes: Option<Box<Routes>>,
+    routing: Routing,
     policy_rng: RandomStream,
     errors_rng: RandomStream,
     /// The next layer's client, which this service's servers call.
@@ -115,18 +122,25 @@ impl Service {
                 })
             })
             .collect();
-        let routes = crate::scenario::cumulative_shares(groups).map(|cumulative| {
-            // Stream numbers past every other component's, one per group
-            // of every layer (a service has at most MAX_LIST groups).
-            let assign = |g: usize| {
-                RandomStream::numbered(sc.seed, 0x1_0000 + (layer * MAX_LIST + g) as u32)
-            };
-            Box::new(Routes::new(spec, groups, cumulative.into(), assign))
-        });
+        let routing = match crate::scenario::cumulative_shares(groups) {
+            None => Routing::One(Balancer::new(spec, groups, assign_rng)),
+            Some(cumulative) => {
+                // Stream numbers past every other component's, one per
+                // group of every layer (a service has at most MAX_LIST).
+                let assign = |g: usize| {
+                    RandomStream::numbered(sc.seed, 0x1_0000 + (layer * MAX_LIST + g) as u32)
+                };
+                Routing::PerGroup(Box::new(Routes::new(
+                    spec,
+                    groups,
+                    cumulative.into(),
+                    assign,
+                )))
+            }
+        };
         Service {
             layer,
-            balancer: Balancer::new(spec, groups, assign_rng),
-            routes,
+            routing,
             servers,
             policy_rng,
             errors_rng,
@@ -160,10 +174,13 @@ impl Service {
         }
         let picked = if pin != NO_PIN {
             self.pinned(pin as usize)
-        } else if let Some(routes) = &mut self.routes {
-            routes.pick(call.seed, &self.servers, &mut self.policy_rng, t)
         } else {
-            self.balancer.pick(&self.servers, &mut self.policy_rng, t)
+            match &mut self.routing {
+                Routing::One(balancer) => balancer.pick(&self.servers, &mut self.policy_rng, t),
+                Routing::PerGroup(routes) => {
+                    routes.pick(call.seed, &self.servers, &mut self.policy_rng, t)
+                }
+            }
         };
         let Some(i) = picked else {
             if self.front() {
@@ -379,9 +396,9 @@ impl Service {
             }
         }
         if fault.kind == FaultKind::Down {
-            self.balancer.refresh(&self.servers);
-            if let Some(routes) = &mut self.routes {
-                routes.refresh(&self.servers);
+            match &mut self.routing {
+                Routing::One(balancer) => balancer.refresh(&self.servers),
+                Routing::PerGroup(routes) => routes.refresh(&self.servers),
             }
         }
     }

@@ -50,6 +50,23 @@ workers = 4
 service_ms = { dist = "constant", value = 1 }
 "#;
 
+/// Open traffic to two groups sharing it 3 to 1.
+const THREE_TO_ONE: &str = r#"
+duration_s = 2000
+[traffic]
+rate_rps = 50
+[[servers]]
+share = 3
+count = 2
+workers = 8
+service_ms = { dist = "exponential", mean = 10 }
+[[servers]]
+share = 1
+count = 2
+workers = 8
+service_ms = { dist = "exponential", mean = 10 }
+"#;
+
 const FOUR_SERVERS: &str = r#"
 [[servers]]
 count = 4
@@ -123,22 +140,7 @@ fn one_breaker_for_every_server_never_opens_on_one_bad_server() {
 
 #[test]
 fn shares_split_a_service_s_requests_between_its_groups() {
-    let text = r#"
-duration_s = 2000
-[traffic]
-rate_rps = 50
-[[servers]]
-share = 3
-count = 2
-workers = 8
-service_ms = { dist = "exponential", mean = 10 }
-[[servers]]
-share = 1
-count = 2
-workers = 8
-service_ms = { dist = "exponential", mean = 10 }
-"#;
-    let s = summary(text);
+    let s = summary(THREE_TO_ONE);
     let group = |g: usize| -> u64 {
         s.servers
             .iter()
@@ -274,22 +276,9 @@ fn the_limit_on_breakers_counts_only_what_a_scope_multiplies() {
 
 #[test]
 fn no_queueing_formula_is_claimed_for_groups_with_shares() {
-    let text = r#"
-duration_s = 100
-[traffic]
-rate_rps = 50
-[[servers]]
-share = 3
-count = 2
-workers = 1
-service_ms = { dist = "exponential", mean = 10 }
-[[servers]]
-share = 1
-count = 2
-workers = 1
-service_ms = { dist = "exponential", mean = 10 }
-"#;
-    assert!(summary(text).theory.is_none());
+    // Single-worker servers, which the round-robin formulas describe.
+    let text = THREE_TO_ONE.replace("workers = 8", "workers = 1");
+    assert!(summary(&text).theory.is_none());
     assert!(
         summary(&text.replace("share = 3\n", "").replace("share = 1\n", ""))
             .theory
