@@ -191,7 +191,10 @@ proptest! {
 
     /// Whatever the window, the seed and the shares, an open breaker lets
     /// nothing of its scope through: the failing dependency (or server)
-    /// sees exactly the calls that filled the window.
+    /// sees exactly the calls that filled the window. One caller, so no
+    /// call sent before the breaker opened is still on its way (with open
+    /// traffic, one sent a moment earlier may land after: that is not a
+    /// leak, and seed 213 once found it).
     #[test]
     fn an_open_breaker_lets_no_call_of_its_scope_through(
         per_server in any::<bool>(),
@@ -205,7 +208,8 @@ proptest! {
             let groups = TWO_DEPENDENCIES.replacen("share = 9", &format!("share = {share}"), 1);
             scenario_n("dependency", &groups, "group = 1", n, seed)
         };
-        let s = summary(&text);
+        let one_caller = "clients = 1\nthink_ms = { dist = \"exponential\", mean = 100 }";
+        let s = summary(&text.replace("rate_rps = 5", one_caller));
         let b = s.breaker.as_ref().expect("breakers");
         prop_assert_eq!(b.opened, 1);
         prop_assert_eq!(s.services[0].failed, u64::from(n));
