@@ -151,6 +151,36 @@ describe('widget', () => {
     });
   });
 
+  test('the flow diagram fits its column, every label inside it, side by side and on a phone', async () => {
+    /** Each flow of `w`: its layout, whether its wrapper scrolls, and its text past the right edge. */
+    const fit = (w) => w.locator('svg.flow').evaluateAll((flows) => flows.map((svg) => {
+      const box = svg.getBoundingClientRect();
+      const wrap = svg.parentElement;
+      const past = [...svg.querySelectorAll('text')]
+        .filter((t) => t.getBoundingClientRect().right > box.right + 1)
+        .map((t) => t.textContent);
+      return { compact: svg.classList.contains('compact'), scrolls: wrap.scrollWidth > wrap.clientWidth + 1, past, px: Math.round(box.width) };
+    }));
+    await withPage(site, ARTICLE, async (page) => {
+      // One run on a laptop: the wide layout.
+      let flows = await fit(await widgetReady(page, 0));
+      assert.deepEqual(flows.map((f) => [f.compact, f.scrolls, f.past]), [[false, false, []]]);
+      // Side by side (widget 1 opens comparing): compact, both whole.
+      flows = await fit(await widgetReady(page, 1));
+      assert.deepEqual(flows.map((f) => [f.compact, f.scrolls, f.past]), [[true, false, []], [true, false, []]]);
+      // A phone: compact, whole, and no smaller than 300 px.
+      await page.setViewportSize({ width: 375, height: 812 });
+      const w = widget(page, 0);
+      await until(() => fit(w), (f) => f.length === 1 && f[0].compact, { what: 'the compact layout at 375 px' });
+      for (const i of [0, 1]) {
+        for (const f of await fit(widget(page, i))) {
+          assert.deepEqual([f.compact, f.scrolls, f.past], [true, false, []], `widget ${i} at 375 px: ${JSON.stringify(f)}`);
+          assert.ok(f.px >= 300, `drawn ${f.px} px wide`);
+        }
+      }
+    });
+  });
+
   test('the player plays and pauses, and the flow diagram animates while playing', async () => {
     await withPage(site, ARTICLE, async (page) => {
       const w = await widgetReady(page, 0);

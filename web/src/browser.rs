@@ -41,6 +41,12 @@ pub(crate) fn prefers_dark() -> bool {
     media_matches("(prefers-color-scheme: dark)")
 }
 
+/// Whether the window is narrower than a column of 720 px (a phone, a
+/// small embed).
+pub(crate) fn narrow_window() -> bool {
+    media_matches("(max-width: 719px)")
+}
+
 fn media_matches(query: &str) -> bool {
     window()
         .and_then(|w| w.match_media(query).ok().flatten())

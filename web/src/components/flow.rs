@@ -17,18 +17,47 @@ pub(crate) struct FlowProps {
     pub(crate) cursor: f64,
     /// Draw still dots instead of moving ones.
     pub(crate) reduced_motion: bool,
+    /// Lay out for a narrow column (a phone, a side of a comparison).
+    pub(crate) compact: bool,
 }
 
 const ROW: f64 = 26.0;
-const BALANCER_X: f64 = 56.0;
-const SERVER_X: f64 = 250.0;
-const QUEUE_X: f64 = 360.0;
-// Room after the longest bar for a label like "1,234 waiting" inside the 660-wide view.
-const QUEUE_W: f64 = 190.0;
 
-/// Queue length to bar width: logarithmic, so 3 and 3,000 both read.
-fn queue_width(q: f64) -> f64 {
-    ((1.0 + q).log10() / 4.0 * QUEUE_W).min(QUEUE_W)
+/// Where the parts of a row go: the balancer, the server boxes, the queue
+/// bars (the longest leaves room for a label like "1,234 waiting").
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Layout {
+    width: f64,
+    balancer_x: f64,
+    server_x: f64,
+    queue_x: f64,
+    queue_w: f64,
+}
+
+/// A column of 660 px or more: one run on a laptop.
+const WIDE: Layout = Layout {
+    width: 660.0,
+    balancer_x: 56.0,
+    server_x: 250.0,
+    queue_x: 360.0,
+    queue_w: 190.0,
+};
+
+/// A phone, or one side of a comparison: shorter lines and queue bars, so
+/// the diagram fits its column at the same text size instead of scrolling.
+const COMPACT: Layout = Layout {
+    width: 400.0,
+    balancer_x: 28.0,
+    server_x: 124.0,
+    queue_x: 232.0,
+    queue_w: 72.0,
+};
+
+impl Layout {
+    /// Queue length to bar width: logarithmic, so 3 and 3,000 both read.
+    fn queue_width(&self, q: f64) -> f64 {
+        ((1.0 + q).log10() / 4.0 * self.queue_w).min(self.queue_w)
+    }
 }
 
 /// Space above a service's rows for its name, when there are several.
@@ -49,6 +78,7 @@ pub(crate) fn Flow(p: &FlowProps) -> Html {
     let services = &run.summary.services;
     let layered = services.len() > 1;
     let k = ((p.cursor / s.bucket_s) as usize).min(s.t_s.len().saturating_sub(1));
+    let g = if p.compact { COMPACT } else { WIDE };
     let mut blocks = Vec::new();
     let mut top = 5.0;
     // A cache in front: what it answers at this time; the rows below are
@@ -82,20 +112,20 @@ pub(crate) fn Flow(p: &FlowProps) -> Html {
             let y = top + header + ROW * (r as f64 + 0.5);
             let util = s.utilization.get(*i).and_then(|u| u.get(k)).copied().unwrap_or(0.0);
             let queue = s.queue.get(*i).and_then(|q| q.get(k)).copied().unwrap_or(0.0);
-            let path = format!("M{BALANCER_X},{mid} L{SERVER_X},{y}");
+            let path = format!("M{},{mid} L{},{y}", g.balancer_x, g.server_x);
             let dots = (util * 3.0).ceil() as usize;
             let group = format!("g{}", srv.group % 6);
             html! {
                 <g class={classes!("flow-row", group)}>
-                    <line x1={BALANCER_X.to_string()} y1={mid.to_string()} x2={SERVER_X.to_string()} y2={y.to_string()} class="flow-line" />
-                    { for (0..dots).map(|d| dot(&path, d, dots, (mid, y), p.reduced_motion)) }
-                    <rect x={SERVER_X.to_string()} y={(y - 9.0).to_string()} width="100" height="18" rx="3" class="server-box" />
-                    <rect x={SERVER_X.to_string()} y={(y - 9.0).to_string()} width={(100.0 * util).to_string()} height="18" rx="3" class="server-busy" />
-                    <text x={(SERVER_X + 6.0).to_string()} y={(y + 4.0).to_string()} class="server-label">
+                    <line x1={g.balancer_x.to_string()} y1={mid.to_string()} x2={g.server_x.to_string()} y2={y.to_string()} class="flow-line" />
+                    { for (0..dots).map(|d| dot(&g, &path, (d, dots), (mid, y), p.reduced_motion)) }
+                    <rect x={g.server_x.to_string()} y={(y - 9.0).to_string()} width="100" height="18" rx="3" class="server-box" />
+                    <rect x={g.server_x.to_string()} y={(y - 9.0).to_string()} width={(100.0 * util).to_string()} height="18" rx="3" class="server-busy" />
+                    <text x={(g.server_x + 6.0).to_string()} y={(y + 4.0).to_string()} class="server-label">
                         { format!("{} {} · {:.0}%", srv.name, srv.index, util * 100.0) }
                     </text>
-                    <rect x={QUEUE_X.to_string()} y={(y - 6.0).to_string()} width={queue_width(queue).to_string()} height="12" class="queue-bar" />
-                    <text x={(QUEUE_X + queue_width(queue) + 6.0).to_string()} y={(y + 4.0).to_string()} class="queue-label">
+                    <rect x={g.queue_x.to_string()} y={(y - 6.0).to_string()} width={g.queue_width(queue).to_string()} height="12" class="queue-bar" />
+                    <text x={(g.queue_x + g.queue_width(queue) + 6.0).to_string()} y={(y + 4.0).to_string()} class="queue-label">
                         { format!("{queue:.0} waiting") }
                     </text>
                 </g>
@@ -103,12 +133,12 @@ pub(crate) fn Flow(p: &FlowProps) -> Html {
         });
         let call = previous_mid.map(|from| {
             html! {
-                <line x1={BALANCER_X.to_string()} y1={(from + 22.0).to_string()} x2={BALANCER_X.to_string()} y2={(mid - 22.0).to_string()} class="flow-line flow-call" />
+                <line x1={g.balancer_x.to_string()} y1={(from + 22.0).to_string()} x2={g.balancer_x.to_string()} y2={(mid - 22.0).to_string()} class="flow-line flow-call" />
             }
         });
         let title = layered.then(|| {
             html! {
-                <text x={(BALANCER_X + 30.0).to_string()} y={(top + 14.0).to_string()} class="flow-service">
+                <text x={(g.balancer_x + 30.0).to_string()} y={(top + 14.0).to_string()} class="flow-service">
                     { format!("{name}: {} attempts", services.get(layer).map_or(0, |x| x.arrivals)) }
                 </text>
             }
@@ -118,14 +148,14 @@ pub(crate) fn Flow(p: &FlowProps) -> Html {
                 { title }
                 { call }
                 { for row_html }
-                <circle cx={BALANCER_X.to_string()} cy={mid.to_string()} r="22" class="balancer" />
-                <text x={BALANCER_X.to_string()} y={(mid + 4.0).to_string()} text-anchor="middle" class="balancer-label">{"LB"}</text>
+                <circle cx={g.balancer_x.to_string()} cy={mid.to_string()} r="22" class="balancer" />
+                <text x={g.balancer_x.to_string()} y={(mid + 4.0).to_string()} text-anchor="middle" class="balancer-label">{"LB"}</text>
             </g>
         });
         previous_mid = Some(mid);
         top += header + body + if layered { 8.0 } else { 0.0 };
     }
-    let pool_label = pool_block(run, k, top, p).map(|(html, bottom, label)| {
+    let pool_label = pool_block(run, (k, top), &g, p).map(|(html, bottom, label)| {
         blocks.push(html);
         top = bottom;
         label
@@ -148,7 +178,7 @@ pub(crate) fn Flow(p: &FlowProps) -> Html {
         )
     };
     html! {
-        <svg class="flow" viewBox={format!("0 0 660 {height}")} role="img" aria-label={label}>
+        <svg class={classes!("flow", p.compact.then_some("compact"))} viewBox={format!("0 0 {} {height}", g.width)} role="img" aria-label={label}>
             { for blocks }
         </svg>
     }
@@ -161,8 +191,8 @@ pub(crate) fn Flow(p: &FlowProps) -> Html {
 /// in words for the flow's label.
 fn pool_block(
     run: &brownout_sim::RunResult,
-    k: usize,
-    top: f64,
+    (k, top): (usize, f64),
+    g: &Layout,
     p: &FlowProps,
 ) -> Option<(Html, f64, String)> {
     let still = p.reduced_motion;
@@ -174,36 +204,36 @@ fn pool_block(
     let cores = f64::from(db.cores);
     let (y_pool, y_db) = (top + ROW * 0.5, top + ROW * 1.5);
     let mid = top + ROW;
-    let path = format!("M{BALANCER_X},{mid} L{SERVER_X},{y_db}");
+    let path = format!("M{},{mid} L{},{y_db}", g.balancer_x, g.server_x);
     let dots = ((sessions.min(cores) / cores) * 3.0).ceil() as usize;
     let html = html! {
         <g class="flow-service-block flow-pool" data-pool={pool.size.to_string()}>
-            <line x1={BALANCER_X.to_string()} y1={mid.to_string()} x2={SERVER_X.to_string()} y2={y_pool.to_string()} class="flow-line" />
-            <line x1={BALANCER_X.to_string()} y1={mid.to_string()} x2={SERVER_X.to_string()} y2={y_db.to_string()} class="flow-line" />
-            { for (0..dots).map(|d| dot(&path, d, dots, (mid, y_db), still)) }
+            <line x1={g.balancer_x.to_string()} y1={mid.to_string()} x2={g.server_x.to_string()} y2={y_pool.to_string()} class="flow-line" />
+            <line x1={g.balancer_x.to_string()} y1={mid.to_string()} x2={g.server_x.to_string()} y2={y_db.to_string()} class="flow-line" />
+            { for (0..dots).map(|d| dot(g, &path, (d, dots), (mid, y_db), still)) }
             <g class="g0">
-                <rect x={SERVER_X.to_string()} y={(y_pool - 9.0).to_string()} width="100" height="18" rx="3" class="server-box" />
-                <rect x={SERVER_X.to_string()} y={(y_pool - 9.0).to_string()} width={(100.0 * (in_use / size).min(1.0)).to_string()} height="18" rx="3" class="server-busy" />
-                <text x={(SERVER_X + 6.0).to_string()} y={(y_pool + 4.0).to_string()} class="server-label">
+                <rect x={g.server_x.to_string()} y={(y_pool - 9.0).to_string()} width="100" height="18" rx="3" class="server-box" />
+                <rect x={g.server_x.to_string()} y={(y_pool - 9.0).to_string()} width={(100.0 * (in_use / size).min(1.0)).to_string()} height="18" rx="3" class="server-busy" />
+                <text x={(g.server_x + 6.0).to_string()} y={(y_pool + 4.0).to_string()} class="server-label">
                     { format!("pool · {:.0}%", (in_use / size).min(1.0) * 100.0) }
                 </text>
-                <rect x={QUEUE_X.to_string()} y={(y_pool - 6.0).to_string()} width={queue_width(waiting).to_string()} height="12" class="queue-bar" />
-                <text x={(QUEUE_X + queue_width(waiting) + 6.0).to_string()} y={(y_pool + 4.0).to_string()} class="queue-label">
+                <rect x={g.queue_x.to_string()} y={(y_pool - 6.0).to_string()} width={g.queue_width(waiting).to_string()} height="12" class="queue-bar" />
+                <text x={(g.queue_x + g.queue_width(waiting) + 6.0).to_string()} y={(y_pool + 4.0).to_string()} class="queue-label">
                     { format!("{waiting:.0} waiting") }
                 </text>
             </g>
             <g class="g1">
-                <rect x={SERVER_X.to_string()} y={(y_db - 9.0).to_string()} width="100" height="18" rx="3" class="server-box" />
-                <rect x={SERVER_X.to_string()} y={(y_db - 9.0).to_string()} width={(100.0 * (sessions / cores).min(1.0)).to_string()} height="18" rx="3" class="server-busy" />
-                <text x={(SERVER_X + 6.0).to_string()} y={(y_db + 4.0).to_string()} class="server-label">
+                <rect x={g.server_x.to_string()} y={(y_db - 9.0).to_string()} width="100" height="18" rx="3" class="server-box" />
+                <rect x={g.server_x.to_string()} y={(y_db - 9.0).to_string()} width={(100.0 * (sessions / cores).min(1.0)).to_string()} height="18" rx="3" class="server-busy" />
+                <text x={(g.server_x + 6.0).to_string()} y={(y_db + 4.0).to_string()} class="server-label">
                     {"database"}
                 </text>
-                <text x={(QUEUE_X + 6.0).to_string()} y={(y_db + 4.0).to_string()} class="queue-label">
+                <text x={(g.queue_x + 6.0).to_string()} y={(y_db + 4.0).to_string()} class="queue-label">
                     { format!("{sessions:.0} sessions, {} cores", db.cores) }
                 </text>
             </g>
-            <circle cx={BALANCER_X.to_string()} cy={mid.to_string()} r="22" class="balancer" />
-            <text x={BALANCER_X.to_string()} y={(mid + 4.0).to_string()} text-anchor="middle" class="balancer-label">{"app"}</text>
+            <circle cx={g.balancer_x.to_string()} cy={mid.to_string()} r="22" class="balancer" />
+            <text x={g.balancer_x.to_string()} y={(mid + 4.0).to_string()} text-anchor="middle" class="balancer-label">{"app"}</text>
         </g>
     };
     let label = format!(
@@ -213,11 +243,17 @@ fn pool_block(
     Some((html, top + ROW * 2.0 + 8.0, label))
 }
 
-fn dot(path: &str, d: usize, n: usize, (from_y, to_y): (f64, f64), still: bool) -> Html {
+fn dot(
+    g: &Layout,
+    path: &str,
+    (d, n): (usize, usize),
+    (from_y, to_y): (f64, f64),
+    still: bool,
+) -> Html {
     if still {
         let f = (d as f64 + 0.5) / n as f64;
         let (x, yy) = (
-            BALANCER_X + (SERVER_X - BALANCER_X) * f,
+            g.balancer_x + (g.server_x - g.balancer_x) * f,
             from_y + (to_y - from_y) * f,
         );
         return html! { <circle r="3" cx={x.to_string()} cy={yy.to_string()} class="flow-dot" /> };

@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::chart::use_redraw_signal;
 use super::player::{Player, SPEEDS};
 use super::{Flow, Stats};
 use crate::browser;
@@ -61,6 +62,8 @@ pub(crate) fn Playback(p: &PlaybackProps) -> Html {
         use_state(|| false),
         use_state(|| SPEEDS[1]),
     );
+    // Rendered again when the window is resized: the flow's layout follows.
+    use_redraw_signal();
     let clock = use_mut_ref(|| Clock {
         last: 0.0,
         pos: duration,
@@ -121,6 +124,9 @@ pub(crate) fn Playback(p: &PlaybackProps) -> Html {
     let now = cursor.min(duration);
     let reduced = browser::prefers_reduced_motion() || !*playing;
     let sides = if runs.b.is_some() { 2 } else { 1 };
+    // Side by side, or on a phone, the flow's column is too narrow for the
+    // wide layout.
+    let compact = sides == 2 || browser::narrow_window();
     let label = |i: usize| {
         let l = if i == 0 { &p.labels.0 } else { &p.labels.1 };
         if l.is_empty() {
@@ -138,8 +144,8 @@ pub(crate) fn Playback(p: &PlaybackProps) -> Html {
                     <div class="side">
                         <Stats label={label(side)} runs={p.runs.clone()} {side} stats={p.stats.clone()} />
                         if has_flow {
-                            <div class="flow-wrap" tabindex="0" role="group" aria-label="Flow diagram; scrolls sideways on narrow screens">
-                                <Flow runs={p.runs.clone()} {side} cursor={now} reduced_motion={reduced} />
+                            <div class="flow-wrap">
+                                <Flow runs={p.runs.clone()} {side} cursor={now} reduced_motion={reduced} {compact} />
                             </div>
                         }
                     </div>
