@@ -151,7 +151,7 @@ describe('widget', () => {
     });
   });
 
-  test('the flow diagram fits its column, every label inside it, side by side and on a phone', async () => {
+  test('the flow diagram fits its column, every label inside it and each server\'s in its box, side by side and on a phone', async () => {
     /** Each flow of `w`: its layout, whether its wrapper scrolls, and its text past the right edge. */
     const fit = (w) => w.locator('svg.flow').evaluateAll((flows) => flows.map((svg) => {
       const box = svg.getBoundingClientRect();
@@ -159,6 +159,11 @@ describe('widget', () => {
       const past = [...svg.querySelectorAll('text')]
         .filter((t) => t.getBoundingClientRect().right > box.right + 1)
         .map((t) => t.textContent);
+      // A server's name and load inside its box, clear of its queue.
+      for (const row of svg.querySelectorAll('.flow-row')) {
+        const [label, frame] = [row.querySelector('.server-label'), row.querySelector('.server-box')];
+        if (label.getBoundingClientRect().right > frame.getBoundingClientRect().right + 1) past.push(label.textContent);
+      }
       return { compact: svg.classList.contains('compact'), scrolls: wrap.scrollWidth > wrap.clientWidth + 1, past, px: Math.round(box.width) };
     }));
     await withPage(site, ARTICLE, async (page) => {

@@ -30,6 +30,7 @@ struct Layout {
     width: f64,
     balancer_x: f64,
     server_x: f64,
+    box_w: f64,
     queue_x: f64,
     queue_w: f64,
 }
@@ -39,6 +40,7 @@ const WIDE: Layout = Layout {
     width: 660.0,
     balancer_x: 56.0,
     server_x: 250.0,
+    box_w: 100.0,
     queue_x: 360.0,
     queue_w: 190.0,
 };
@@ -49,15 +51,41 @@ const COMPACT: Layout = Layout {
     width: 400.0,
     balancer_x: 28.0,
     server_x: 124.0,
+    box_w: 100.0,
     queue_x: 232.0,
     queue_w: 72.0,
 };
 
+/// Width of a character of the 12-unit labels, generously (digits are the
+/// widest), and the box's padding on both sides.
+const CHAR_W: f64 = 7.0;
+const BOX_PAD: f64 = 12.0;
+
 impl Layout {
+    /// This layout with server boxes wide enough for labels of `chars`
+    /// characters (up to half again as wide, and leaving the queue bars 30
+    /// units), the queue bars moved right and shortened to make room.
+    fn fitted(self, chars: usize) -> Layout {
+        let most = (self.box_w * 1.5).min(self.box_w + self.queue_w - 30.0);
+        let box_w = (chars as f64 * CHAR_W + BOX_PAD).clamp(self.box_w, most);
+        let grow = box_w - self.box_w;
+        Layout {
+            box_w,
+            queue_x: self.queue_x + grow,
+            queue_w: self.queue_w - grow,
+            ..self
+        }
+    }
+
     /// Queue length to bar width: logarithmic, so 3 and 3,000 both read.
     fn queue_width(&self, q: f64) -> f64 {
         ((1.0 + q).log10() / 4.0 * self.queue_w).min(self.queue_w)
     }
+}
+
+/// A server's label, "api 3 · 85%".
+fn server_label(server: &brownout_sim::ServerSummary, util: f64) -> String {
+    format!("{} {} · {:.0}%", server.name, server.index, util * 100.0)
 }
 
 /// Space above a service's rows for its name, when there are several.
@@ -78,7 +106,14 @@ pub(crate) fn Flow(p: &FlowProps) -> Html {
     let services = &run.summary.services;
     let layered = services.len() > 1;
     let k = ((p.cursor / s.bucket_s) as usize).min(s.t_s.len().saturating_sub(1));
-    let g = if p.compact { COMPACT } else { WIDE };
+    // Boxes as wide as the longest label can get (at 100%), for the whole
+    // run: the layout holds still while the player plays.
+    let longest = servers
+        .iter()
+        .map(|srv| server_label(srv, 1.0).chars().count())
+        .max()
+        .unwrap_or(0);
+    let g = if p.compact { COMPACT } else { WIDE }.fitted(longest);
     let mut blocks = Vec::new();
     let mut top = 5.0;
     // A cache in front: what it answers at this time; the rows below are
@@ -119,10 +154,10 @@ pub(crate) fn Flow(p: &FlowProps) -> Html {
                 <g class={classes!("flow-row", group)}>
                     <line x1={g.balancer_x.to_string()} y1={mid.to_string()} x2={g.server_x.to_string()} y2={y.to_string()} class="flow-line" />
                     { for (0..dots).map(|d| dot(&g, &path, (d, dots), (mid, y), p.reduced_motion)) }
-                    <rect x={g.server_x.to_string()} y={(y - 9.0).to_string()} width="100" height="18" rx="3" class="server-box" />
-                    <rect x={g.server_x.to_string()} y={(y - 9.0).to_string()} width={(100.0 * util).to_string()} height="18" rx="3" class="server-busy" />
+                    <rect x={g.server_x.to_string()} y={(y - 9.0).to_string()} width={g.box_w.to_string()} height="18" rx="3" class="server-box" />
+                    <rect x={g.server_x.to_string()} y={(y - 9.0).to_string()} width={(g.box_w * util).to_string()} height="18" rx="3" class="server-busy" />
                     <text x={(g.server_x + 6.0).to_string()} y={(y + 4.0).to_string()} class="server-label">
-                        { format!("{} {} · {:.0}%", srv.name, srv.index, util * 100.0) }
+                        { server_label(srv, util) }
                     </text>
                     <rect x={g.queue_x.to_string()} y={(y - 6.0).to_string()} width={g.queue_width(queue).to_string()} height="12" class="queue-bar" />
                     <text x={(g.queue_x + g.queue_width(queue) + 6.0).to_string()} y={(y + 4.0).to_string()} class="queue-label">
@@ -212,8 +247,8 @@ fn pool_block(
             <line x1={g.balancer_x.to_string()} y1={mid.to_string()} x2={g.server_x.to_string()} y2={y_db.to_string()} class="flow-line" />
             { for (0..dots).map(|d| dot(g, &path, (d, dots), (mid, y_db), still)) }
             <g class="g0">
-                <rect x={g.server_x.to_string()} y={(y_pool - 9.0).to_string()} width="100" height="18" rx="3" class="server-box" />
-                <rect x={g.server_x.to_string()} y={(y_pool - 9.0).to_string()} width={(100.0 * (in_use / size).min(1.0)).to_string()} height="18" rx="3" class="server-busy" />
+                <rect x={g.server_x.to_string()} y={(y_pool - 9.0).to_string()} width={g.box_w.to_string()} height="18" rx="3" class="server-box" />
+                <rect x={g.server_x.to_string()} y={(y_pool - 9.0).to_string()} width={(g.box_w * (in_use / size).min(1.0)).to_string()} height="18" rx="3" class="server-busy" />
                 <text x={(g.server_x + 6.0).to_string()} y={(y_pool + 4.0).to_string()} class="server-label">
                     { format!("pool · {:.0}%", (in_use / size).min(1.0) * 100.0) }
                 </text>
@@ -223,8 +258,8 @@ fn pool_block(
                 </text>
             </g>
             <g class="g1">
-                <rect x={g.server_x.to_string()} y={(y_db - 9.0).to_string()} width="100" height="18" rx="3" class="server-box" />
-                <rect x={g.server_x.to_string()} y={(y_db - 9.0).to_string()} width={(100.0 * (sessions / cores).min(1.0)).to_string()} height="18" rx="3" class="server-busy" />
+                <rect x={g.server_x.to_string()} y={(y_db - 9.0).to_string()} width={g.box_w.to_string()} height="18" rx="3" class="server-box" />
+                <rect x={g.server_x.to_string()} y={(y_db - 9.0).to_string()} width={(g.box_w * (sessions / cores).min(1.0)).to_string()} height="18" rx="3" class="server-busy" />
                 <text x={(g.server_x + 6.0).to_string()} y={(y_db + 4.0).to_string()} class="server-label">
                     {"database"}
                 </text>
