@@ -17,6 +17,10 @@ describe('article 6: caches', () => {
   test('the flash sale: 98% of requests hit, yet most of the work misses and the sale saturates the database', async () => {
     await withPage(site, ARTICLE, async (page) => {
       const w = await widgetReady(page, 0);
+      // One worker per database server, in the singular; two, in the plural.
+      const workers = w.locator('.knob-range:has(input[data-path="servers[0].workers"])');
+      assert.equal(await workers.locator('output').innerText(), '1 worker');
+      assert.equal(await workers.locator('input').getAttribute('aria-valuetext'), '1 worker');
       const [sale] = await stats(w);
       assert.ok(sale.hit_ratio >= 0.98, `hit ratio ${sale.hit_ratio}`);
       assert.ok(sale.cost_miss_ratio > 0.9, `work not avoided ${sale.cost_miss_ratio}`);

@@ -220,6 +220,39 @@ pub fn fmt_num(v: f64) -> String {
     brownout_charts::format::trim(v, 4)
 }
 
+/// A knob's value with its unit, for people: "140 req/s", "4 workers",
+/// and "1 worker" (a count of exactly one takes its unit in the singular).
+pub fn amount(v: f64, unit: &str) -> String {
+    let unit = if v == 1.0 { singular(unit) } else { unit };
+    if unit.is_empty() {
+        fmt_num(v)
+    } else {
+        format!("{} {unit}", fmt_num(v))
+    }
+}
+
+/// The singular of the scenario fields' plural units (the counts); any
+/// other unit as it is.
+fn singular(unit: &str) -> &str {
+    match unit {
+        "balancers" => "balancer",
+        "calls" => "call",
+        "clients" => "client",
+        "connections" => "connection",
+        "cores" => "core",
+        "disks" => "disk",
+        "entries" => "entry",
+        "keys" => "key",
+        "requests" => "request",
+        "retries" => "retry",
+        "rounds" => "round",
+        "servers" => "server",
+        "tokens" => "token",
+        "workers" => "worker",
+        other => other,
+    }
+}
+
 fn default_knob(s: &Scenario, path: &str, current: &Value) -> Result<Knob, ContentError> {
     use brownout_sim::scenario::{Bound, FieldKind};
     let info = s
@@ -389,6 +422,19 @@ mod tests {
     fn a_knob_value_out_of_the_scenario_range_names_the_field() {
         let e = set(&scenario(), "servers[0].workers", &number(0.0)).expect_err("zero workers");
         assert_eq!(e.field, "servers[0].workers");
+    }
+
+    #[test]
+    fn one_of_a_count_is_singular_and_other_units_stay() {
+        assert_eq!(amount(1.0, "workers"), "1 worker");
+        assert_eq!(amount(2.0, "workers"), "2 workers");
+        assert_eq!(amount(0.0, "retries"), "0 retries");
+        assert_eq!(amount(1.0, "retries"), "1 retry");
+        assert_eq!(amount(1.0, "entries"), "1 entry");
+        assert_eq!(amount(1.5, "entries"), "1.5 entries");
+        assert_eq!(amount(1.0, "s"), "1 s");
+        assert_eq!(amount(1.0, "req/s"), "1 req/s");
+        assert_eq!(amount(3.0, ""), "3");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The controls of a widget: labelled native ranges, selects and checkboxes.
 
-use brownout_content::knob::{Knob, KnobKind, fmt_num, number, parse_f64};
+use brownout_content::knob::{Knob, KnobKind, amount, number, parse_f64};
 use serde_json::Value;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -48,7 +48,7 @@ fn control(id: &str, knob: &Knob, value: &Value, onchange: &Callback<(String, Va
                     cb.emit((path.clone(), number(x)));
                 }
             });
-            let shown = format!("{} {unit}", fmt_num(v));
+            let shown = amount(v, unit);
             html! {
                 <div class="knob knob-range">
                     <label for={id.to_string()}>{ &knob.label }</label>

@@ -6,7 +6,7 @@
 //!                                      └──> side_labels, controls, links ──> the component
 //! ```
 
-use brownout_content::knob::{Knob, KnobKind, fmt_num};
+use brownout_content::knob::{Knob, KnobKind, amount};
 use brownout_content::widget::{Side, Widget, WidgetState, value_text};
 use brownout_sim::scenario::number_value;
 use serde_json::Value;
@@ -72,7 +72,7 @@ fn value_label(widget: &Widget, v: &Value) -> String {
                 .map_or(text, |o| o.1.clone())
         }
         KnobKind::Range { unit, .. } => {
-            format!("{} {} {unit}", k.label, fmt_num(v.as_f64().unwrap_or(0.0)))
+            format!("{} {}", k.label, amount(v.as_f64().unwrap_or(0.0), unit))
         }
         KnobKind::Toggle => {
             let on = if v.as_bool() == Some(true) {
