@@ -174,8 +174,13 @@ fn draw(root: &Canvas<'_>, curves: &Curves, look: &Look) -> Result<(), ChartErro
         let mut chart =
             builder(&part, look, y_label_px, true).build_cartesian_2d(span.clone(), 0.0..top)?;
         let counts = frame::label_counts(&chart, look, 8.0);
+        // Zero needs no unit: "0" under "50 s", not "0 ms".
         frame::mesh(&mut chart, look, curves.x_label, counts, &x_text, &|v| {
-            (panel.text)(*v)
+            if *v == 0.0 {
+                "0".to_string()
+            } else {
+                (panel.text)(*v)
+            }
         })?;
         for (k, m) in curves.marks.iter().enumerate() {
             let x = curves.at(m.x);
@@ -444,6 +449,13 @@ mod tests {
             ] {
                 assert!(svg.contains(text), "{width}: {text}");
             }
+            // The time panel's zero tick reads "0", not "0 ms" under seconds.
+            let texts: Vec<&str> = svg.lines().map(str::trim).collect();
+            assert!(texts.contains(&"1 s"), "{width}: the time panel's ticks");
+            assert!(
+                !texts.contains(&"0 ms"),
+                "{width}: a zero tick without a unit"
+            );
         }
     }
 

@@ -23,6 +23,17 @@ pub fn ms(v: f64) -> String {
     }
 }
 
+/// A caption with its unit in brackets, "Arrival rate (req/s)"; the label
+/// alone when there is no unit or the label already names it ("Clients
+/// contending", not "Clients contending (clients)").
+pub fn caption(label: &str, unit: &str) -> String {
+    if unit.is_empty() || label.to_lowercase().contains(&unit.to_lowercase()) {
+        label.to_string()
+    } else {
+        format!("{label} ({unit})")
+    }
+}
+
 /// A count or rate on an axis: `0.5`, `12`, `950`, `1.5k`, `20k`.
 pub fn num(v: f64) -> String {
     let a = v.abs();
@@ -114,6 +125,16 @@ pub(crate) fn slug(label: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_caption_names_its_unit_once() {
+        assert_eq!(caption("Arrival rate", "req/s"), "Arrival rate (req/s)");
+        assert_eq!(
+            caption("Clients contending", "clients"),
+            "Clients contending"
+        );
+        assert_eq!(caption("Pool size", ""), "Pool size");
+    }
 
     #[test]
     fn latencies_switch_unit_where_people_do() {

@@ -34,7 +34,7 @@ pub(crate) struct SweepCurvesProps {
 /// and ticks do not carry it (a rate, an amount).
 fn caption(m: &Metric) -> String {
     match m.format {
-        Format::Rate | Format::Amount if !m.unit.is_empty() => format!("{} ({})", m.label, m.unit),
+        Format::Rate | Format::Amount => format::caption(m.label, m.unit),
         _ => m.label.to_string(),
     }
 }
@@ -253,11 +253,7 @@ pub(crate) fn SweepCurvesView(p: &SweepCurvesProps) -> Html {
             s[..1].make_ascii_uppercase();
             s
         },
-        x_label: if c.x.unit.is_empty() {
-            c.x.label.clone()
-        } else {
-            format!("{} ({})", c.x.label, c.x.unit)
-        },
+        x_label: format::caption(&c.x.label, &c.x.unit),
         x_path: c.x.path.clone(),
         xs: c.x.values.clone(),
         panels: c

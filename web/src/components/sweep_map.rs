@@ -35,11 +35,7 @@ fn value(axis: &Axis, v: f64) -> String {
 
 /// An axis's caption: its label, and its unit in brackets when it has one.
 fn caption(axis: &Axis) -> String {
-    if axis.unit.is_empty() {
-        axis.label.clone()
-    } else {
-        format!("{} ({})", axis.label, axis.unit)
-    }
+    format::caption(&axis.label, &axis.unit)
 }
 
 /// The class of a cell: what it came to.

@@ -110,10 +110,8 @@ pub(crate) fn write_curves(
         .iter()
         .map(|m| match metric(m) {
             // As the site captions them: times and counts carry their unit.
-            Some(def)
-                if !def.unit.is_empty() && matches!(def.format, Format::Rate | Format::Amount) =>
-            {
-                format!("{} ({})", def.label, def.unit)
+            Some(def) if matches!(def.format, Format::Rate | Format::Amount) => {
+                format::caption(def.label, def.unit)
             }
             Some(def) => def.label.to_string(),
             None => m.clone(),
