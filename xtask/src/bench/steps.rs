@@ -169,7 +169,38 @@ pub(super) fn baseline_run(
         commit,
         per_s,
         simulated,
+        dir,
     })
+}
+
+/// One short criterion run of M/M/10 in the workspace at `root` with
+/// target directory `target` (its output hidden): simulated requests per
+/// second. For back-to-back comparisons of two trees.
+pub(super) fn mm10_short(root: &Path, target: &Path) -> Result<f64, String> {
+    let started = SystemTime::now();
+    let mut bench = Command::new("cargo");
+    bench
+        .current_dir(root)
+        .env("CARGO_TARGET_DIR", target)
+        .args([
+            "bench",
+            "-q",
+            "-p",
+            "brownout-sim",
+            "--bench",
+            "engine",
+            "--",
+        ])
+        .args(["mm10", "--noplot"])
+        .args(QUICK)
+        .stdout(Stdio::null());
+    run_cmd(&mut bench).map_err(|e| format!("bench: short mm10 run failed: {e}"))?;
+    let result = target
+        .join("criterion")
+        .join("engine")
+        .join("mm10")
+        .join("new");
+    criterion_result(&result, started).map(|(per_s, _)| per_s)
 }
 
 /// The workspace root and Cargo's target directory, from `cargo metadata`.
