@@ -3,12 +3,15 @@
 //! `15 s` in another.
 
 /// A latency in milliseconds, with the unit that reads best:
-/// `0.4 ms`, `12 ms`, `120 ms`, `1.5 s`, `31 s`, `12 min`.
+/// `5 µs`, `0.4 ms`, `12 ms`, `120 ms`, `1.5 s`, `31 s`, `12 min`.
 pub fn ms(v: f64) -> String {
     if !v.is_finite() {
         return "–".to_string();
     }
-    if v < 1.0 {
+    if v > 0.0 && v < 0.01 {
+        // A log axis's lowest ticks: "1 µs", not "0 ms".
+        format!("{} µs", trim(v * 1e3, 2))
+    } else if v < 1.0 {
         format!("{} ms", trim(v, 2))
     } else if v < 10.0 {
         format!("{} ms", trim(v, 1))
@@ -138,6 +141,9 @@ mod tests {
 
     #[test]
     fn latencies_switch_unit_where_people_do() {
+        assert_eq!(ms(0.0), "0 ms");
+        assert_eq!(ms(0.001), "1 µs");
+        assert_eq!(ms(0.0055), "5.5 µs");
         assert_eq!(ms(0.25), "0.25 ms");
         assert_eq!(ms(4.0), "4 ms");
         assert_eq!(ms(120.4), "120 ms");
