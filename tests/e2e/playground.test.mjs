@@ -306,6 +306,9 @@ describe('playground: layout', () => {
         // Typing works at this width too.
         await page.locator('#pg-text').fill(MM1.replace('rate_rps = 8', 'rate_rps = 7'));
         await until(() => page.evaluate(() => location.hash), (h) => h.includes('s='), { what: 'the URL' });
+        // The knob follows the text before the picture is taken.
+        const knob = widget(page, 0).locator('.knob-range output').first();
+        await until(() => knob.innerText(), (t) => t === '7 req/s', { what: 'the knob to read the typed rate' });
         await page.screenshot({ path: path.join(outputDir('screenshots'), `playground-${name}-full.png`), fullPage: true });
         await expectClean(page);
       } finally {
