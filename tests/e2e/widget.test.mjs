@@ -186,6 +186,19 @@ describe('widget', () => {
     });
   });
 
+  test('a stat\'s qualifier stays whole beside its number, quieter than it', async () => {
+    await withPage(site, ARTICLE, async (page) => {
+      const w = await widgetReady(page, 1);
+      const dd = w.locator('.side').first().locator('.stat[data-stat="theory_group_proportional"] dd').nth(1);
+      assert.equal(await dd.innerText(), '333 ms (legacy)');
+      const which = dd.locator('.stat-which');
+      assert.equal(await which.innerText(), '(legacy)');
+      assert.equal(await which.evaluate((e) => e.getClientRects().length), 1, 'on one line');
+      const weight = (loc) => loc.evaluate((e) => Number(getComputedStyle(e).fontWeight));
+      assert.ok(await weight(which) < await weight(dd));
+    });
+  });
+
   test('the player plays and pauses, and the flow diagram animates while playing', async () => {
     await withPage(site, ARTICLE, async (page) => {
       const w = await widgetReady(page, 0);

@@ -512,6 +512,7 @@ pub struct StatRow {
 /// The rows for `paths` (checked by [`metric`]) in a run summary's JSON
 /// form; a metric the run lacks (a server index past the end) is skipped.
 pub fn stat_rows(summary: &Value, paths: &[String]) -> Vec<StatRow> {
+    let behind_cache = summary.get("cache").is_some_and(|c| !c.is_null());
     paths
         .iter()
         .filter_map(|path| {
@@ -520,6 +521,11 @@ pub fn stat_rows(summary: &Value, paths: &[String]) -> Vec<StatRow> {
             let text = match &r.server {
                 _ if r.value.is_nan() => "no formula".to_string(),
                 Some(s) => format!("{} ({s})", m.format.text(r.value)),
+                // Behind a cache the first service sees only the misses:
+                // its latencies are not the requests' (`logical.` are).
+                None if behind_cache && path.starts_with("latency_ms.") => {
+                    format!("{} (behind the cache)", m.format.text(r.value))
+                }
                 None => m.format.text(r.value),
             };
             Some(StatRow {

@@ -46,6 +46,25 @@ fn a_server_metric_is_found_by_any_index_and_names_its_server() {
 }
 
 #[test]
+fn behind_a_cache_the_services_latencies_say_so_and_the_requests_do_not() {
+    let paths = [
+        "latency_ms.p50",
+        "logical.latency_ms.p99",
+        "cache.hit_ratio",
+    ]
+    .map(String::from);
+    let rows = stat_rows(&preset_summary("cache-flash-sale"), &paths);
+    assert!(
+        rows[0].text.ends_with(" s (behind the cache)"),
+        "{}",
+        rows[0].text
+    );
+    assert!(!rows[1].text.contains("cache"), "{}", rows[1].text);
+    let plain = stat_rows(&summary(), &paths[..1]);
+    assert_eq!(plain[0].text, "73 ms");
+}
+
+#[test]
 fn an_unknown_path_is_no_metric() {
     assert_eq!(metric("latency_ms.p42"), None);
     assert_eq!(metric("servers[x].utilization"), None);
