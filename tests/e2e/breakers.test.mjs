@@ -24,6 +24,10 @@ describe('article 4: circuit breakers', () => {
       assert.ok(on.opened > 300 && on.short_circuited > 1000, JSON.stringify(on));
       const summary = await w.locator('figure.chart[data-chart=breakers] .chart-summary').innerText();
       assert.match(summary, /no circuit breakers\. .*300 breakers opened [\d,]+ times, at most \d+ open at once/);
+      // The sides are named by the toggle, without a colon to collide with the captions'.
+      assert.deepEqual(await w.locator('.stats-label').allInnerTexts(), ['Circuit breaker off', 'Circuit breaker on']);
+      const goodput = await w.locator('figure.chart[data-chart=goodput] .chart-summary').innerText();
+      assert.match(goodput, /^Circuit breaker off: [\d.]+ requests per second offered, .* [\d.]+ attempts per request/);
     });
   });
 

@@ -26,6 +26,20 @@ pub fn ms(v: f64) -> String {
     }
 }
 
+/// `n` (already written) with its noun: "1 attempt", "2.5 attempts".
+pub fn noun(n: &str, one: &str, many: &str) -> String {
+    if n == "1" {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// A duration in seconds, as [`ms`] writes it: `45 s`, `12 min`.
+pub fn seconds(v: f64) -> String {
+    ms(v * 1e3)
+}
+
 /// A caption with its unit in brackets, "Arrival rate (req/s)"; the label
 /// alone when there is no unit or the label already names it ("Clients
 /// contending", not "Clients contending (clients)").
@@ -128,6 +142,15 @@ pub(crate) fn slug(label: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_takes_the_singular() {
+        assert_eq!(noun("1", "attempt", "attempts"), "1 attempt");
+        assert_eq!(noun("1.2", "attempt", "attempts"), "1.2 attempts");
+        assert_eq!(noun("0", "request", "requests"), "0 requests");
+        assert_eq!(seconds(179.0), "179 s");
+        assert_eq!(seconds(900.0), "15 min");
+    }
 
     #[test]
     fn a_caption_names_its_unit_once() {

@@ -47,6 +47,8 @@ pub enum Format {
     Factor,
     /// Seconds until recovery; infinite when the run never recovered.
     Recovery,
+    /// A duration in seconds, in the unit that reads best: `45 s`, `12 min`.
+    Seconds,
 }
 
 impl Format {
@@ -62,6 +64,17 @@ impl Format {
             Format::Factor => format!("{}×", format::amount(value)),
             Format::Recovery if value.is_finite() => format!("after {} s", format::amount(value)),
             Format::Recovery => "did not recover".to_string(),
+            Format::Seconds => format::seconds(value),
+        }
+    }
+
+    /// How an axis or a curves panel writes values of this format.
+    pub fn axis(self) -> fn(f64) -> String {
+        match self {
+            Format::Latency => format::ms,
+            Format::Seconds => format::seconds,
+            Format::Percent => format::pct,
+            _ => format::amount,
         }
     }
 }

@@ -41,11 +41,7 @@ fn caption(m: &Metric) -> String {
 
 /// How a panel writes its values.
 fn text_of(m: &Metric) -> fn(f64) -> String {
-    match m.format {
-        Format::Latency => format::ms,
-        Format::Percent => format::pct,
-        _ => format::amount,
-    }
+    m.format.axis()
 }
 
 /// The points so far as lines: `values[panel][i]` of line `l` is point

@@ -80,7 +80,7 @@ fn value_label(widget: &Widget, v: &Value) -> String {
             } else {
                 "off"
             };
-            format!("{}: {on}", k.label)
+            format!("{} {on}", k.label)
         }
     }
 }

@@ -55,10 +55,10 @@ fn summary(data: &ChartData) -> String {
         let bottom = s.services.last().map_or(0, |x| x.arrivals);
         let _ = write!(
             out,
-            "{who} sent {} attempts per request on average; the last service received {} attempts for {} requests. ",
-            format::amount(s.amplification),
-            format::count(bottom),
-            format::count(s.logical.arrived),
+            "{who} sent {} per request on average; the last service received {} for {}. ",
+            format::noun(&format::amount(s.amplification), "attempt", "attempts"),
+            format::noun(&format::count(bottom), "attempt", "attempts"),
+            format::noun(&format::count(s.logical.arrived), "request", "requests"),
         );
     }
     out.trim_end().to_string()

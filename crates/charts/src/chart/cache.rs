@@ -74,10 +74,10 @@ fn summary(data: &ChartData) -> String {
                     .take(3)
                     .map(|k| {
                         format!(
-                            "key {} ({} of {} requests recomputed, {} s of work)",
+                            "key {} ({} of {} recomputed, {} s of work)",
                             format::count(u64::from(k.key)),
                             format::count(k.recomputations),
-                            format::count(k.requests),
+                            format::noun(&format::count(k.requests), "request", "requests"),
                             format::amount(k.work_s),
                         )
                     })

@@ -75,10 +75,10 @@ fn summary(data: &ChartData) -> String {
         };
         let _ = write!(
             out,
-            "{who}: {} requests per second offered, {} succeeded per second, {} attempts per request, {} within the SLO; {recovery}. ",
+            "{who}: {} requests per second offered, {} succeeded per second, {} per request, {} within the SLO; {recovery}. ",
             format::amount(offered),
             format::amount(s.goodput_rps),
-            format::amount(s.amplification),
+            format::noun(&format::amount(s.amplification), "attempt", "attempts"),
             format::pct(s.within_slo),
         );
     }

@@ -65,11 +65,7 @@ pub(crate) fn apply(base: &ValidScenario, line: &Line) -> Result<ValidScenario, 
 
 /// How a panel's values are written: as its metric is, where it is one.
 fn text_of(path: &str) -> fn(f64) -> String {
-    match metric(path).map(|m| m.format) {
-        Some(Format::Latency) => format::ms,
-        Some(Format::Percent) => format::pct,
-        _ => format::amount,
-    }
+    metric(path).map_or(format::amount, |m| m.format.axis())
 }
 
 /// Draws the curves: `summaries` holds, line after line, one summary per

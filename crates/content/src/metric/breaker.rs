@@ -24,7 +24,7 @@ pub(super) const BREAKER_METRICS: &[Metric] = &[
         "open_s",
         "Time open, summed over breakers",
         "s",
-        Format::Amount,
+        Format::Seconds,
     ),
     m(
         "breaker.half_open_trials",
