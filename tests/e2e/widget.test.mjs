@@ -171,8 +171,12 @@ describe('widget', () => {
       let flows = await fit(await widgetReady(page, 0));
       assert.deepEqual(flows.map((f) => [f.compact, f.scrolls, f.past]), [[false, false, []]]);
       // Side by side (widget 1 opens comparing): compact, both whole.
-      flows = await fit(await widgetReady(page, 1));
+      const compared = await widgetReady(page, 1);
+      flows = await fit(compared);
       assert.deepEqual(flows.map((f) => [f.compact, f.scrolls, f.past]), [[true, false, []], [true, false, []]]);
+      // Round robin's legacy queues run to thousands, grouped as elsewhere.
+      const queues = await compared.locator('svg.flow').first().locator('.queue-label').allTextContents();
+      assert.ok(queues.some((q) => /^\d,\d{3} waiting$/.test(q)), queues.join(' | '));
       // A phone: compact, whole, and no smaller than 300 px.
       await page.setViewportSize({ width: 375, height: 812 });
       const w = widget(page, 0);

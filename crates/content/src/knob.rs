@@ -224,10 +224,16 @@ pub fn fmt_num(v: f64) -> String {
 /// and "1 worker" (a count of exactly one takes its unit in the singular).
 pub fn amount(v: f64, unit: &str) -> String {
     let unit = if v == 1.0 { singular(unit) } else { unit };
-    if unit.is_empty() {
-        fmt_num(v)
+    // Whole thousands grouped as elsewhere on the site: "10,000 entries".
+    let n = if v.fract() == 0.0 && (1000.0..9.0e15).contains(&v) {
+        brownout_charts::format::count(v as u64)
     } else {
-        format!("{} {unit}", fmt_num(v))
+        fmt_num(v)
+    };
+    if unit.is_empty() {
+        n
+    } else {
+        format!("{n} {unit}")
     }
 }
 
@@ -435,6 +441,8 @@ mod tests {
         assert_eq!(amount(1.0, "s"), "1 s");
         assert_eq!(amount(1.0, "req/s"), "1 req/s");
         assert_eq!(amount(3.0, ""), "3");
+        assert_eq!(amount(10_000.0, "entries"), "10,000 entries");
+        assert_eq!(amount(1234.5, "ms"), "1234.5 ms");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! (its topology: each service's balancer and servers, layer by layer), with
 //! each server's busy workers and queue at the player's time.
 
+use brownout_charts::format;
 use yew::prelude::*;
 
 use crate::runs::RunsRef;
@@ -83,6 +84,11 @@ impl Layout {
     }
 }
 
+/// A count at the player's time (a bucket's mean), whole and grouped: "1,234".
+fn whole(v: f64) -> String {
+    format::count(v.round().max(0.0) as u64)
+}
+
 /// A server's label, "api 3 · 85%".
 fn server_label(server: &brownout_sim::ServerSummary, util: f64) -> String {
     format!("{} {} · {:.0}%", server.name, server.index, util * 100.0)
@@ -161,7 +167,7 @@ pub(crate) fn Flow(p: &FlowProps) -> Html {
                     </text>
                     <rect x={g.queue_x.to_string()} y={(y - 6.0).to_string()} width={g.queue_width(queue).to_string()} height="12" class="queue-bar" />
                     <text x={(g.queue_x + g.queue_width(queue) + 6.0).to_string()} y={(y + 4.0).to_string()} class="queue-label">
-                        { format!("{queue:.0} waiting") }
+                        { format!("{} waiting", whole(queue)) }
                     </text>
                 </g>
             }
@@ -174,7 +180,7 @@ pub(crate) fn Flow(p: &FlowProps) -> Html {
         let title = layered.then(|| {
             html! {
                 <text x={(g.balancer_x + 30.0).to_string()} y={(top + 14.0).to_string()} class="flow-service">
-                    { format!("{name}: {} attempts", services.get(layer).map_or(0, |x| x.arrivals)) }
+                    { format!("{name}: {} attempts", format::count(services.get(layer).map_or(0, |x| x.arrivals))) }
                 </text>
             }
         });
@@ -254,7 +260,7 @@ fn pool_block(
                 </text>
                 <rect x={g.queue_x.to_string()} y={(y_pool - 6.0).to_string()} width={g.queue_width(waiting).to_string()} height="12" class="queue-bar" />
                 <text x={(g.queue_x + g.queue_width(waiting) + 6.0).to_string()} y={(y_pool + 4.0).to_string()} class="queue-label">
-                    { format!("{waiting:.0} waiting") }
+                    { format!("{} waiting", whole(waiting)) }
                 </text>
             </g>
             <g class="g1">
@@ -264,7 +270,7 @@ fn pool_block(
                     {"database"}
                 </text>
                 <text x={(g.queue_x + 6.0).to_string()} y={(y_db + 4.0).to_string()} class="queue-label">
-                    { format!("{sessions:.0} sessions, {} cores", db.cores) }
+                    { format!("{} sessions, {} cores", whole(sessions), db.cores) }
                 </text>
             </g>
             <circle cx={g.balancer_x.to_string()} cy={mid.to_string()} r="22" class="balancer" />
