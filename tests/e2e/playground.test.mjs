@@ -309,6 +309,12 @@ describe('playground: layout', () => {
         // The knob follows the text before the picture is taken.
         const knob = widget(page, 0).locator('.knob-range output').first();
         await until(() => knob.innerText(), (t) => t === '7 req/s', { what: 'the knob to read the typed rate' });
+        // In the knob list, every label sits on the line of its input.
+        const apart = await page.locator('.knob-set-item label').evaluateAll((labels) => labels
+          .map((l) => [l.textContent, l.getBoundingClientRect(), document.getElementById(l.htmlFor).getBoundingClientRect()])
+          .filter(([, a, b]) => Math.abs((a.top + a.bottom) / 2 - (b.top + b.bottom) / 2) > 6)
+          .map(([t]) => t));
+        assert.deepEqual(apart, [], 'labels away from their inputs');
         await page.screenshot({ path: path.join(outputDir('screenshots'), `playground-${name}-full.png`), fullPage: true });
         await expectClean(page);
       } finally {

@@ -135,19 +135,28 @@ pub fn KnobSet(p: &KnobSetProps) -> Html {
                             if field.is_none() {
                                 <span class="bad">{" not a field of this scenario"}</span>
                             }
-                            <label for={format!("{id}-label")}>{"Label"}</label>
-                            <input id={format!("{id}-label")} type="text" placeholder={label} maxlength="80"
-                                value={o.label.clone().unwrap_or_default()} onchange={edit(i, Part::Label)} />
+                            // Each label stays on the line of its input.
+                            <span class="knob-set-pair knob-set-name">
+                                <label for={format!("{id}-label")}>{"Label"}</label>
+                                <input id={format!("{id}-label")} type="text" placeholder={label} maxlength="80"
+                                    value={o.label.clone().unwrap_or_default()} onchange={edit(i, Part::Label)} />
+                            </span>
                             if let Some((min, max, step)) = range {
-                                <label for={format!("{id}-min")}>{"Min"}</label>
-                                <input id={format!("{id}-min")} type="number" step="any" placeholder={fmt_num(min)}
-                                    value={num(o.min)} onchange={edit(i, Part::Min)} />
-                                <label for={format!("{id}-max")}>{"Max"}</label>
-                                <input id={format!("{id}-max")} type="number" step="any" placeholder={fmt_num(max)}
-                                    value={num(o.max)} onchange={edit(i, Part::Max)} />
-                                <label for={format!("{id}-step")}>{"Step"}</label>
-                                <input id={format!("{id}-step")} type="number" step="any" min="0" placeholder={fmt_num(step)}
-                                    value={num(o.step)} onchange={edit(i, Part::Step)} />
+                                <span class="knob-set-pair">
+                                    <label for={format!("{id}-min")}>{"Min"}</label>
+                                    <input id={format!("{id}-min")} type="number" step="any" placeholder={fmt_num(min)}
+                                        value={num(o.min)} onchange={edit(i, Part::Min)} />
+                                </span>
+                                <span class="knob-set-pair">
+                                    <label for={format!("{id}-max")}>{"Max"}</label>
+                                    <input id={format!("{id}-max")} type="number" step="any" placeholder={fmt_num(max)}
+                                        value={num(o.max)} onchange={edit(i, Part::Max)} />
+                                </span>
+                                <span class="knob-set-pair">
+                                    <label for={format!("{id}-step")}>{"Step"}</label>
+                                    <input id={format!("{id}-step")} type="number" step="any" min="0" placeholder={fmt_num(step)}
+                                        value={num(o.step)} onchange={edit(i, Part::Step)} />
+                                </span>
                             }
                             <button type="button" onclick={remove(i)} aria-label={format!("Remove the knob {}", o.path)}>{"Remove"}</button>
                         </li>

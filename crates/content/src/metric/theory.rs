@@ -9,7 +9,7 @@ pub(super) const THEORY_METRICS: &[Metric] = &[
     m(
         "theory.utilization",
         "theory_utilization",
-        "Fleet utilisation ρ (theory)",
+        "Fleet utilization ρ (theory)",
         "fraction",
         Format::Percent,
     ),
