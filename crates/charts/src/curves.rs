@@ -182,7 +182,7 @@ fn draw(root: &Canvas<'_>, curves: &Curves, look: &Look) -> Result<(), ChartErro
                 (panel.text)(*v)
             }
         })?;
-        for (k, m) in curves.marks.iter().enumerate() {
+        for m in curves.marks {
             let x = curves.at(m.x);
             if !(span.start..=span.end).contains(&x) {
                 continue;
@@ -193,18 +193,6 @@ fn draw(root: &Canvas<'_>, curves: &Curves, look: &Look) -> Result<(), ChartErro
                 dash: Dash::Dotted,
             };
             path(chart.plotting_area(), vec![(x, 0.0), (x, top)], &line, look)?;
-            let at = chart.plotting_area().map_coordinate(&(x, top));
-            let base = chart.plotting_area().get_base_pixel();
-            let flat = chart.plotting_area().strip_coord_spec();
-            let font = look.font(11.0, &look.palette.muted);
-            // Labels step down a row each, so marks close together stay
-            // readable.
-            let row = look.px(2.0 + 13.0 * k as f64);
-            flat.draw_text(
-                m.label,
-                &font,
-                (at.0 - base.0 + look.px(3.0), at.1 - base.1 + row),
-            )?;
         }
         if let Some(t) = theory {
             let points: Vec<(f64, f64)> = curves
@@ -271,6 +259,32 @@ fn draw(root: &Canvas<'_>, curves: &Curves, look: &Look) -> Result<(), ChartErro
                     ))?,
                 }
             }
+        }
+        // The marks' labels last, on a box of the background's colour that
+        // lets the curves show through faintly, so no curve crosses the
+        // text; each steps down a row, so marks close together stay
+        // readable.
+        for (k, m) in curves.marks.iter().enumerate() {
+            let x = curves.at(m.x);
+            if !(span.start..=span.end).contains(&x) {
+                continue;
+            }
+            let at = chart.plotting_area().map_coordinate(&(x, top));
+            let base = chart.plotting_area().get_base_pixel();
+            let flat = chart.plotting_area().strip_coord_spec();
+            let font = look.font(11.0, &look.palette.muted);
+            let row = look.px(2.0 + 14.0 * k as f64);
+            let corner = (at.0 - base.0 + look.px(3.0), at.1 - base.1 + row);
+            let (w, h) = flat.estimate_text_size(m.label, &font)?;
+            let pad = look.px(2.0);
+            flat.draw(&Rectangle::new(
+                [
+                    (corner.0 - pad, corner.1 - pad),
+                    (corner.0 + w as i32 + pad, corner.1 + h as i32 + pad),
+                ],
+                look.palette.background.mix(0.7).filled(),
+            ))?;
+            flat.draw_text(m.label, &font, corner)?;
         }
     }
     Ok(())
@@ -482,6 +496,11 @@ mod tests {
         for text in ["Theory (MVA)", "Rule of thumb"] {
             assert!(svg.contains(text), "{text}");
         }
+        // The mark's label is drawn over the curves, on a box of its own.
+        let label = svg.rfind("Rule of thumb").expect("the mark's label");
+        let last_curve = svg.rfind("<polyline").expect("curves");
+        assert!(label > last_curve, "the label after every curve");
+        assert!(svg[last_curve..label].contains("<rect"), "on a box");
         let csv = curves_csv(&c, "clients");
         let rows: Vec<&str> = csv.lines().collect();
         assert_eq!(rows[0], "line,clients,writes,makespan_ms,capacity");
