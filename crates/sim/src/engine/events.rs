@@ -68,17 +68,16 @@ impl EventQueue {
         self.seq += 1;
         // `+ 0.0` turns a -0.0 into +0.0, whose bits sort first.
         let bits = (t + 0.0).to_bits();
-        let entry = Reverse(Scheduled {
-            key: u128::from(bits) << 64 | u128::from(self.seq),
-            event,
-        });
+        let key = u128::from(bits) << 64 | u128::from(self.seq);
         if std::mem::take(&mut self.taken)
             && let Some(mut top) = self.heap.peek_mut()
         {
-            *top = entry; // sifts down when `top` drops
-            return;
+            // Field by field: no entry built on the stack and copied.
+            top.0.key = key;
+            top.0.event = event;
+            return; // sifts down when `top` drops
         }
-        self.heap.push(entry);
+        self.heap.push(Reverse(Scheduled { key, event }));
     }
 
     /// Removes the taken entry, if any.
