@@ -44,7 +44,12 @@ pub fn seconds(v: f64) -> String {
 /// alone when there is no unit or the label already names it ("Clients
 /// contending", not "Clients contending (clients)").
 pub fn caption(label: &str, unit: &str) -> String {
-    if unit.is_empty() || label.to_lowercase().contains(&unit.to_lowercase()) {
+    // ASCII case only: Unicode case tables would cost the page 8 KiB.
+    if unit.is_empty()
+        || label
+            .to_ascii_lowercase()
+            .contains(&unit.to_ascii_lowercase())
+    {
         label.to_string()
     } else {
         format!("{label} ({unit})")
