@@ -211,6 +211,8 @@ mod tests {
             log: false,
         };
         assert_eq!(caption(&axis("")), "Retries");
-        assert_eq!(caption(&axis("retries")), "Retries (retries)");
+        // A unit the label already names is not repeated; another is.
+        assert_eq!(caption(&axis("retries")), "Retries");
+        assert_eq!(caption(&axis("per request")), "Retries (per request)");
     }
 }
