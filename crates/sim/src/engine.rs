@@ -314,6 +314,7 @@ impl<'a> Engine<'a> {
             timeouts: counts[2],
             throttled: counts[3],
             recovered_after_s,
+            trigger_end_s: Some(trigger_end(sc)).filter(|&t| t > 0.0),
             services,
             theory: crate::theory::predict(self.s),
             contention,

@@ -223,6 +223,10 @@ pub struct Summary {
     /// (over every window of [`RECOVERY_WINDOW_S`] to the end of the run);
     /// `null` when it never did. See the README for the exact rule.
     pub recovered_after_s: Option<f64>,
+    /// When the last trigger ends, seconds after warm-up; `null` when the
+    /// run has none (recovery is then counted from the start).
+    #[serde(default)]
+    pub trigger_end_s: Option<f64>,
     /// Each service's totals: the first, then each layer.
     pub services: Vec<ServiceSummary>,
     /// A `[contention]` run's totals.

@@ -66,13 +66,7 @@ fn summary(data: &ChartData) -> String {
             0.0
         };
         let who = rates::who(data, run, "The system");
-        let recovery = match s.recovered_after_s {
-            Some(t) => format!(
-                "it recovered {} s after the last trigger",
-                format::amount(t)
-            ),
-            None => "it did not recover".to_string(),
-        };
+        let recovery = recovery_text(s.recovered_after_s, s.trigger_end_s);
         let _ = write!(
             out,
             "{who}: {} requests per second offered, {} succeeded per second, {} per request, {} within the SLO; {recovery}. ",
@@ -83,4 +77,48 @@ fn summary(data: &ChartData) -> String {
         );
     }
     out.trim_end().to_string()
+}
+
+/// What became of goodput: after the last trigger, or, in a run without
+/// one, from the start (where 0 s means it always kept up).
+fn recovery_text(recovered_after_s: Option<f64>, trigger_end_s: Option<f64>) -> String {
+    match (recovered_after_s, trigger_end_s) {
+        (Some(t), Some(_)) => format!(
+            "it recovered {} s after the last trigger",
+            format::amount(t)
+        ),
+        (None, Some(_)) => "it did not recover".to_string(),
+        (Some(t), None) if t <= 0.0 => "it kept up with the offered load".to_string(),
+        (Some(t), None) => format!(
+            "it kept up with the offered load from {} s into the run",
+            format::amount(t)
+        ),
+        (None, None) => "it never kept up with the offered load".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recovery_is_told_from_the_trigger_or_from_the_start() {
+        assert_eq!(
+            recovery_text(Some(25.0), Some(60.0)),
+            "it recovered 25 s after the last trigger"
+        );
+        assert_eq!(recovery_text(None, Some(60.0)), "it did not recover");
+        assert_eq!(
+            recovery_text(Some(0.0), None),
+            "it kept up with the offered load"
+        );
+        assert_eq!(
+            recovery_text(Some(6.0), None),
+            "it kept up with the offered load from 6 s into the run"
+        );
+        assert_eq!(
+            recovery_text(None, None),
+            "it never kept up with the offered load"
+        );
+    }
 }
