@@ -23,6 +23,8 @@ describe('article 6: caches', () => {
       assert.equal(await workers.locator('input').getAttribute('aria-valuetext'), '1 worker');
       const [sale] = await stats(w);
       assert.ok(sale.hit_ratio >= 0.98, `hit ratio ${sale.hit_ratio}`);
+      // The diagram's ratio is the player's moment, and says so.
+      assert.match(await w.locator('svg.flow .flow-cache').first().textContent(), /^Cache at 240 s: \d+\.\d% answered here, misses below$/);
       assert.ok(sale.cost_miss_ratio > 0.9, `work not avoided ${sale.cost_miss_ratio}`);
       assert.ok(sale.p50 > 4000, `the database's median ${sale.p50}`);
       const summary = await w.locator('figure.chart[data-chart=cache] .chart-summary').innerText();

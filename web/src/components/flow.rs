@@ -127,8 +127,14 @@ pub(crate) fn Flow(p: &FlowProps) -> Html {
     if run.summary.cache.is_some() {
         let hits = s.cache_hit_ratio.get(k).copied().flatten();
         let text = match hits {
-            Some(h) => format!("Cache: {:.1}% answered here, misses below", h * 100.0),
-            None => "Cache: no requests now".to_string(),
+            // The player's time bucket, not the run (the stat cards'):
+            // a cache's ratio moves through the run.
+            Some(h) => format!(
+                "Cache at {} s: {:.1}% answered here, misses below",
+                format::amount(p.cursor),
+                h * 100.0
+            ),
+            None => format!("Cache at {} s: no requests", format::amount(p.cursor)),
         };
         blocks.push(html! {
             <text x="4" y={(top + 14.0).to_string()} class="flow-service flow-cache">{ text }</text>
