@@ -75,6 +75,9 @@ describe('article 2: retries', () => {
       assert.ok(perRequest > 60 && perRequest <= 64, `${perRequest} attempts per request at the database`);
       // The flow diagram draws one block per layer of the topology.
       assert.equal(await w.locator('svg.flow').first().locator('.flow-service-block').count(), 3);
+      // The failing share reads as a percentage.
+      const share = w.locator('.knob-range:has(input[data-path="faults[0].probability"])');
+      assert.equal(await share.locator('output').innerText(), '100% of attempts');
     });
   });
 

@@ -221,8 +221,13 @@ pub fn fmt_num(v: f64) -> String {
 }
 
 /// A knob's value with its unit, for people: "140 req/s", "4 workers",
-/// and "1 worker" (a count of exactly one takes its unit in the singular).
+/// "1 worker" (a count of exactly one takes its unit in the singular) and
+/// "5% of attempts" (a share of something, as a percentage).
 pub fn amount(v: f64, unit: &str) -> String {
+    // A share "of attempts" reads as a percentage: "5% of attempts".
+    if unit.starts_with("of ") {
+        return format!("{}% {unit}", fmt_num(v * 100.0));
+    }
     let unit = if v == 1.0 { singular(unit) } else { unit };
     // Whole thousands grouped as elsewhere on the site: "10,000 entries".
     let n = if v.fract() == 0.0 && (1000.0..9.0e15).contains(&v) {
@@ -442,6 +447,9 @@ mod tests {
         assert_eq!(amount(1.0, "req/s"), "1 req/s");
         assert_eq!(amount(3.0, ""), "3");
         assert_eq!(amount(10_000.0, "entries"), "10,000 entries");
+        assert_eq!(amount(0.05, "of attempts"), "5% of attempts");
+        assert_eq!(amount(1.0, "of attempts"), "100% of attempts");
+        assert_eq!(amount(0.0005, "of checkouts"), "0.05% of checkouts");
         assert_eq!(amount(1234.5, "ms"), "1234.5 ms");
     }
 
