@@ -182,11 +182,14 @@ fn draw(root: &Canvas<'_>, curves: &Curves, look: &Look) -> Result<(), ChartErro
                 (panel.text)(*v)
             }
         })?;
-        for m in curves.marks {
-            let x = curves.at(m.x);
-            if !(span.start..=span.end).contains(&x) {
-                continue;
-            }
+        // The marks inside this panel's span, at their x.
+        let marks: Vec<(&XMark, f64)> = curves
+            .marks
+            .iter()
+            .map(|m| (m, curves.at(m.x)))
+            .filter(|(_, x)| (span.start..=span.end).contains(x))
+            .collect();
+        for &(_, x) in &marks {
             let line = LineLook {
                 color: look.palette.muted.mix(1.0),
                 width: 1.0,
@@ -264,11 +267,7 @@ fn draw(root: &Canvas<'_>, curves: &Curves, look: &Look) -> Result<(), ChartErro
         // lets the curves show through faintly, so no curve crosses the
         // text; each steps down a row, so marks close together stay
         // readable.
-        for (k, m) in curves.marks.iter().enumerate() {
-            let x = curves.at(m.x);
-            if !(span.start..=span.end).contains(&x) {
-                continue;
-            }
+        for (k, &(m, x)) in marks.iter().enumerate() {
             let at = chart.plotting_area().map_coordinate(&(x, top));
             let base = chart.plotting_area().get_base_pixel();
             let flat = chart.plotting_area().strip_coord_spec();

@@ -6,7 +6,7 @@
 //!  widget block: stats = ["latency_ms.p50", "throughput_rps"]
 //!        │ metric(path) ──> METRICS { path, key, label, unit, format }
 //!        ▼
-//!  read(summary JSON, path) ──> Reading { value, detail } ──> StatRow { label, text }
+//!  read(summary JSON, path) ──> Reading { value, detail } ──> StatRow { label, text, which }
 //! ```
 //! A few metrics are derived from several fields (`failed_or_rejected`,
 //! `max_mean_queue`); facts can use them too.
@@ -516,10 +516,23 @@ pub struct StatRow {
     pub key: &'static str,
     /// Label.
     pub label: &'static str,
-    /// The value as text, with the server in parentheses when there is one.
+    /// The value as text.
     pub text: String,
+    /// What the value is of, when the label alone does not say: a server
+    /// ("legacy 0"), a group ("legacy"), "behind the cache".
+    pub which: Option<String>,
     /// The exact value.
     pub value: f64,
+}
+
+impl StatRow {
+    /// The value and what it is of, as one line: "1,362 (legacy 0)".
+    pub fn shown(&self) -> String {
+        match &self.which {
+            Some(w) => format!("{} ({w})", self.text),
+            None => self.text.clone(),
+        }
+    }
 }
 
 /// The rows for `paths` (checked by [`metric`]) in a run summary's JSON
@@ -531,20 +544,20 @@ pub fn stat_rows(summary: &Value, paths: &[String]) -> Vec<StatRow> {
         .filter_map(|path| {
             let m = metric(path)?;
             let r = read(summary, path)?;
-            let text = match &r.server {
-                _ if r.value.is_nan() => "no formula".to_string(),
-                Some(s) => format!("{} ({s})", m.format.text(r.value)),
+            let (text, which) = if r.value.is_nan() {
+                ("no formula".to_string(), None)
+            } else {
                 // Behind a cache the first service sees only the misses:
                 // its latencies are not the requests' (`logical.` are).
-                None if behind_cache && path.starts_with("latency_ms.") => {
-                    format!("{} (behind the cache)", m.format.text(r.value))
-                }
-                None => m.format.text(r.value),
+                let cached = (behind_cache && path.starts_with("latency_ms."))
+                    .then(|| "behind the cache".to_string());
+                (m.format.text(r.value), r.server.or(cached))
             };
             Some(StatRow {
                 key: m.key,
                 label: m.label,
                 text,
+                which,
                 value: r.value,
             })
         })

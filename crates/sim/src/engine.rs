@@ -280,11 +280,12 @@ impl<'a> Engine<'a> {
             ),
         };
         let ratio = |a: u64, b: u64| if b > 0 { a as f64 / b as f64 } else { 0.0 };
+        let trigger_end_s = trigger_end(sc);
         let recovered_after_s = match &contention {
             // Contending clients have no trigger to recover from: the run
             // counts as recovered when every client got its update.
             Some(c) => c.makespan_ms.map(|_| 0.0),
-            None => recovery(&rec.series, trigger_end(sc), RECOVERY_WINDOW_S),
+            None => recovery(&rec.series, trigger_end_s, RECOVERY_WINDOW_S),
         };
         let mut summary = Summary {
             seed: sc.seed,
@@ -314,7 +315,7 @@ impl<'a> Engine<'a> {
             timeouts: counts[2],
             throttled: counts[3],
             recovered_after_s,
-            trigger_end_s: Some(trigger_end(sc)).filter(|&t| t > 0.0),
+            trigger_end_s: Some(trigger_end_s).filter(|&t| t > 0.0),
             services,
             theory: crate::theory::predict(self.s),
             contention,

@@ -1,7 +1,7 @@
 //! The key numbers of a run, as text: one row per metric path of the
 //! widget block, labelled and formatted by `brownout_content::metric`.
 
-use brownout_content::metric::stat_rows;
+use brownout_content::metric::{StatRow, stat_rows};
 use yew::prelude::*;
 
 use crate::runs::RunsRef;
@@ -40,20 +40,20 @@ pub(crate) fn Stats(props: &StatsProps) -> Html {
             <p class="stats-label">{ &props.label }</p>
             <dl class="stats" aria-label={format!("Results: {}", props.label)}>
                 { for rows.into_iter().map(|r| html! {
-                    <div class="stat" data-stat={r.key}><dt>{r.label}</dt><dd data-value={r.value.to_string()}>{ value_html(&r.text) }</dd></div>
+                    <div class="stat" data-stat={r.key}><dt>{r.label}</dt><dd data-value={r.value.to_string()}>{ value_html(&r) }</dd></div>
                 }) }
             </dl>
         </div>
     }
 }
 
-/// A value with a qualifier in brackets ("69% (database 0)", "333 ms
-/// (legacy)") keeps the qualifier whole and quieter than the number.
-fn value_html(text: &str) -> Html {
-    match text.strip_suffix(')').and_then(|t| t.split_once(" (")) {
-        Some((number, which)) => html! {
-            <>{ number }{ " " }<span class="stat-which">{ format!("({which})") }</span></>
+/// A value with what it is of ("69% (database 0)", "333 ms (legacy)"):
+/// the qualifier kept whole and quieter than the number.
+fn value_html(r: &StatRow) -> Html {
+    match &r.which {
+        Some(which) => html! {
+            <>{ &r.text }{ " " }<span class="stat-which">{ format!("({which})") }</span></>
         },
-        None => html! { { text } },
+        None => html! { { &r.text } },
     }
 }

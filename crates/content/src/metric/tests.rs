@@ -17,9 +17,11 @@ fn summary() -> Value {
 fn the_default_rows_are_todays_five_numbers_formatted_as_the_site_shows_them() {
     let paths: Vec<String> = DEFAULT_STATS.map(String::from).to_vec();
     let rows = stat_rows(&summary(), &paths);
+    let texts: Vec<String> = rows.iter().map(StatRow::shown).collect();
     let shown: Vec<(&str, &str, &str)> = rows
         .iter()
-        .map(|r| (r.key, r.label, r.text.as_str()))
+        .zip(&texts)
+        .map(|(r, t)| (r.key, r.label, t.as_str()))
         .collect();
     assert_eq!(
         shown,
@@ -32,6 +34,8 @@ fn the_default_rows_are_todays_five_numbers_formatted_as_the_site_shows_them() {
         ]
     );
     assert_eq!(rows[4].value, 1361.78);
+    assert_eq!(rows[4].text, "1,362");
+    assert_eq!(rows[4].which.as_deref(), Some("legacy 0"));
 }
 
 #[test]
@@ -41,7 +45,7 @@ fn a_server_metric_is_found_by_any_index_and_names_its_server() {
         Some("Time busy")
     );
     let rows = stat_rows(&summary(), &["servers[1].utilization".to_string()]);
-    assert_eq!(rows[0].text, "100% (legacy 0)");
+    assert_eq!(rows[0].shown(), "100% (legacy 0)");
     assert!(stat_rows(&summary(), &["servers[9].utilization".to_string()]).is_empty());
 }
 
@@ -55,11 +59,12 @@ fn behind_a_cache_the_services_latencies_say_so_and_the_requests_do_not() {
     .map(String::from);
     let rows = stat_rows(&preset_summary("cache-flash-sale"), &paths);
     assert!(
-        rows[0].text.ends_with(" s (behind the cache)"),
+        rows[0].shown().ends_with(" s (behind the cache)"),
         "{}",
-        rows[0].text
+        rows[0].shown()
     );
-    assert!(!rows[1].text.contains("cache"), "{}", rows[1].text);
+    assert_eq!(rows[0].which.as_deref(), Some("behind the cache"));
+    assert!(!rows[1].shown().contains("cache"), "{}", rows[1].shown());
     let plain = stat_rows(&summary(), &paths[..1]);
     assert_eq!(plain[0].text, "73 ms");
 }

@@ -168,6 +168,6 @@ mod tests {
             &s,
             &["theory.groups[2].round_robin_utilization".to_string()],
         );
-        assert_eq!(rows[0].text, "140% (legacy)");
+        assert_eq!(rows[0].shown(), "140% (legacy)");
     }
 }
