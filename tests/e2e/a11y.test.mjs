@@ -96,6 +96,13 @@ describe('accessibility', () => {
     });
   });
 
+  test('the embed of the storm comparison (article 2) has no serious or critical axe violations', async () => {
+    await withPage(site, '#/embed/retries/0', async (page) => {
+      await widgetReady(page, 0);
+      assert.deepEqual(await audit(page, 'embed-retries'), []);
+    });
+  });
+
   test('the playground, with an error and a knob, and its embed have no serious or critical axe violations', { timeout: 60_000 }, async () => {
     await withPage(site, '#/playground', async (page) => {
       await widgetReady(page, 0);

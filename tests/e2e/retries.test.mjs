@@ -143,6 +143,36 @@ describe('article 2: retries', () => {
     });
   });
 
+  test('an embed of the storm widget reproduces the article in the same state, storm beside fix', async () => {
+    await withPage(site, '#/embed/retries/0?show=client.retries,client.throttle.enabled&client.retries=1', async (page) => {
+      const w = await widgetReady(page, 0);
+      assert.equal(await page.locator('main.embed').count(), 1);
+      assert.equal(await page.locator('.site-header, .site-footer').count(), 0, 'no site chrome');
+      // The knobs in show=, in the widget's order, and the comparison's own
+      // switch (the retry budget, on one side only).
+      assert.deepEqual(
+        [...new Set(await w.locator('[data-path]').evaluateAll((els) => els.map((e) => e.dataset.path)))].sort(),
+        ['client.budget.enabled', 'client.retries', 'client.throttle.enabled'],
+        'only the knobs in show=, and the comparison switch',
+      );
+      assert.equal(await w.locator('.stat[data-stat=goodput]').count(), 2, 'both sides of the comparison');
+      const embedded = await stats(w);
+      const article = await site.open(`${ARTICLE}?w0.client.retries=1`);
+      assert.deepEqual(await stats(await widgetReady(article, 0)), embedded, 'the article in the same state');
+      const back = page.locator('.embed-credit a');
+      assert.match(await back.innerText(), /From “The retry budget that amplified load” on Brownout/);
+      assert.equal(await back.getAttribute('href'), '#/articles/retries/widget-0');
+
+      // A knob moved in the embed goes into its own query, unprefixed.
+      await w.locator('input[data-path="client.throttle.enabled"]').first().check();
+      await statsChangedFrom(w, embedded);
+      const { params } = await hashQuery(page);
+      assert.equal(params.get('client.throttle.enabled'), 'true');
+      assert.equal(params.get('client.retries'), '1');
+      await expectClean(article);
+    });
+  });
+
   test('at phone width article 2 fits the screen', async () => {
     await withPage(site, ARTICLE, async (page) => {
       await page.setViewportSize({ width: 375, height: 812 });

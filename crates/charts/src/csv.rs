@@ -65,8 +65,9 @@ pub(crate) fn latency_columns<'a>(s: &'a Series, suffix: &str) -> Vec<Column<'a>
 }
 
 /// Logical requests per bucket: offered load, goodput, failures, the
-/// edge client's attempts, retries, timeouts and throttled attempts, and
-/// the p50 and p99 of the logical requests that succeeded.
+/// edge client's attempts, retries, timeouts and throttled attempts, the
+/// amplification, and the p50 and p99 of the logical requests that
+/// succeeded.
 pub(crate) fn logical_columns<'a>(s: &'a Series, suffix: &str) -> Vec<Column<'a>> {
     let mut columns: Vec<Column<'a>> = [
         ("offered_rps", &s.offered_rps),
@@ -85,6 +86,7 @@ pub(crate) fn logical_columns<'a>(s: &'a Series, suffix: &str) -> Vec<Column<'a>
     .collect();
     columns.extend(
         [
+            ("amplification", &s.amplification),
             ("logical_p50_ms", &s.logical_p50_ms),
             ("logical_p99_ms", &s.logical_p99_ms),
         ]

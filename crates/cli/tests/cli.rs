@@ -86,9 +86,9 @@ fn csv_output_has_one_row_per_second_and_a_queue_column_per_server() {
     assert!(header.starts_with(
         "t_s,arrivals_rps,throughput_rps,rejected_rps,failed_rps,p50_ms,p99_ms,queue_fast_0"
     ));
-    // 7 request columns, a queue per server, then 9 of logical requests.
-    assert_eq!(header.split(',').count(), 7 + 10 + 9);
-    assert!(header.ends_with(",logical_p50_ms,logical_p99_ms"));
+    // 7 request columns, a queue per server, then 10 of logical requests.
+    assert_eq!(header.split(',').count(), 7 + 10 + 10);
+    assert!(header.ends_with(",throttled_rps,amplification,logical_p50_ms,logical_p99_ms"));
     assert_eq!(lines.count(), 600);
 }
 

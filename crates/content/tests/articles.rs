@@ -20,6 +20,8 @@ use serde_json::Value;
 const MAX_PRESET_REQUESTS: f64 = 100_000.0;
 /// Fewest and most words of prose in an article.
 const WORDS: std::ops::RangeInclusive<usize> = 1_000..=2_000;
+/// Article 2's issue asks for 1,200 to 2,000.
+const RETRIES_WORDS: std::ops::RangeInclusive<usize> = 1_200..=2_000;
 /// Article 1, revised with its mathematics, has its own range.
 const ROUND_ROBIN_WORDS: std::ops::RangeInclusive<usize> = 1_800..=2_400;
 /// Fewest links under an article's "Sources" heading.
@@ -432,11 +434,12 @@ fn a_fact_about_a_stochastic_outcome_lists_at_least_five_seeds() {
 }
 
 #[test]
-fn every_article_body_is_one_to_two_thousand_words() {
+fn every_article_body_has_the_length_its_issue_asks_for() {
     for a in all() {
         let n = prose_words(a.body());
         let range = match a.slug.as_str() {
             "round-robin" => ROUND_ROBIN_WORDS,
+            "retries" => RETRIES_WORDS,
             _ => WORDS,
         };
         assert!(

@@ -420,3 +420,55 @@ pub(crate) fn recovery(s: &crate::report::Series, after: f64, window_s: f64) -> 
     }
     Some((s.t_s[from] - after).max(0.0))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::recovery;
+    use crate::report::Series;
+
+    /// One-second buckets offering 100 requests a second, with `goodput`.
+    fn series(goodput: &[f64]) -> Series {
+        Series {
+            bucket_s: 1.0,
+            t_s: (0..goodput.len()).map(|k| k as f64).collect(),
+            offered_rps: vec![100.0; goodput.len()],
+            goodput_rps: goodput.to_vec(),
+            ..Series::default()
+        }
+    }
+
+    #[test]
+    fn recovery_starts_where_every_later_window_keeps_ninety_percent() {
+        // Goodput collapses over buckets 5 to 9 and comes back.
+        let mut g = vec![100.0; 30];
+        g[5..10].fill(0.0);
+        // A 10-bucket window holding one empty bucket has exactly 90%; the
+        // window from bucket 8 holds two. So recovery starts at bucket 9,
+        // 4 s after a trigger that ended at 5 s.
+        assert_eq!(recovery(&series(&g), 5.0, 10.0), Some(4.0));
+        // Bucket 9's window then has 89.9%: not recovered.
+        g[9] = 0.0;
+        g[10] = 99.0;
+        assert_eq!(recovery(&series(&g), 5.0, 10.0), Some(5.0));
+        // Already healthy when the trigger ends: 0 s.
+        assert_eq!(recovery(&series(&[100.0; 30]), 5.0, 10.0), Some(0.0));
+    }
+
+    #[test]
+    fn a_relapse_moves_recovery_past_it() {
+        let mut g = vec![100.0; 40];
+        g[5..8].fill(0.0);
+        g[25..28].fill(0.0); // healthy for a while, then down again
+        // The last window with two empty buckets starts at 26: recovery at 27.
+        assert_eq!(recovery(&series(&g), 5.0, 10.0), Some(22.0));
+    }
+
+    #[test]
+    fn no_recovery_when_goodput_stays_low_or_the_run_ends_too_soon() {
+        let mut g = vec![100.0; 30];
+        g[5..].fill(50.0);
+        assert_eq!(recovery(&series(&g), 5.0, 10.0), None);
+        // Fewer than 10 s of run left after the trigger.
+        assert_eq!(recovery(&series(&[100.0; 30]), 25.0, 10.0), None);
+    }
+}

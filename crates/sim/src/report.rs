@@ -365,6 +365,10 @@ pub struct Series {
     pub timeouts_rps: Vec<f64>,
     /// Attempts rejected locally by the throttle per second.
     pub throttled_rps: Vec<f64>,
+    /// Amplification per bucket: attempts sent per logical request arriving
+    /// in it (null for a bucket where none arrived).
+    #[serde(default)]
+    pub amplification: Vec<Option<f64>>,
     /// Median latency of logical requests that succeeded in the bucket, ms.
     pub logical_p50_ms: Vec<Option<f64>>,
     /// 99th percentile latency of logical requests that succeeded in the

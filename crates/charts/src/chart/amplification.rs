@@ -19,11 +19,7 @@ pub(crate) const CHART: Chart = Chart {
 
 /// Attempts per offered request in each bucket (0 where nothing was offered).
 fn per_bucket(s: &Series) -> Vec<f64> {
-    s.attempts_rps
-        .iter()
-        .zip(&s.offered_rps)
-        .map(|(a, o)| if *o > 0.0 { a / o } else { 0.0 })
-        .collect()
+    s.amplification.iter().map(|a| a.unwrap_or(0.0)).collect()
 }
 
 const SPEC: RatesSpec = RatesSpec {

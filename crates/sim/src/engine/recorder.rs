@@ -175,6 +175,11 @@ impl Recorder {
             s.logical_p50_ms.push(quantiles.map(|q| q.0));
             s.logical_p99_ms.push(quantiles.map(|q| q.1));
         }
+        let (offered, attempts) = (s.offered_rps.last(), s.attempts_rps.last());
+        if let (Some(&offered), Some(&attempts)) = (offered, attempts) {
+            s.amplification
+                .push((offered > 0.0).then(|| attempts / offered));
+        }
         self.bucket_counts = [0; 4];
         self.bucket_latency.reset();
         self.bucket += 1;

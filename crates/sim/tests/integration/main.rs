@@ -3,6 +3,7 @@
 
 mod breakers;
 mod caches;
+mod client_knobs;
 mod clients;
 mod contention;
 mod determinism;
