@@ -11,7 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Scenario;
+use super::{Balancer, RetryOn, Scenario};
 use crate::dist::{Distribution, Sampler};
 use crate::error::ScenarioError;
 
@@ -55,11 +55,12 @@ impl Scenario {
             ("faults", !self.faults.is_empty()),
             ("pool", self.pool.is_some()),
             ("database", self.database.is_some()),
+            ("balancer", self.balancer != Balancer::default()),
         ];
         if let Some((field, _)) = stray.iter().find(|(_, set)| *set) {
             return Err(ScenarioError::new(
                 *field,
-                "a [contention] scenario has no traffic, servers, layers, faults, pool or database: its clients and their one record are the whole system",
+                "a [contention] scenario has no traffic, servers, layers, faults, pool, database or balancer: its clients and their one record are the whole system",
             ));
         }
         if let Some(client) = &self.client {
@@ -69,6 +70,11 @@ impl Scenario {
                 ("client.throttle", client.throttle.is_some()),
                 ("client.network_ms", client.network_ms.is_some()),
                 ("client.retries", client.retries != 0),
+                ("client.breaker", client.breaker.is_some()),
+                (
+                    "client.retry_on",
+                    RetryOn::all().iter().any(|r| !client.retry_on.contains(r)),
+                ),
             ];
             if let Some((field, _)) = extra.iter().find(|(_, set)| *set) {
                 return Err(ScenarioError::new(

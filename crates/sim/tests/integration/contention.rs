@@ -111,4 +111,18 @@ fn a_contention_scenario_names_what_does_not_belong_in_it() {
     assert_eq!(e.field, "client.timeout_ms");
     let e = error(&base.replace("sd = 2", "sd = -1"));
     assert_eq!(e.field, "contention.network_ms.sd");
+    // Settings with nothing to act on are named, not ignored.
+    let e = error(&format!("{base}[balancer]\npolicy = \"random\"\n"));
+    assert_eq!(e.field, "balancer");
+    let e = error(&base.replace("[client]\n", "[client]\nretry_on = [\"timeout\"]\n"));
+    assert_eq!(e.field, "client.retry_on");
+    assert!(e.message.contains("only client.backoff applies"), "{e}");
+    let e = error(&base.replace("[client]\n", "[client]\nbreaker = {}\n"));
+    assert_eq!(e.field, "client.breaker");
+    // All three outcomes, in any order, are the default: accepted.
+    let all = base.replace(
+        "[client]\n",
+        "[client]\nretry_on = [\"failed\", \"timeout\", \"rejected\"]\n",
+    );
+    parse(&all, Format::Toml).unwrap_or_else(|e| panic!("{e}"));
 }
