@@ -19,8 +19,6 @@
 //! with [`Heap::replace_min`]). The order is the same, since keys are unique;
 //! a property test checks it against `std`'s heap.
 
-use std::cmp::Ordering;
-
 pub(crate) use crate::components::Event;
 
 #[derive(Clone, Copy, Debug)]
@@ -34,26 +32,6 @@ impl Scheduled {
     /// Time in engine seconds.
     fn t(&self) -> f64 {
         f64::from_bits((self.key >> 64) as u64)
-    }
-}
-
-impl PartialEq for Scheduled {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for Scheduled {}
-
-impl PartialOrd for Scheduled {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Scheduled {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.key.cmp(&other.key)
     }
 }
 
@@ -148,6 +126,7 @@ impl Heap {
     /// Replaces the earliest entry with `entry` (the heap is not empty).
     #[inline]
     fn replace_min(&mut self, entry: Scheduled) {
+        debug_assert!(!self.data.is_empty(), "replace_min on an empty heap");
         let data = self.data.as_mut_slice();
         let n = data.len();
         let mut pos = 0;
