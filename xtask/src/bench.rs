@@ -132,15 +132,17 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     if let Some(b) = &baseline {
         let n = if quick { 1 } else { ROUNDS };
         println!("   then {n} short M/M/10 runs of each, alternating");
+        let this_tree = || mm10_short(&root, &target);
+        let the_baseline = || mm10_short(&b.dir, &b.dir.join("target"));
         for k in 1..=n {
             // Each tree goes first every other round, so that neither
             // always runs on a machine warmed (or throttled) by the other.
             let (new, old) = if k % 2 == 1 {
-                let new = mm10_short(&root, &target)?;
-                (new, mm10_short(&b.dir, &b.dir.join("target"))?)
+                let new = this_tree()?;
+                (new, the_baseline()?)
             } else {
-                let old = mm10_short(&b.dir, &b.dir.join("target"))?;
-                (mm10_short(&root, &target)?, old)
+                let old = the_baseline()?;
+                (this_tree()?, old)
             };
             println!(
                 "   round {k}: {} against {} requests/s, {:.3}x",

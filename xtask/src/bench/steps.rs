@@ -29,8 +29,7 @@ pub(super) fn criterion_run(
     let models = run_teed(&mut bench).map_err(|e| format!("bench: criterion run failed: {e}"))?;
     let mut native = Vec::new();
     for (id, unit) in BENCHES {
-        let dir = target.join("criterion").join("engine").join(id).join("new");
-        let (per_s, simulated) = criterion_result(&dir, started)?;
+        let (per_s, simulated) = criterion_result(&latest(target, id), started)?;
         let model = models
             .iter()
             .find(|(name, _)| name == id)
@@ -158,12 +157,7 @@ pub(super) fn baseline_run(
         bench.args(QUICK);
     }
     run_cmd(&mut bench).map_err(|e| format!("bench: baseline criterion run failed: {e}"))?;
-    let result = own_target
-        .join("criterion")
-        .join("engine")
-        .join("mm10")
-        .join("new");
-    let (per_s, simulated) = criterion_result(&result, started)?;
+    let (per_s, simulated) = criterion_result(&latest(&own_target, "mm10"), started)?;
     Ok(Baseline {
         rev: rev.to_string(),
         commit,
@@ -195,12 +189,13 @@ pub(super) fn mm10_short(root: &Path, target: &Path) -> Result<f64, String> {
         .args(QUICK)
         .stdout(Stdio::null());
     run_cmd(&mut bench).map_err(|e| format!("bench: short mm10 run failed: {e}"))?;
-    let result = target
-        .join("criterion")
-        .join("engine")
-        .join("mm10")
-        .join("new");
-    criterion_result(&result, started).map(|(per_s, _)| per_s)
+    criterion_result(&latest(target, "mm10"), started).map(|(per_s, _)| per_s)
+}
+
+/// Where criterion writes the latest result of benchmark `id` of the
+/// `engine` group under target directory `target`.
+fn latest(target: &Path, id: &str) -> PathBuf {
+    target.join("criterion").join("engine").join(id).join("new")
 }
 
 /// The workspace root and Cargo's target directory, from `cargo metadata`.
