@@ -303,6 +303,12 @@ describe('playground: layout', () => {
         else assert.ok(w.y >= ed.y + ed.height, `${JSON.stringify(ed)} ${JSON.stringify(w)}`);
         const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
         assert.ok(scroll <= client, `page is ${scroll} px wide in a ${client} px viewport`);
+        // The header and the footer span the page as the playground does.
+        const edges = await page.evaluate(() => ['.site-header', 'main', '.site-footer'].map((s) => {
+          const r = document.querySelector(s).getBoundingClientRect();
+          return [Math.round(r.left), Math.round(r.right)];
+        }));
+        assert.ok(edges.every(([l, r]) => l === edges[1][0] && r === edges[1][1]), `header, main, footer: ${JSON.stringify(edges)}`);
         // Typing works at this width too.
         await page.locator('#pg-text').fill(MM1.replace('rate_rps = 8', 'rate_rps = 7'));
         await until(() => page.evaluate(() => location.hash), (h) => h.includes('s='), { what: 'the URL' });

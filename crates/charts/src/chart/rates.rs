@@ -52,21 +52,27 @@ pub(super) fn draw(
         series: &'a Series,
         values: Vec<f64>,
     }
+    // One shaded area when both sides were offered the same traffic.
+    let shared = |r: &Rate| {
+        data.b
+            .is_none_or(|b| (r.values)(&b.result.series) == (r.values)(&data.a.result.series))
+    };
     let mut drawn = Vec::new();
     for (i, run) in data.runs().enumerate() {
         let s = &run.result.series;
         for r in spec.rates {
-            if r.area && i > 0 {
-                continue; // the same traffic: one shaded area
+            let one_area = r.area && shared(r);
+            if one_area && i > 0 {
+                continue;
             }
             let color = if r.area {
-                look.palette.reference.mix(0.22)
+                look.area_color((!one_area).then_some(i))
             } else {
                 look.side_color(i).mix(1.0)
             };
             let dash = if i == 0 { r.dash } else { Dash::Long };
             drawn.push(Drawn {
-                label: if r.area {
+                label: if one_area {
                     r.label.to_string()
                 } else {
                     data.labelled(run, r.label)

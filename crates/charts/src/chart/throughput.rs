@@ -57,7 +57,7 @@ fn lines<'a>(data: &'a ChartData, look: &Look) -> Vec<Line<'a>> {
                 data.labelled(run, "Arrivals")
             };
             let l = LineLook {
-                color: look.palette.reference.mix(0.22),
+                color: look.area_color((!same_traffic).then_some(i)),
                 width: 1.0,
                 dash: Look::side_dash(i),
             };

@@ -23,7 +23,9 @@ pub(crate) fn tiny_retrying(policy: &str) -> RunResult {
     tiny_with(policy, "[client]\ntimeout_ms = 400\nretries = 2\n")
 }
 
-fn tiny_with(policy: &str, client: &str) -> RunResult {
+/// The tiny scenario with `client` inserted at the end of its `[traffic]`
+/// table (a `[client]` table, or more traffic).
+pub(crate) fn tiny_with(policy: &str, client: &str) -> RunResult {
     let text = format!(
         r#"seed = 7
 duration_s = 20

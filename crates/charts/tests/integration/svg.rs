@@ -2,7 +2,7 @@
 
 use brownout_charts::{ChartData, ChartKind, ChartOptions, Run, Theme, svg};
 
-use crate::{synthetic, tiny, tiny_retrying};
+use crate::{synthetic, tiny, tiny_retrying, tiny_with};
 
 /// Every `<text>` of a well-formed SVG document, in order.
 fn texts(svg: &str) -> Vec<String> {
@@ -277,6 +277,51 @@ fn every_chart_in_compare_mode_has_its_title_axis_captions_and_legend() {
                 chart.name()
             );
         }
+    }
+}
+
+#[test]
+fn two_sides_offered_different_traffic_get_an_area_each_told_apart() {
+    let retrying = "[client]\ntimeout_ms = 400\nretries = 2\n";
+    let spike = "[[traffic.changes]]\nat_s = 5\nfor_s = 5\nrate_rps = 60\n";
+    let (a, b) = (
+        tiny_with("round_robin", retrying),
+        tiny_with("round_robin", &format!("{spike}{retrying}")),
+    );
+    let run = |result, label| Run { result, label };
+    for (chart, noun) in [
+        (ChartKind::Throughput, "arrivals"),
+        (ChartKind::Goodput, "offered"),
+    ] {
+        let out = |b| {
+            let data = ChartData::compare(run(&a, "Steady"), run(b, "Spike"));
+            svg(chart, &data, &ChartOptions::default(), 800, 400).expect("draws")
+        };
+        // The same traffic: one grey area, labelled once.
+        let same = texts(&out(&a));
+        let single = if noun == "arrivals" {
+            "Arrivals"
+        } else {
+            "Offered"
+        };
+        assert!(same.contains(&single.to_string()), "{same:?}");
+        assert!(!same.iter().any(|t| t.ends_with(noun)), "{same:?}");
+        // Different traffic: one area per side, each labelled, each in its
+        // side's tint (the grey of the shared area is gone).
+        let doc = out(&b);
+        let texts = texts(&doc);
+        for side in ["Steady", "Spike"] {
+            let want = format!("{side} {noun}");
+            assert!(
+                texts.contains(&want),
+                "{}: {want:?} in {texts:?}",
+                chart.name()
+            );
+        }
+        let fills = |svg: &str, colour: &str| svg.matches(&format!("fill=\"{colour}\"")).count();
+        assert!(fills(&out(&a), "#6E7681") > 0, "the shared area is grey");
+        assert_eq!(fills(&doc, "#6E7681"), 0, "no grey area: {}", chart.name());
+        assert!(fills(&doc, "#0072B2") > 0 && fills(&doc, "#D55E00") > 0);
     }
 }
 
