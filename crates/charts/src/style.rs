@@ -52,13 +52,15 @@ const LIGHT: Palette = Palette {
     sides: [RGBColor(0, 114, 178), RGBColor(213, 94, 0)],
     reference: RGBColor(110, 118, 129),
     secondary: 0.9,
+    // Okabe–Ito, with its orange and sky blue darkened by 15% to reach 3:1
+    // on white (they had 2.3:1).
     groups: [
         RGBColor(0, 114, 178),
-        RGBColor(230, 159, 0),
+        RGBColor(196, 135, 0),
         RGBColor(0, 158, 115),
         RGBColor(204, 121, 167),
         RGBColor(213, 94, 0),
-        RGBColor(86, 180, 233),
+        RGBColor(73, 153, 198),
     ],
 };
 
@@ -287,6 +289,16 @@ mod tests {
         let mixed = [0, 1, 2].map(|i| bg[i] + (c[i] - bg[i]) * alpha);
         let (a, b) = (luminance(mixed), luminance(bg));
         (a.max(b) + 0.05) / (a.min(b) + 0.05)
+    }
+
+    #[test]
+    fn every_group_colour_has_three_to_one_contrast() {
+        for palette in [&LIGHT, &DARK] {
+            for group in palette.groups {
+                let ratio = contrast(group, 1.0, palette.background);
+                assert!(ratio >= 3.0, "{group:?}: {ratio:.2}:1");
+            }
+        }
     }
 
     #[test]

@@ -40,9 +40,12 @@ fn lines(look: &Look, i: usize) -> [LineLook; 2] {
             width: 2.5,
             dash,
         },
+        // 1.5, not less: a line one device pixel wide on a whole-pixel
+        // centre is smeared over two rows at half strength, which made p50
+        // look washed out on ordinary screens.
         LineLook {
             color: c.mix(look.palette.secondary),
-            width: 1.25,
+            width: 1.5,
             dash,
         },
     ]
