@@ -130,6 +130,8 @@ describe('widget', () => {
       assert.equal(await w.locator('.seed').count(), 1);
       assert.equal(both[0].theory_square_root, both[1].theory_square_root);
       assert.equal(await w.locator('.side .flow').count(), 2, 'a flow diagram per side');
+      // Each says which time it shows (the player's; the cards cover the run).
+      assert.match(await w.locator('svg.flow .flow-time').first().textContent(), /^At [\d.,]+ s: time busy and requests waiting$/);
 
       // Side B's own knob.
       const b = w.locator('.compare select[data-path="balancer.policy"]');

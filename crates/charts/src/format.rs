@@ -94,9 +94,17 @@ pub fn amount(v: f64) -> String {
     }
 }
 
-/// A rate of requests per second with one decimal: `127.9 req/s`.
+/// A rate of requests per second with one decimal and thousands
+/// separators: `127.9 req/s`, `1,508.1 req/s`.
 pub fn rate(rps: f64) -> String {
-    format!("{rps:.1} req/s")
+    let text = format!("{rps:.1}");
+    match text.split_once('.') {
+        Some((whole, tenth)) if rps.is_finite() && rps >= 0.0 => {
+            let whole = whole.parse().map_or_else(|_| whole.to_string(), count);
+            format!("{whole}.{tenth} req/s")
+        }
+        _ => format!("{text} req/s"),
+    }
 }
 
 /// A fraction from 0 to 1 as a whole percentage: `93%`.
@@ -184,6 +192,9 @@ mod tests {
     fn fifteen_thousand_milliseconds_read_15_s_and_rates_keep_one_decimal() {
         assert_eq!(ms(15_000.0), "15 s");
         assert_eq!(rate(127.94), "127.9 req/s");
+        assert_eq!(rate(1508.06), "1,508.1 req/s");
+        assert_eq!(rate(999.96), "1,000.0 req/s");
+        assert_eq!(rate(0.0), "0.0 req/s");
         assert_eq!(trim(0.8, 4), "0.8");
     }
 

@@ -140,6 +140,15 @@ pub(crate) fn Flow(p: &FlowProps) -> Html {
             <text x="4" y={(top + 14.0).to_string()} class="flow-service flow-cache">{ text }</text>
         });
         top += HEADER;
+    } else if !servers.is_empty() {
+        // Say when: the boxes and bars are the player's time bucket, while
+        // the stat cards and the utilisation chart cover the whole run.
+        blocks.push(html! {
+            <text x="4" y={(top + 14.0).to_string()} class="flow-service flow-time">
+                { format!("At {} s: time busy and requests waiting", format::amount(p.cursor)) }
+            </text>
+        });
+        top += HEADER;
     }
     let mut previous_mid: Option<f64> = None;
     for layer in 0..services.len().max(1) {

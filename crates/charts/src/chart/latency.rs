@@ -2,7 +2,7 @@
 //! brownout takes p99 from tens of milliseconds to tens of seconds and a
 //! linear axis would flatten everything before it.
 //!
-//! p99 is the thick line, p50 the thin lighter one below it; in compare mode
+//! p99 is the thick line, p50 the thin deeper-shaded one below it; in compare mode
 //! side A is solid and side B dashed. Empty buckets are gaps.
 
 use plotters::prelude::*;
@@ -40,11 +40,10 @@ fn lines(look: &Look, i: usize) -> [LineLook; 2] {
             width: 2.5,
             dash,
         },
-        // 1.5, not less: a line one device pixel wide on a whole-pixel
-        // centre is smeared over two rows at half strength, which made p50
-        // look washed out on ordinary screens.
+        // A deeper shade, 1.5 px: a line one device pixel wide on a
+        // whole-pixel centre is smeared over two rows at half strength.
         LineLook {
-            color: c.mix(look.palette.secondary),
+            color: look.secondary_color(i).mix(1.0),
             width: 1.5,
             dash,
         },
@@ -55,7 +54,7 @@ fn lines(look: &Look, i: usize) -> [LineLook; 2] {
 pub(super) type SeriesOf = fn(&Series) -> &[Option<f64>];
 
 /// Two per-bucket series of milliseconds drawn on a log scale, a thick
-/// one and a thin lighter one, per side: the latency chart's p99 and p50,
+/// one and a thin deeper-shaded one, per side: the latency chart's p99 and p50,
 /// the pool chart's time in the database and wait for a connection.
 pub(super) struct LogSpec {
     pub(super) titles: [&'static str; 2],
@@ -206,8 +205,8 @@ fn describe(data: &ChartData, run: &Run) -> String {
     }
     let mut text = format!(
         "{prefix}p99 latency {}; p50 {}. Over the whole run p50 is {} and p99 {}.",
-        trend(&s.p99_ms),
-        trend(&s.p50_ms),
+        trend(&s.t_s, &s.p99_ms),
+        trend(&s.t_s, &s.p50_ms),
         format::ms(l.p50),
         format::ms(l.p99),
     );
@@ -237,36 +236,40 @@ fn unfinished_warning(s: &brownout_sim::Summary) -> String {
     )
 }
 
-/// How a latency series moves: "rises from 120 ms to 31 s (peak 33 s)".
-fn trend(values: &[Option<f64>]) -> String {
-    let present: Vec<f64> = values
+/// How a latency series moves over the bucket starts `t_s`: "rises from
+/// 120 ms to 31 s (peak 33 s)"; a peak well above both ends is named with
+/// its time, since "falls from 4 ms to 2 ms" would hide a minute at 30 s.
+fn trend(t_s: &[f64], values: &[Option<f64>]) -> String {
+    let present: Vec<(f64, f64)> = t_s
         .iter()
-        .flatten()
-        .copied()
-        .filter(|v| v.is_finite())
+        .zip(values)
+        .filter_map(|(&t, v)| v.filter(|v| v.is_finite()).map(|v| (t, v)))
         .collect();
-    let (Some(&first), Some(&last)) = (present.first(), present.last()) else {
+    let (Some(&(_, first)), Some(&(_, last))) = (present.first(), present.last()) else {
         return "has no values".to_string();
     };
-    let peak = present.iter().copied().fold(f64::MIN, f64::max);
-    let low = present.iter().copied().fold(f64::MAX, f64::min);
+    let (peak_t, peak) = present
+        .iter()
+        .copied()
+        .fold((0.0, f64::MIN), |a, b| if b.1 > a.1 { b } else { a });
+    let low = present.iter().map(|p| p.1).fold(f64::MAX, f64::min);
+    let (first_ms, last_ms) = (format::ms(first), format::ms(last));
+    if peak > 3.0 * first.max(last) {
+        return format!(
+            "starts at {first_ms}, peaks at {} at {} s and ends at {last_ms}",
+            format::ms(peak),
+            format::num(peak_t)
+        );
+    }
     let peak_note = if peak > last * 1.2 {
         format!(" (peak {})", format::ms(peak))
     } else {
         String::new()
     };
     if last > first * 1.5 {
-        format!(
-            "rises from {} to {}{peak_note}",
-            format::ms(first),
-            format::ms(last)
-        )
+        format!("rises from {first_ms} to {last_ms}{peak_note}")
     } else if last < first / 1.5 {
-        format!(
-            "falls from {} to {}{peak_note}",
-            format::ms(first),
-            format::ms(last)
-        )
+        format!("falls from {first_ms} to {last_ms}{peak_note}")
     } else {
         format!("ranges from {} to {}", format::ms(low), format::ms(peak))
     }
@@ -284,11 +287,24 @@ mod tests {
 
     #[test]
     fn a_trend_names_its_endpoints_and_peak() {
+        let t = [0.0, 1.0, 2.0, 3.0];
         let v = [Some(100.0), None, Some(50_000.0), Some(31_000.0)];
-        assert_eq!(trend(&v), "rises from 100 ms to 31 s (peak 50 s)");
+        assert_eq!(trend(&t, &v), "rises from 100 ms to 31 s (peak 50 s)");
         assert_eq!(
-            trend(&[Some(40.0), Some(45.0)]),
+            trend(&t, &[Some(40.0), Some(45.0)]),
             "ranges from 40 ms to 45 ms"
+        );
+    }
+
+    #[test]
+    fn a_peak_far_above_both_ends_is_named_with_its_time() {
+        // The flash sale's p99: milliseconds, ten seconds for two minutes,
+        // milliseconds again. "Falls from 3.7 ms to 1.5 ms" hid it.
+        let t = [0.0, 60.0, 120.0, 180.0, 240.0];
+        let v = [Some(3.7), Some(9_000.0), Some(30_000.0), None, Some(1.5)];
+        assert_eq!(
+            trend(&t, &v),
+            "starts at 3.7 ms, peaks at 30 s at 120 s and ends at 1.5 ms"
         );
     }
 

@@ -66,23 +66,24 @@ pub(super) fn draw(
                 continue;
             }
             let color = if r.area {
-                look.area_color((!one_area).then_some(i))
+                look.area_color()
             } else {
                 look.side_color(i).mix(1.0)
             };
             let dash = if i == 0 { r.dash } else { Dash::Long };
+            let outline = r.area.then(|| look.offered_outline(i)).flatten();
             drawn.push(Drawn {
                 label: if one_area {
                     r.label.to_string()
                 } else {
                     data.labelled(run, r.label)
                 },
-                look: LineLook {
+                look: outline.unwrap_or(LineLook {
                     color,
                     width: r.width,
                     dash,
-                },
-                area: r.area,
+                }),
+                area: r.area && outline.is_none(),
                 series: s,
                 values: (r.values)(s),
             });

@@ -56,17 +56,18 @@ fn lines<'a>(data: &'a ChartData, look: &Look) -> Vec<Line<'a>> {
             } else {
                 data.labelled(run, "Arrivals")
             };
-            let l = LineLook {
-                color: look.area_color((!same_traffic).then_some(i)),
+            let outline = look.offered_outline(i);
+            let l = outline.unwrap_or(LineLook {
+                color: look.area_color(),
                 width: 1.0,
                 dash: Look::side_dash(i),
-            };
+            });
             out.push(Line {
                 label,
                 look: l,
                 run,
                 values: s.arrivals_rps.clone(),
-                arrivals: true,
+                arrivals: outline.is_none(),
             });
         }
     }

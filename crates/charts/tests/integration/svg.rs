@@ -306,8 +306,9 @@ fn two_sides_offered_different_traffic_get_an_area_each_told_apart() {
         };
         assert!(same.contains(&single.to_string()), "{same:?}");
         assert!(!same.iter().any(|t| t.ends_with(noun)), "{same:?}");
-        // Different traffic: one area per side, each labelled, each in its
-        // side's tint (the grey of the shared area is gone).
+        // Different traffic: each side labelled; A's is the grey area, B's a
+        // dashed grey outline (two translucent areas blended into a colour
+        // that matched neither swatch).
         let doc = out(&b);
         let texts = texts(&doc);
         for side in ["Steady", "Spike"] {
@@ -318,10 +319,22 @@ fn two_sides_offered_different_traffic_get_an_area_each_told_apart() {
                 chart.name()
             );
         }
-        let fills = |svg: &str, colour: &str| svg.matches(&format!("fill=\"{colour}\"")).count();
-        assert!(fills(&out(&a), "#6E7681") > 0, "the shared area is grey");
-        assert_eq!(fills(&doc, "#6E7681"), 0, "no grey area: {}", chart.name());
-        assert!(fills(&doc, "#0072B2") > 0 && fills(&doc, "#D55E00") > 0);
+        let grey_fills = |svg: &str| svg.matches("fill=\"#6E7681\"").count();
+        assert_eq!(grey_fills(&out(&a)), 2, "the shared area and its swatch");
+        assert_eq!(
+            grey_fills(&doc),
+            2,
+            "A's area and its swatch: {}",
+            chart.name()
+        );
+        // Drawn dash by dash: several grey strokes, none without it.
+        let grey_strokes = |svg: &str| svg.matches("stroke=\"#6E7681\"").count();
+        assert_eq!(grey_strokes(&out(&a)), 0);
+        assert!(
+            grey_strokes(&doc) > 3,
+            "B's dashed outline: {}",
+            chart.name()
+        );
     }
 }
 
