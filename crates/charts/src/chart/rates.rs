@@ -57,10 +57,21 @@ pub(super) fn draw(
         data.b
             .is_none_or(|b| (r.values)(&b.result.series) == (r.values)(&data.a.result.series))
     };
+    // A line at zero on every side is left out (its legend entry too) when
+    // another has something to show: drawn, it covered the axis and the
+    // other lines' starts ("0 attempts timed out" stays in the summary).
+    let nonzero = |r: &Rate| {
+        data.runs()
+            .any(|run| (r.values)(&run.result.series).iter().any(|v| *v != 0.0))
+    };
+    let any_line = spec.rates.iter().any(|r| !r.area && nonzero(r));
     let mut drawn = Vec::new();
     for (i, run) in data.runs().enumerate() {
         let s = &run.result.series;
         for r in spec.rates {
+            if any_line && !r.area && !nonzero(r) {
+                continue;
+            }
             let one_area = r.area && shared(r);
             if one_area && i > 0 {
                 continue;

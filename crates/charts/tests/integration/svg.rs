@@ -255,6 +255,34 @@ fn the_timeline_draws_one_mark_per_write_and_only_those_before_the_cursor() {
 }
 
 #[test]
+fn a_rate_at_zero_throughout_is_left_out_beside_one_that_is_not() {
+    // Contending clients retry conflicts but never time out or throttle.
+    let run = contending("full");
+    let legend = |run: &brownout_sim::RunResult| {
+        let out = svg(
+            ChartKind::Retries,
+            &ChartData::single(run, ""),
+            &ChartOptions::default(),
+            800,
+            400,
+        )
+        .expect("draws");
+        texts(&out)
+    };
+    let texts = legend(&run);
+    assert!(texts.iter().any(|t| t == "Retries"), "{texts:?}");
+    assert!(
+        !texts.iter().any(|t| t == "Timeouts" || t == "Throttled"),
+        "{texts:?}"
+    );
+    // With nothing to show at all, the legend still says what would be.
+    let texts = legend(&tiny("round_robin"));
+    for want in ["Timeouts", "Retries", "Throttled"] {
+        assert!(texts.iter().any(|t| t == want), "{want}: {texts:?}");
+    }
+}
+
+#[test]
 fn every_chart_in_compare_mode_has_its_title_axis_captions_and_legend() {
     let (a, b) = (tiny("round_robin"), tiny("least_connections"));
     let data = ChartData::compare(
