@@ -192,6 +192,25 @@ describe('widget', () => {
     });
   });
 
+  test('sliders and menus of one row of knobs line up when a label wraps', async () => {
+    // Widget 4's refresh knob has a label that wraps to three lines at 1,280 px.
+    await withPage(site, `${ARTICLE}/widget-4`, async (page) => {
+      const w = await widgetReady(page, 4);
+      const rows = await w.locator('.knobs > .knob-range, .knobs > .knob-select').evaluateAll((knobs) => knobs.map((k) => ({
+        row: Math.round(k.getBoundingClientRect().top),
+        control: ((r) => (r.top + r.bottom) / 2)(k.querySelector('input, select').getBoundingClientRect()),
+        lines: Math.round(k.querySelector('label').getBoundingClientRect().height / 20),
+      })));
+      assert.ok(rows.some((r) => r.lines > 1), `a wrapped label: ${JSON.stringify(rows)}`);
+      const byRow = new Map();
+      for (const r of rows) byRow.set(r.row, [...(byRow.get(r.row) ?? []), r]);
+      for (const [row, knobs] of byRow) {
+        const tops = knobs.map((k) => k.control);
+        assert.ok(Math.max(...tops) - Math.min(...tops) <= 1, `row at ${row}: control centres at ${tops}`);
+      }
+    });
+  });
+
   test('a stat\'s qualifier stays whole beside its number, quieter than it', async () => {
     await withPage(site, ARTICLE, async (page) => {
       const w = await widgetReady(page, 1);
