@@ -30,6 +30,10 @@ describe('article 2: retries', () => {
       // The latency chart says that its percentiles cannot see the requests that never finished.
       const latency = await w.locator('figure.chart[data-chart=latency] .chart-summary').innerText();
       assert.match(latency, /9\d% of requests did not succeed \(they failed or never finished\)/);
+      // "did not recover" wraps to two lines on one side only; the two
+      // diagrams still start at one height.
+      const [a, b] = await w.locator('.side .flow').evaluateAll((f) => f.map((e) => e.getBoundingClientRect().top));
+      assert.ok(Math.abs(a - b) <= 1, `diagrams at ${a} and ${b}`);
     });
   });
 
