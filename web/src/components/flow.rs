@@ -130,7 +130,7 @@ pub(crate) fn Flow(p: &FlowProps) -> Html {
             // The player's time bucket, not the run (the stat cards'):
             // a cache's ratio moves through the run.
             Some(h) => format!(
-                "Cache at {} s: {:.1}% answered here, misses below",
+                "Cache at {} s: {:.1}% hits; misses reach the servers",
                 format::amount(p.cursor),
                 h * 100.0
             ),

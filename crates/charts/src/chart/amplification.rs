@@ -37,6 +37,7 @@ const SPEC: RatesSpec = RatesSpec {
         width: 2.5,
     }],
     min_top: 1.0,
+    hide_zero: false,
 };
 
 fn draw(root: &Canvas<'_>, data: &ChartData, look: &Look) -> Result<(), ChartError> {

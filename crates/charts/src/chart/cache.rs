@@ -49,6 +49,7 @@ const SPEC: RatesSpec = RatesSpec {
         },
     ],
     min_top: 100.0,
+    hide_zero: false,
 };
 
 fn draw(root: &Canvas<'_>, data: &ChartData, look: &Look) -> Result<(), ChartError> {

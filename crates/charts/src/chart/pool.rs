@@ -50,6 +50,7 @@ const SPEC: RatesSpec = RatesSpec {
         },
     ],
     min_top: 1.0,
+    hide_zero: false,
 };
 
 const LOG: LogSpec = LogSpec {

@@ -37,6 +37,9 @@ pub(super) struct RatesSpec {
     pub(super) rates: &'static [Rate],
     /// A fixed lower top of the y axis (amplification starts at 1×).
     pub(super) min_top: f64,
+    /// Leave out a line at zero on every side when another line has
+    /// something to show (where zero is the quiet case, not the news).
+    pub(super) hide_zero: bool,
 }
 
 pub(super) fn draw(
@@ -57,14 +60,15 @@ pub(super) fn draw(
         data.b
             .is_none_or(|b| (r.values)(&b.result.series) == (r.values)(&data.a.result.series))
     };
-    // A line at zero on every side is left out (its legend entry too) when
-    // another has something to show: drawn, it covered the axis and the
-    // other lines' starts ("0 attempts timed out" stays in the summary).
+    // With `hide_zero`, a line at zero on every side is left out (its
+    // legend entry too) when another has something to show: drawn, it
+    // covered the axis and the other lines' starts ("0 attempts timed out"
+    // stays in the summary).
     let nonzero = |r: &Rate| {
         data.runs()
             .any(|run| (r.values)(&run.result.series).iter().any(|v| *v != 0.0))
     };
-    let any_line = spec.rates.iter().any(|r| !r.area && nonzero(r));
+    let any_line = spec.hide_zero && spec.rates.iter().any(|r| !r.area && nonzero(r));
     let mut drawn = Vec::new();
     for (i, run) in data.runs().enumerate() {
         let s = &run.result.series;

@@ -50,6 +50,7 @@ const SPEC: RatesSpec = RatesSpec {
         },
     ],
     min_top: 1.0,
+    hide_zero: true,
 };
 
 fn draw(root: &Canvas<'_>, data: &ChartData, look: &Look) -> Result<(), ChartError> {

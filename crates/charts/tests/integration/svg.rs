@@ -269,17 +269,36 @@ fn a_rate_at_zero_throughout_is_left_out_beside_one_that_is_not() {
         .expect("draws");
         texts(&out)
     };
-    let texts = legend(&run);
-    assert!(texts.iter().any(|t| t == "Retries"), "{texts:?}");
+    let shown = legend(&run);
+    assert!(shown.iter().any(|t| t == "Retries"), "{shown:?}");
     assert!(
-        !texts.iter().any(|t| t == "Timeouts" || t == "Throttled"),
-        "{texts:?}"
+        !shown.iter().any(|t| t == "Timeouts" || t == "Throttled"),
+        "{shown:?}"
     );
     // With nothing to show at all, the legend still says what would be.
-    let texts = legend(&tiny("round_robin"));
+    let shown = legend(&tiny("round_robin"));
     for want in ["Timeouts", "Retries", "Throttled"] {
-        assert!(texts.iter().any(|t| t == want), "{want}: {texts:?}");
+        assert!(shown.iter().any(|t| t == want), "{want}: {shown:?}");
     }
+    // Elsewhere a zero is the news: nothing succeeded, goodput stays drawn.
+    let text = "seed = 1\nduration_s = 20\n[traffic]\nrate_rps = 20\n[client]\nretries = 1\n\
+                [[servers]]\ncount = 1\nworkers = 1\nservice_ms = { dist = \"constant\", value = 5 }\n\
+                [[faults]]\ngroup = 0\nat_s = 0\nkind = \"errors\"\nprobability = 1.0\n";
+    let failing = brownout_sim::simulate(
+        &brownout_sim::parse(text, brownout_sim::Format::Toml).expect("valid"),
+        brownout_sim::Limits::default(),
+    );
+    assert_eq!(failing.summary.logical.succeeded, 0);
+    let out = svg(
+        ChartKind::Goodput,
+        &ChartData::single(&failing, ""),
+        &ChartOptions::default(),
+        800,
+        400,
+    )
+    .expect("draws");
+    let shown = texts(&out);
+    assert!(shown.iter().any(|t| t == "Goodput"), "{shown:?}");
 }
 
 #[test]
