@@ -55,28 +55,35 @@ pub(super) fn draw(
         series: &'a Series,
         values: Vec<f64>,
     }
+    // Every rate of every side, computed once per redraw.
+    let mut values: Vec<Vec<Vec<f64>>> = data
+        .runs()
+        .map(|run| {
+            spec.rates
+                .iter()
+                .map(|r| (r.values)(&run.result.series))
+                .collect()
+        })
+        .collect();
     // One shaded area when both sides were offered the same traffic.
-    let shared = |r: &Rate| {
-        data.b
-            .is_none_or(|b| (r.values)(&b.result.series) == (r.values)(&data.a.result.series))
-    };
+    let shared: Vec<bool> = (0..spec.rates.len())
+        .map(|k| values.iter().all(|side| side[k] == values[0][k]))
+        .collect();
     // With `hide_zero`, a line at zero on every side is left out (its
     // legend entry too) when another has something to show: drawn, it
     // covered the axis and the other lines' starts ("0 attempts timed out"
     // stays in the summary).
-    let nonzero = |r: &Rate| {
-        data.runs()
-            .any(|run| (r.values)(&run.result.series).iter().any(|v| *v != 0.0))
-    };
-    let any_line = spec.hide_zero && spec.rates.iter().any(|r| !r.area && nonzero(r));
+    let nonzero: Vec<bool> = (0..spec.rates.len())
+        .map(|k| values.iter().any(|side| side[k].iter().any(|v| *v != 0.0)))
+        .collect();
+    let any_line = spec.hide_zero && spec.rates.iter().zip(&nonzero).any(|(r, &n)| !r.area && n);
     let mut drawn = Vec::new();
-    for (i, run) in data.runs().enumerate() {
-        let s = &run.result.series;
-        for r in spec.rates {
-            if any_line && !r.area && !nonzero(r) {
+    for ((i, run), side) in data.runs().enumerate().zip(&mut values) {
+        for (k, r) in spec.rates.iter().enumerate() {
+            if any_line && !r.area && !nonzero[k] {
                 continue;
             }
-            let one_area = r.area && shared(r);
+            let one_area = r.area && shared[k];
             if one_area && i > 0 {
                 continue;
             }
@@ -99,8 +106,8 @@ pub(super) fn draw(
                     dash,
                 }),
                 area: r.area && outline.is_none(),
-                series: s,
-                values: (r.values)(s),
+                series: &run.result.series,
+                values: std::mem::take(&mut side[k]),
             });
         }
     }

@@ -14,6 +14,18 @@ fn texts(svg: &str) -> Vec<String> {
         .collect()
 }
 
+/// `chart` of one run, 800×400, default options, as SVG.
+fn single(chart: ChartKind, run: &brownout_sim::RunResult, label: &str) -> String {
+    svg(
+        chart,
+        &ChartData::single(run, label),
+        &ChartOptions::default(),
+        800,
+        400,
+    )
+    .expect("draws")
+}
+
 fn expected(chart: ChartKind) -> &'static [&'static str] {
     match chart {
         ChartKind::Latency => &[
@@ -258,17 +270,7 @@ fn the_timeline_draws_one_mark_per_write_and_only_those_before_the_cursor() {
 fn a_rate_at_zero_throughout_is_left_out_beside_one_that_is_not() {
     // Contending clients retry conflicts but never time out or throttle.
     let run = contending("full");
-    let legend = |run: &brownout_sim::RunResult| {
-        let out = svg(
-            ChartKind::Retries,
-            &ChartData::single(run, ""),
-            &ChartOptions::default(),
-            800,
-            400,
-        )
-        .expect("draws");
-        texts(&out)
-    };
+    let legend = |run: &brownout_sim::RunResult| texts(&single(ChartKind::Retries, run, ""));
     let shown = legend(&run);
     assert!(shown.iter().any(|t| t == "Retries"), "{shown:?}");
     assert!(
@@ -289,15 +291,7 @@ fn a_rate_at_zero_throughout_is_left_out_beside_one_that_is_not() {
         brownout_sim::Limits::default(),
     );
     assert_eq!(failing.summary.logical.succeeded, 0);
-    let out = svg(
-        ChartKind::Goodput,
-        &ChartData::single(&failing, ""),
-        &ChartOptions::default(),
-        800,
-        400,
-    )
-    .expect("draws");
-    let shown = texts(&out);
+    let shown = texts(&single(ChartKind::Goodput, &failing, ""));
     assert!(shown.iter().any(|t| t == "Goodput"), "{shown:?}");
 }
 
@@ -388,15 +382,7 @@ fn two_sides_offered_different_traffic_get_an_area_each_told_apart() {
 #[test]
 fn a_single_run_names_its_lines_without_a_label() {
     let a = tiny("round_robin");
-    let out = svg(
-        ChartKind::Latency,
-        &ChartData::single(&a, "Round robin"),
-        &ChartOptions::default(),
-        800,
-        400,
-    )
-    .expect("draws");
-    let texts = texts(&out);
+    let texts = texts(&single(ChartKind::Latency, &a, "Round robin"));
     assert!(
         texts.contains(&"p99".to_string()) && texts.contains(&"p50".to_string()),
         "{texts:?}"
