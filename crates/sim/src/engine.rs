@@ -122,7 +122,8 @@ impl<'a> Engine<'a> {
             if arrival_first {
                 self.with_node(0, t, |node, ctx| node.arrive(ctx));
                 next_arrival = self.arrivals.as_mut().and_then(Arrivals::next_time);
-            } else if let Some(event) = self.ctx.queue.take_next() {
+            } else {
+                let event = self.ctx.queue.take_next();
                 self.with_node(event.node, t, |node, ctx| {
                     node.handle(event.signal, ctx);
                     None

@@ -220,7 +220,7 @@ impl Cache {
         }
         if self.hit_s > 0.0 {
             let handle = self.answering.insert(to);
-            ctx.schedule(ctx.now + self.hit_s, Signal::CacheHit { handle });
+            ctx.schedule_fifo(ctx.now + self.hit_s, Signal::CacheHit { handle });
         } else {
             ctx.reply(to, Outcome::Ok);
         }

@@ -314,7 +314,7 @@ impl Client {
             ctx.edge.attempt(now);
         }
         if let Some(t) = self.timeout {
-            ctx.schedule(
+            ctx.schedule_fifo(
                 now + t,
                 Signal::Timeout {
                     call: handle,

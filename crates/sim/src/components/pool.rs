@@ -148,7 +148,7 @@ impl Pool {
             self.max_waiters = self.max_waiters.max(self.waiters);
         }
         if let Some(t) = self.timeout {
-            ctx.schedule(now + t, Signal::AcquireTimeout { handle, ticket });
+            ctx.schedule_fifo(now + t, Signal::AcquireTimeout { handle, ticket });
         }
     }
 

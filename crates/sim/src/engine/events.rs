@@ -12,6 +12,14 @@
 //! entry overwrites the taken one with a single sift instead of a pop and a
 //! push; any other call removes the taken entry first.
 //!
+//! Events a node schedules a fixed delay ahead (a client's timeouts, a
+//! pool's acquire timeouts, a cache's hit answers) come due in the order
+//! they were scheduled, so each such node has a FIFO lane beside the heap
+//! ([`EventQueue::schedule_fifo`]). The earliest event is the least key of
+//! the heap's top and the lanes' heads: exactly the order one heap would
+//! give (keys are unique), at O(1) per event. In a retry storm timeouts
+//! are most events, and out of the heap they no longer deepen it.
+//!
 //! The heap is written here rather than `std`'s `BinaryHeap` because that
 //! overwrite is the hottest path of a run: `PeekMut` must store the new root
 //! and then its sift reads it straight back, a load the processor cannot
@@ -19,7 +27,10 @@
 //! with [`Heap::replace_min`]). The order is the same, since keys are unique;
 //! a property test checks it against `std`'s heap.
 
+use std::collections::VecDeque;
+
 pub(crate) use crate::components::Event;
+use crate::components::NodeId;
 
 #[derive(Clone, Copy, Debug)]
 struct Scheduled {
@@ -36,24 +47,88 @@ impl Scheduled {
 }
 
 /// Events in time order; equal times come out first-scheduled first.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct EventQueue {
     heap: Heap,
     seq: u64,
     /// The earliest entry was popped but is still in the heap.
     taken: bool,
+    /// FIFO lanes, each of one node's fixed-delay events, in key order.
+    lanes: Vec<Lane>,
+    /// Where the earliest event is, as [`EventQueue::next_time`] found it:
+    /// [`HEAP`] or a lane's index.
+    next_from: usize,
+}
+
+/// [`EventQueue::next_from`] when the earliest event is the heap's.
+const HEAP: usize = usize::MAX;
+
+impl Default for EventQueue {
+    fn default() -> Self {
+        EventQueue {
+            heap: Heap::default(),
+            seq: 0,
+            taken: false,
+            lanes: Vec::new(),
+            next_from: HEAP,
+        }
+    }
+}
+
+/// One node's events that come due in the order they were scheduled.
+#[derive(Debug)]
+struct Lane {
+    node: NodeId,
+    entries: VecDeque<Scheduled>,
 }
 
 impl EventQueue {
     /// Schedules `event` at `t` engine seconds (`t >= 0`).
     #[inline(always)]
     pub(crate) fn schedule(&mut self, t: f64, event: Event) {
+        let entry = self.entry(t, event);
+        self.push_heap(entry);
+    }
+
+    /// Schedules `event` at `t` in the FIFO lane of `event.node`: for
+    /// events a fixed delay ahead, whose times never decrease. One that
+    /// would come before the lane's last goes to the heap instead, so the
+    /// order is always exact.
+    #[inline]
+    pub(crate) fn schedule_fifo(&mut self, t: f64, event: Event) {
+        let entry = self.entry(t, event);
+        let i = match self.lanes.iter().position(|l| l.node == event.node) {
+            Some(i) => i,
+            None => {
+                self.lanes.push(Lane {
+                    node: event.node,
+                    entries: VecDeque::new(),
+                });
+                self.lanes.len() - 1
+            }
+        };
+        let lane = &mut self.lanes[i];
+        if lane.entries.back().is_none_or(|last| last.key < entry.key) {
+            lane.entries.push_back(entry);
+        } else {
+            self.push_heap(entry);
+        }
+    }
+
+    /// The entry of `event` at `t` with the next sequence number.
+    #[inline(always)]
+    fn entry(&mut self, t: f64, event: Event) -> Scheduled {
         debug_assert!(t >= 0.0, "event time {t} before the start");
         self.seq += 1;
         // `+ 0.0` turns a -0.0 into +0.0, whose bits sort first.
         let bits = (t + 0.0).to_bits();
         let key = u128::from(bits) << 64 | u128::from(self.seq);
-        let entry = Scheduled { key, event };
+        Scheduled { key, event }
+    }
+
+    /// Puts `entry` in the heap, over the taken entry if there is one.
+    #[inline(always)]
+    fn push_heap(&mut self, entry: Scheduled) {
         if std::mem::take(&mut self.taken) {
             self.heap.replace_min(entry);
         } else {
@@ -73,25 +148,56 @@ impl EventQueue {
     #[inline]
     pub(crate) fn next_time(&mut self) -> Option<f64> {
         self.settle();
-        self.heap.peek().map(Scheduled::t)
+        if self.lanes.is_empty() {
+            return self.heap.peek().map(Scheduled::t);
+        }
+        self.earliest_with_lanes().map(Scheduled::t)
+    }
+
+    /// The earliest of the heap's top and the lanes' heads; notes where
+    /// it is for [`EventQueue::take_next`].
+    #[inline(never)]
+    fn earliest_with_lanes(&mut self) -> Option<&Scheduled> {
+        let mut best = self.heap.peek().map(|e| e.key);
+        self.next_from = HEAP;
+        for (i, lane) in self.lanes.iter().enumerate() {
+            if let Some(head) = lane.entries.front()
+                && best.is_none_or(|b| head.key < b)
+            {
+                best = Some(head.key);
+                self.next_from = i;
+            }
+        }
+        match self.next_from {
+            HEAP => self.heap.peek(),
+            i => self.lanes[i].entries.front(),
+        }
     }
 
     /// Takes the earliest event and its time.
     #[cfg(test)]
     pub(crate) fn pop(&mut self) -> Option<(f64, Event)> {
         let t = self.next_time()?;
-        self.take_next().map(|event| (t, event))
+        Some((t, self.take_next()))
     }
 
     /// Takes the earliest event, whose time [`EventQueue::next_time`] just
     /// gave (so the queue is settled: the run loop checks it once per event,
     /// not twice).
     #[inline]
-    pub(crate) fn take_next(&mut self) -> Option<Event> {
+    pub(crate) fn take_next(&mut self) -> Event {
         debug_assert!(!self.taken, "take_next without next_time");
-        let top = *self.heap.peek()?;
+        if !self.lanes.is_empty() && self.next_from != HEAP {
+            let i = std::mem::replace(&mut self.next_from, HEAP);
+            if let Some(e) = self.lanes[i].entries.pop_front() {
+                return e.event;
+            }
+        }
+        // Not `Option`: an `Option<Event>` keeps its tag in the signal's,
+        // and copying one apart from the other stalled every event.
+        let top = self.heap.data[0];
         self.taken = true;
-        Some(top.event)
+        top.event
     }
 }
 
@@ -245,7 +351,80 @@ mod tests {
         assert_eq!(q.next_time(), None);
     }
 
+    /// Event `i` of node `node`.
+    fn of(node: NodeId, i: u32) -> Event {
+        Event {
+            node,
+            signal: Signal::FaultStart(i),
+        }
+    }
+
+    #[test]
+    fn lane_events_interleave_with_heap_events_by_time_then_scheduling_order() {
+        let mut q = EventQueue::default();
+        q.schedule_fifo(1.0, of(1, 0));
+        q.schedule(1.0, of(0, 1));
+        q.schedule_fifo(1.0, of(2, 2));
+        q.schedule_fifo(3.0, of(1, 3));
+        q.schedule(0.5, of(0, 4));
+        q.schedule_fifo(2.0, of(2, 5));
+        // Earlier than its lane's last: it goes to the heap, in order still.
+        q.schedule_fifo(1.5, of(1, 6));
+        let order: Vec<(f64, Event)> = std::iter::from_fn(|| q.pop()).collect();
+        let want = [
+            (0.5, of(0, 4)),
+            (1.0, of(1, 0)),
+            (1.0, of(0, 1)),
+            (1.0, of(2, 2)),
+            (1.5, of(1, 6)),
+            (2.0, of(2, 5)),
+            (3.0, of(1, 3)),
+        ];
+        assert_eq!(order, want);
+        assert_eq!(q.next_time(), None);
+    }
+
     proptest::proptest! {
+        /// Any mix of heap and lane schedules (lane times mostly rising,
+        /// sometimes not) and pops comes out exactly as one `std` heap
+        /// orders the same keys.
+        #[test]
+        fn lanes_and_heap_pop_what_one_std_heap_pops(
+            ops in proptest::collection::vec((0u8..5, 0u8..6), 1..400),
+        ) {
+            use std::cmp::Reverse;
+            let mut q = EventQueue::default();
+            let mut reference = std::collections::BinaryHeap::new();
+            let (mut now, mut seq) = (0.0, 0u32);
+            for (op, dt) in ops {
+                if op == 0 {
+                    let want = reference.pop().map(|Reverse((t, id, node))| (f64::from_bits(t), of(node, id)));
+                    let got = q.pop();
+                    proptest::prop_assert_eq!(got, want);
+                    now = got.map_or(now, |g| g.0);
+                    continue;
+                }
+                // Op 1: the heap; ops 2 to 4: lanes 2 to 4, a fixed delay
+                // ahead (2, 3), or any delay (4, which may go back in time).
+                let node = NodeId::from(op);
+                let t = match op {
+                    1 | 4 => now + f64::from(dt) * 0.5,
+                    _ => now + 1.0,
+                };
+                seq += 1;
+                if op == 1 {
+                    q.schedule(t, of(node, seq));
+                } else {
+                    q.schedule_fifo(t, of(node, seq));
+                }
+                reference.push(Reverse((t.to_bits(), seq, node)));
+            }
+            while let Some(Reverse((t, id, node))) = reference.pop() {
+                proptest::prop_assert_eq!(q.pop(), Some((f64::from_bits(t), of(node, id))));
+            }
+            proptest::prop_assert_eq!(q.pop(), None);
+        }
+
         /// Any mix of schedules and pops, with ties, comes out exactly as
         /// `std`'s heap orders the same keys.
         #[test]
