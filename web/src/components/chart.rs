@@ -80,8 +80,17 @@ pub(crate) fn on_canvas(
     let ratio = browser::device_pixel_ratio();
     let css_width = f64::from(canvas.client_width().max(280));
     let height = css_height(css_width);
-    canvas.set_width((css_width * ratio).round() as u32);
-    canvas.set_height((height * ratio).round() as u32);
+    let (width, height) = (
+        (css_width * ratio).round() as u32,
+        (height * ratio).round() as u32,
+    );
+    // Setting a canvas's size, even to the one it has, invalidates the
+    // page's layout, and the next chart's `client_width` then lays the
+    // page out again: each chart draws over its whole background anyway.
+    if (canvas.width(), canvas.height()) != (width, height) {
+        canvas.set_width(width);
+        canvas.set_height(height);
+    }
     let backend =
         CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D canvas context")?;
     let area = backend.into_drawing_area();
