@@ -33,6 +33,21 @@ describe('navigation', () => {
     });
   });
 
+  test('the header puts the name and the navigation on one line and the tagline under them, at desktop and phone width', async () => {
+    for (const width of [1280, 375]) {
+      await withPage(site, '#/', async (page) => {
+        await page.setViewportSize({ width, height: 800 });
+        await page.waitForSelector('.article-list li');
+        const box = (sel) => page.locator(sel).boundingBox();
+        const [brand, nav, tagline] = [await box('.site-header .brand'), await box('.site-nav'), await box('.tagline')];
+        const mid = (b) => b.y + b.height / 2;
+        assert.ok(Math.abs(mid(nav) - mid(brand)) < brand.height / 2, `${width}: the navigation is on the name's line`);
+        assert.ok(nav.x > brand.x + brand.width, `${width}: to its right`);
+        assert.ok(tagline.y >= brand.y + brand.height - 1, `${width}: the tagline is under the name`);
+      });
+    }
+  });
+
   test('the article page renders headings with anchors and at least three live widgets', async () => {
     await withPage(site, '#/articles/round-robin', async (page) => {
       await widgetReady(page, 0);
