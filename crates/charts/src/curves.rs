@@ -182,20 +182,26 @@ fn draw(root: &Canvas<'_>, curves: &Curves, look: &Look) -> Result<(), ChartErro
                 (panel.text)(*v)
             }
         })?;
-        // The marks inside this panel's span, at their x.
-        let marks: Vec<(&XMark, f64)> = curves
+        // The marks inside this panel's span, left to right: each label a
+        // row lower than the one to its left, each line up to its own
+        // label, so no line crosses the label of a mark beside it.
+        let mut marks: Vec<(&XMark, f64)> = curves
             .marks
             .iter()
             .map(|m| (m, curves.at(m.x)))
             .filter(|(_, x)| (span.start..=span.end).contains(x))
             .collect();
-        for &(_, x) in &marks {
+        marks.sort_by(|a, b| a.1.total_cmp(&b.1));
+        let row = |k: usize| look.px(2.0 + 14.0 * k as f64);
+        let plot_px = f64::from(chart.plotting_area().dim_in_pixel().1.max(1));
+        for (k, &(_, x)) in marks.iter().enumerate() {
             let line = LineLook {
                 color: look.palette.muted.mix(1.0),
                 width: 1.0,
                 dash: Dash::Dotted,
             };
-            path(chart.plotting_area(), vec![(x, 0.0), (x, top)], &line, look)?;
+            let end = top * (1.0 - f64::from(row(k)) / plot_px).max(0.0);
+            path(chart.plotting_area(), vec![(x, 0.0), (x, end)], &line, look)?;
         }
         if let Some(t) = theory {
             let points: Vec<(f64, f64)> = curves
@@ -265,15 +271,13 @@ fn draw(root: &Canvas<'_>, curves: &Curves, look: &Look) -> Result<(), ChartErro
         }
         // The marks' labels last, on a box of the background's colour that
         // lets the curves show through faintly, so no curve crosses the
-        // text; each steps down a row, so marks close together stay
-        // readable.
+        // text.
         for (k, &(m, x)) in marks.iter().enumerate() {
             let at = chart.plotting_area().map_coordinate(&(x, top));
             let base = chart.plotting_area().get_base_pixel();
             let flat = chart.plotting_area().strip_coord_spec();
             let font = look.font(11.0, &look.palette.muted);
-            let row = look.px(2.0 + 14.0 * k as f64);
-            let corner = (at.0 - base.0 + look.px(3.0), at.1 - base.1 + row);
+            let corner = (at.0 - base.0 + look.px(3.0), at.1 - base.1 + row(k));
             let (w, h) = flat.estimate_text_size(m.label, &font)?;
             let pad = look.px(2.0);
             flat.draw(&Rectangle::new(
@@ -509,6 +513,73 @@ mod tests {
             "theory goes with the first line"
         );
         assert!(curves_summary(&c).ends_with("Rule of thumb: 20."));
+    }
+
+    /// The numbers of attribute `name` of every `<tag …>` in `svg`.
+    fn attrs(svg: &str, tag: &str, name: &str) -> Vec<Vec<f64>> {
+        let numbers = |el: &str| {
+            let el = format!(" {el}");
+            let value = el.split(&format!(" {name}=\"")).nth(1)?.split('"').next()?;
+            Some(
+                value
+                    .split([' ', ','])
+                    .filter_map(|v| v.parse().ok())
+                    .collect(),
+            )
+        };
+        svg.split(&format!("<{tag} "))
+            .skip(1)
+            .filter_map(numbers)
+            .collect()
+    }
+
+    #[test]
+    fn a_marks_line_stops_below_the_label_of_a_close_mark_to_its_left() {
+        let lines = lines();
+        // Listed right to left: the order must not matter.
+        let marks = [
+            XMark {
+                label: "Rule of thumb",
+                x: 20.0,
+            },
+            XMark {
+                label: "Measured best",
+                x: 17.0,
+            },
+        ];
+        let c = Curves {
+            marks: &marks,
+            log_x: true,
+            ..curves(&PANELS, &lines)
+        };
+        let svg = curves_svg(&c, &ChartOptions::default(), 900, 300).expect("draws");
+        // Small boxes (the labels'): x, y, width, height.
+        let [xs, ys, ws, hs] = ["x", "y", "width", "height"].map(|a| attrs(&svg, "rect", a));
+        let boxes: Vec<[f64; 4]> = (0..xs.len())
+            .map(|i| [xs[i][0], ys[i][0], ws[i][0], hs[i][0]])
+            .filter(|b| b[3] < 20.0)
+            .collect();
+        assert!(boxes.len() >= 2, "the marks' label boxes");
+        // Vertical lines: polylines of two points at one x.
+        let verticals: Vec<(f64, f64)> = attrs(&svg, "polyline", "points")
+            .into_iter()
+            .filter(|p| p.len() == 4 && p[0] == p[2])
+            .map(|p| (p[0], p[1].min(p[3])))
+            .collect();
+        assert!(verticals.len() >= 2, "the marks' lines: {verticals:?}");
+        let mut crossings = 0;
+        for &(x, top) in &verticals {
+            for b in &boxes {
+                let spans = b[0] < x && x < b[0] + b[2];
+                if spans && top < b[1] + b[3] {
+                    crossings += 1;
+                }
+            }
+        }
+        assert_eq!(
+            crossings, 0,
+            "lines {verticals:?} cross label boxes {boxes:?}"
+        );
     }
 
     #[test]
