@@ -47,6 +47,19 @@ describe('embed', () => {
     });
   });
 
+  test('a note about the embed link sits inset, like the credit, at desktop and phone width', async () => {
+    for (const width of [1280, 375]) {
+      await withPage(site, '#/embed/playground', async (page) => {
+        await page.setViewportSize({ width, height: 800 });
+        const note = page.locator('.embed-frame > .notice');
+        await note.waitFor();
+        assert.match(await note.innerText(), /carries no scenario/);
+        const box = await note.boundingBox();
+        assert.ok(box.x >= 8 && box.x + box.width <= width - 8, `${width}: inset, got ${box.x} + ${box.width}`);
+      });
+    }
+  });
+
   test('inside an iframe the link back opens the article in the top window', async () => {
     const page = track(await site.context.newPage());
     await page.goto(`${site.server.url}missing-page-for-iframe-host`);
