@@ -131,6 +131,13 @@ describe('article 2: retries', () => {
       assert.ok(a.goodput < 10, `goodput ${a.goodput}`);
       // The map did not restart: only its two knobs moved.
       assert.equal(await map.getAttribute('data-done'), '400');
+      // At desktop width the map, its captions and its legend stand in one
+      // centred column, not against the left edge.
+      const [fig, grid, legend] = [await map.boundingBox(), await map.locator('.map-grid').boundingBox(),
+        await map.locator('.map-legend').boundingBox()];
+      const [left, right] = [grid.x - fig.x, fig.x + fig.width - (grid.x + grid.width)];
+      assert.ok(left > 100 && Math.abs(left - right) < 4, `map centred: ${left} px left, ${right} px right`);
+      assert.ok(Math.abs(legend.x - grid.x) < 2, 'the legend starts under the map');
     });
   });
 
