@@ -123,7 +123,7 @@ pub(crate) fn panels<'a, DB: DrawingBackend>(
         .zip(data.runs())
         .map(|(panel, run)| {
             let panel = if data.is_compare() {
-                panel_label(&panel, look, run.label)?
+                panel_label(&panel, look, data.short_label(run))?
             } else {
                 panel
             };

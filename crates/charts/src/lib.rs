@@ -118,17 +118,52 @@ impl<'a> ChartData<'a> {
         }
     }
 
+    /// What names `run` in a legend or over its panel: its label, or, when
+    /// both labels are long and begin with the same words ("Calls before
+    /// the breaker may open 100 calls", "... 5 calls"), the words that tell
+    /// them apart ("100 calls"): whole, such labels filled a chart's legend
+    /// and ran across the neighbouring panel. Text summaries keep the
+    /// whole label.
+    pub(crate) fn short_label(&self, run: &Run<'a>) -> &'a str {
+        /// Shorter labels stay whole.
+        const LONG: usize = 24;
+        let Some(b) = self.b else {
+            return run.label;
+        };
+        let (x, y) = (self.a.label, b.label);
+        if x.len().min(y.len()) <= LONG {
+            return run.label;
+        }
+        // Byte offsets where each word of `x` ends, with its spaces.
+        let (mut shared, mut words) = (0, 0);
+        for (wx, wy) in x.split_inclusive(' ').zip(y.split_inclusive(' ')) {
+            if wx != wy {
+                break;
+            }
+            shared += wx.len();
+            words += 1;
+        }
+        let rest = &run.label[shared.min(run.label.len())..];
+        let (rx, ry) = (&x[shared.min(x.len())..], &y[shared.min(y.len())..]);
+        if words < 2 || rx.is_empty() || ry.is_empty() {
+            run.label
+        } else {
+            rest
+        }
+    }
+
     /// A legend entry: `text` ("Completed"), prefixed with the run's label in
-    /// compare mode ("Round robin completed").
-    pub(crate) fn labelled(&self, run: &Run, text: &str) -> String {
-        if self.is_compare() && !run.label.is_empty() {
+    /// compare mode ("Round robin completed"; see [`ChartData::short_label`]).
+    pub(crate) fn labelled(&self, run: &Run<'a>, text: &str) -> String {
+        let label = self.short_label(run);
+        if self.is_compare() && !label.is_empty() {
             // ASCII only, as in `format::sentence`: legend texts are ours.
             let mut chars = text.chars();
             let rest: String = chars
                 .next()
                 .map(|c| c.to_ascii_lowercase().to_string() + chars.as_str())
                 .unwrap_or_default();
-            format!("{} {rest}", run.label)
+            format!("{label} {rest}")
         } else {
             text.to_string()
         }

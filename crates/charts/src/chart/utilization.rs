@@ -102,7 +102,7 @@ fn legend(
     if let Some(b) = data.b {
         let muted = look.palette.muted;
         entries.push(LegendEntry {
-            label: data.a.label.to_string(),
+            label: data.short_label(&data.a).to_string(),
             swatch: Swatch::Bar {
                 color: muted,
                 filled: true,
@@ -116,7 +116,7 @@ fn legend(
             CompareStyle::Ticks => Swatch::Line(tick(look)),
         };
         entries.push(LegendEntry {
-            label: b.label.to_string(),
+            label: data.short_label(&b).to_string(),
             swatch,
         });
     }

@@ -3,6 +3,7 @@
 
 mod csv;
 mod errors;
+mod labels;
 #[cfg(feature = "png")]
 mod png;
 mod summary;
