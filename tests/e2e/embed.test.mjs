@@ -51,8 +51,9 @@ describe('embed', () => {
     for (const width of [1280, 375]) {
       await withPage(site, '#/embed/playground', async (page) => {
         await page.setViewportSize({ width, height: 800 });
+        // The note is drawn again once the scenario is open: measure that one.
+        await page.locator('.embed-frame .embed-credit').waitFor();
         const note = page.locator('.embed-frame > .notice');
-        await note.waitFor();
         assert.match(await note.innerText(), /carries no scenario/);
         const box = await note.boundingBox();
         assert.ok(box.x >= 8 && box.x + box.width <= width - 8, `${width}: inset, got ${box.x} + ${box.width}`);

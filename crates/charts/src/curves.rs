@@ -515,24 +515,6 @@ mod tests {
         assert!(curves_summary(&c).ends_with("Rule of thumb: 20."));
     }
 
-    /// The numbers of attribute `name` of every `<tag …>` in `svg`.
-    fn attrs(svg: &str, tag: &str, name: &str) -> Vec<Vec<f64>> {
-        let numbers = |el: &str| {
-            let el = format!(" {el}");
-            let value = el.split(&format!(" {name}=\"")).nth(1)?.split('"').next()?;
-            Some(
-                value
-                    .split([' ', ','])
-                    .filter_map(|v| v.parse().ok())
-                    .collect(),
-            )
-        };
-        svg.split(&format!("<{tag} "))
-            .skip(1)
-            .filter_map(numbers)
-            .collect()
-    }
-
     #[test]
     fn a_marks_line_stops_below_the_label_of_a_close_mark_to_its_left() {
         let lines = lines();
@@ -553,33 +535,57 @@ mod tests {
             ..curves(&PANELS, &lines)
         };
         let svg = curves_svg(&c, &ChartOptions::default(), 900, 300).expect("draws");
-        // Small boxes (the labels'): x, y, width, height.
-        let [xs, ys, ws, hs] = ["x", "y", "width", "height"].map(|a| attrs(&svg, "rect", a));
-        let boxes: Vec<[f64; 4]> = (0..xs.len())
-            .map(|i| [xs[i][0], ys[i][0], ws[i][0], hs[i][0]])
-            .filter(|b| b[3] < 20.0)
+        let doc = roxmltree::Document::parse(&svg).expect("well-formed");
+        let num = |n: roxmltree::Node, a: &str| n.attribute(a).and_then(|v| v.parse::<f64>().ok());
+        let elements: Vec<roxmltree::Node> = doc.descendants().filter(|n| n.is_element()).collect();
+        // Each mark's label box: the rect drawn right before its text.
+        let is_label = |n: roxmltree::Node| {
+            let text = n.text().unwrap_or_default().trim();
+            n.has_tag_name("text") && marks.iter().any(|m| m.label == text)
+        };
+        let boxes: Vec<[f64; 4]> = elements
+            .windows(2)
+            .filter(|w| w[0].has_tag_name("rect") && is_label(w[1]))
+            .filter_map(|w| {
+                let at = |a| num(w[0], a);
+                Some([at("x")?, at("y")?, at("width")?, at("height")?])
+            })
             .collect();
-        assert!(boxes.len() >= 2, "the marks' label boxes");
-        // Vertical lines: polylines of two points at one x.
-        let verticals: Vec<(f64, f64)> = attrs(&svg, "polyline", "points")
-            .into_iter()
-            .filter(|p| p.len() == 4 && p[0] == p[2])
-            .map(|p| (p[0], p[1].min(p[3])))
+        assert_eq!(boxes.len(), 4, "two labels in each of two panels");
+        // Vertical lines longer than a tick: polylines of two points at one
+        // x, as (x, top).
+        let verticals: Vec<(f64, f64)> = elements
+            .iter()
+            .filter_map(|n| {
+                let points = n
+                    .attribute("points")
+                    .filter(|_| n.has_tag_name("polyline"))?;
+                let p: Vec<f64> = points
+                    .split([' ', ','])
+                    .filter_map(|v| v.parse().ok())
+                    .collect();
+                (p.len() == 4 && p[0] == p[2] && (p[1] - p[3]).abs() > 20.0)
+                    .then(|| (p[0], p[1].min(p[3])))
+            })
             .collect();
-        assert!(verticals.len() >= 2, "the marks' lines: {verticals:?}");
-        let mut crossings = 0;
-        for &(x, top) in &verticals {
-            for b in &boxes {
-                let spans = b[0] < x && x < b[0] + b[2];
-                if spans && top < b[1] + b[3] {
-                    crossings += 1;
-                }
+        for b in &boxes {
+            // Its own line, just left of it, ends at the label...
+            let own = verticals.iter().find(|v| (b[0] - v.0).abs() <= 3.0);
+            let (_, top) = own.unwrap_or_else(|| panic!("a line beside {b:?}: {verticals:?}"));
+            assert!(
+                (top - b[1]).abs() <= 4.0,
+                "its line ends at {top}, the label at {}",
+                b[1]
+            );
+            // ...and no line runs through it.
+            for &(x, top) in &verticals {
+                let through = b[0] < x && x < b[0] + b[2] && top < b[1] + b[3];
+                assert!(
+                    !through,
+                    "the line at x {x} (top {top}) crosses the label {b:?}"
+                );
             }
         }
-        assert_eq!(
-            crossings, 0,
-            "lines {verticals:?} cross label boxes {boxes:?}"
-        );
     }
 
     #[test]

@@ -122,8 +122,9 @@ impl<'a> ChartData<'a> {
     /// both labels are long and begin with the same words ("Calls before
     /// the breaker may open 100 calls", "... 5 calls"), the words that tell
     /// them apart ("100 calls"): whole, such labels filled a chart's legend
-    /// and ran across the neighbouring panel. Text summaries keep the
-    /// whole label.
+    /// and ran across the neighbouring panel. A part of one word ("on",
+    /// "off") would not say what it is about, so such labels stay whole, as
+    /// do text summaries.
     pub(crate) fn short_label(&self, run: &Run<'a>) -> &'a str {
         /// Shorter labels stay whole.
         const LONG: usize = 24;
@@ -131,24 +132,20 @@ impl<'a> ChartData<'a> {
             return run.label;
         };
         let (x, y) = (self.a.label, b.label);
-        if x.len().min(y.len()) <= LONG {
+        if x.chars().count().min(y.chars().count()) <= LONG {
             return run.label;
         }
-        // Byte offsets where each word of `x` ends, with its spaces.
-        let (mut shared, mut words) = (0, 0);
-        for (wx, wy) in x.split_inclusive(' ').zip(y.split_inclusive(' ')) {
-            if wx != wy {
-                break;
-            }
-            shared += wx.len();
-            words += 1;
-        }
-        let rest = &run.label[shared.min(run.label.len())..];
-        let (rx, ry) = (&x[shared.min(x.len())..], &y[shared.min(y.len())..]);
-        if words < 2 || rx.is_empty() || ry.is_empty() {
+        let shared = x
+            .split_whitespace()
+            .zip(y.split_whitespace())
+            .take_while(|(wx, wy)| wx == wy)
+            .count();
+        let (rx, ry) = (after_words(x, shared), after_words(y, shared));
+        let words = |r: &str| r.split_whitespace().count();
+        if shared < 2 || words(rx) < 2 || words(ry) < 2 {
             run.label
         } else {
-            rest
+            after_words(run.label, shared)
         }
     }
 
@@ -168,6 +165,18 @@ impl<'a> ChartData<'a> {
             text.to_string()
         }
     }
+}
+
+/// What is left of `label` after its first `n` words.
+fn after_words(label: &str, n: usize) -> &str {
+    let mut rest = label.trim_start();
+    for _ in 0..n {
+        rest = rest
+            .split_once(char::is_whitespace)
+            .map_or("", |(_, r)| r)
+            .trim_start();
+    }
+    rest
 }
 
 /// How to draw: pixel scale, colours and the play/scrub cursor.

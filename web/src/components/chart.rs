@@ -99,8 +99,14 @@ pub(crate) fn on_canvas(
         theme: page_theme(),
         cursor_s: cursor,
     };
-    draw(&area, &opts).map_err(|e| e.to_string())?;
-    area.present().map_err(|e| e.to_string())
+    let drawn = draw(&area, &opts).and_then(|()| area.present().map_err(Into::into));
+    if let Err(e) = drawn {
+        // Blank, not the last chart looking current (setting the size
+        // clears a canvas).
+        canvas.set_width(width);
+        return Err(e.to_string());
+    }
+    Ok(())
 }
 
 /// A number that changes when the page is resized or switches light /

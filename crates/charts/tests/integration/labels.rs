@@ -65,21 +65,24 @@ fn long_labels_that_begin_alike_are_shortened_to_what_differs_in_legends_and_pan
         .expect("draws"),
     );
     assert!(latency.iter().any(|t| t == "100 calls p99"), "{latency:?}");
-    // Panels (one per side) are named the short way too.
-    let utilization = texts(
-        &svg(
-            ChartKind::Utilization,
-            &data,
-            &ChartOptions::default(),
-            440,
-            260,
-        )
-        .expect("draws"),
-    );
-    assert!(
-        utilization.iter().any(|t| t == "5 calls"),
-        "{utilization:?}"
-    );
+    // The utilization chart's side swatches, and the panels of the
+    // charts drawn one panel per side, are named the short way too.
+    let draw =
+        |chart| texts(&svg(chart, &data, &ChartOptions::default(), 440, 260).expect("draws"));
+    for chart in [ChartKind::Utilization, ChartKind::Queues] {
+        let out = draw(chart);
+        for want in ["100 calls", "5 calls"] {
+            assert!(
+                out.iter().any(|t| t == want),
+                "{}: {want:?} in {out:?}",
+                chart.name()
+            );
+        }
+        assert!(
+            !out.iter().any(|t| t.starts_with("Calls before")),
+            "{out:?}"
+        );
+    }
 }
 
 #[test]
@@ -105,6 +108,18 @@ fn short_or_unlike_labels_stay_whole() {
         ),
         // Identical.
         (A, A, "Calls before the breaker may open 100 calls goodput"),
+        // What differs is one word, which alone would not say what it is.
+        (
+            "A hit restarts the time to live on",
+            "A hit restarts the time to live off",
+            "A hit restarts the time to live on goodput",
+        ),
+        // One is the other and more.
+        (
+            "Calls before the breaker may open",
+            B,
+            "Calls before the breaker may open goodput",
+        ),
     ] {
         let data = ChartData::compare(
             Run {

@@ -10,15 +10,17 @@
 //! Popping leaves the entry in place, marked taken: when the handler of an
 //! event schedules the next one (a worker starting its next request), that
 //! entry overwrites the taken one with a single sift instead of a pop and a
-//! push; any other call removes the taken entry first.
+//! push; asking for the next time removes the taken entry first (an
+//! event put in a lane leaves it where it is).
 //!
 //! Events a node schedules a fixed delay ahead (a client's timeouts, a
 //! pool's acquire timeouts, a cache's hit answers) come due in the order
 //! they were scheduled, so each such node has a FIFO lane beside the heap
 //! ([`EventQueue::schedule_fifo`]). The earliest event is the least key of
 //! the heap's top and the lanes' heads: exactly the order one heap would
-//! give (keys are unique), at O(1) per event. In a retry storm timeouts
-//! are most events, and out of the heap they no longer deepen it.
+//! give (keys are unique), at the cost of a look at each lane's head (a
+//! run has a handful of lanes). In a retry storm timeouts are most events,
+//! and out of the heap they no longer deepen it.
 //!
 //! The heap is written here rather than `std`'s `BinaryHeap` because that
 //! overwrite is the hottest path of a run: `PeekMut` must store the new root
@@ -184,6 +186,9 @@ impl EventQueue {
     /// Takes the earliest event, whose time [`EventQueue::next_time`] just
     /// gave (so the queue is settled: the run loop checks it once per event,
     /// not twice).
+    ///
+    /// # Panics
+    /// If `next_time` did not just give a time (the queue is empty).
     #[inline]
     pub(crate) fn take_next(&mut self) -> Event {
         debug_assert!(!self.taken, "take_next without next_time");
@@ -195,6 +200,7 @@ impl EventQueue {
         }
         // Not `Option`: an `Option<Event>` keeps its tag in the signal's,
         // and copying one apart from the other stalled every event.
+        debug_assert!(!self.heap.data.is_empty(), "take_next on an empty queue");
         let top = self.heap.data[0];
         self.taken = true;
         top.event
