@@ -2,79 +2,47 @@
 //! the words that tell them apart.
 
 use brownout_charts::{ChartData, ChartKind, ChartOptions, Run, svg};
+use brownout_sim::RunResult;
 
 use crate::tiny_retrying;
 
 const A: &str = "Calls before the breaker may open 100 calls";
 const B: &str = "Calls before the breaker may open 5 calls";
 
-/// Every text drawn in `out`.
-fn texts(out: &str) -> Vec<String> {
-    let doc = roxmltree::Document::parse(out).expect("well-formed");
+/// Every text `chart` draws, `width` pixels wide, for two runs labelled
+/// `labels`.
+fn drawn(
+    runs: &(RunResult, RunResult),
+    labels: (&str, &str),
+    chart: ChartKind,
+    width: u32,
+) -> Vec<String> {
+    let run = |result, label| Run { result, label };
+    let data = ChartData::compare(run(&runs.0, labels.0), run(&runs.1, labels.1));
+    let out = svg(chart, &data, &ChartOptions::default(), width, 300).expect("draws");
+    let doc = roxmltree::Document::parse(&out).expect("well-formed");
     doc.descendants()
         .filter(|n| n.has_tag_name("text"))
         .map(|n| n.text().unwrap_or_default().trim().to_string())
         .collect()
 }
 
-#[test]
-fn long_labels_that_begin_alike_are_shortened_to_what_differs_in_legends_and_panels() {
-    let (a, b) = (
+fn runs() -> (RunResult, RunResult) {
+    (
         tiny_retrying("round_robin"),
         tiny_retrying("least_connections"),
-    );
-    let data = ChartData::compare(
-        Run {
-            result: &a,
-            label: A,
-        },
-        Run {
-            result: &b,
-            label: B,
-        },
-    );
-    let goodput = texts(
-        &svg(
-            ChartKind::Goodput,
-            &data,
-            &ChartOptions::default(),
-            440,
-            260,
-        )
-        .expect("draws"),
-    );
-    for want in [
-        "100 calls goodput",
-        "5 calls goodput",
-        "100 calls attempts sent",
-    ] {
-        assert!(goodput.iter().any(|t| t == want), "{want:?} in {goodput:?}");
-    }
-    assert!(
-        !goodput.iter().any(|t| t.starts_with("Calls before")),
-        "{goodput:?}"
-    );
-    let latency = texts(
-        &svg(
-            ChartKind::Latency,
-            &data,
-            &ChartOptions::default(),
-            440,
-            260,
-        )
-        .expect("draws"),
-    );
-    assert!(latency.iter().any(|t| t == "100 calls p99"), "{latency:?}");
-    // The utilization chart's side swatches, and the panels of the
-    // charts drawn one panel per side, are named the short way too.
-    let draw =
-        |chart| texts(&svg(chart, &data, &ChartOptions::default(), 440, 260).expect("draws"));
-    for chart in [ChartKind::Utilization, ChartKind::Queues] {
-        let out = draw(chart);
-        for want in ["100 calls", "5 calls"] {
+    )
+}
+
+#[test]
+fn long_labels_that_begin_alike_are_shortened_to_what_differs_in_legends_and_panels() {
+    let runs = runs();
+    let has = |chart, want: &[&str]| {
+        let out = drawn(&runs, (A, B), chart, 440);
+        for w in want {
             assert!(
-                out.iter().any(|t| t == want),
-                "{}: {want:?} in {out:?}",
+                out.iter().any(|t| t == w),
+                "{}: {w:?} in {out:?}",
                 chart.name()
             );
         }
@@ -82,15 +50,25 @@ fn long_labels_that_begin_alike_are_shortened_to_what_differs_in_legends_and_pan
             !out.iter().any(|t| t.starts_with("Calls before")),
             "{out:?}"
         );
-    }
+    };
+    has(
+        ChartKind::Goodput,
+        &[
+            "100 calls goodput",
+            "5 calls goodput",
+            "100 calls attempts sent",
+        ],
+    );
+    has(ChartKind::Latency, &["100 calls p99"]);
+    // The utilization chart's side swatches, and the panels of the charts
+    // drawn one panel per side, are named the short way too.
+    has(ChartKind::Utilization, &["100 calls", "5 calls"]);
+    has(ChartKind::Queues, &["100 calls", "5 calls"]);
 }
 
 #[test]
 fn short_or_unlike_labels_stay_whole() {
-    let (a, b) = (
-        tiny_retrying("round_robin"),
-        tiny_retrying("least_connections"),
-    );
+    let runs = runs();
     for (la, lb, want) in [
         // Short.
         ("Retries 3", "Retries 0", "Retries 3 goodput"),
@@ -121,26 +99,7 @@ fn short_or_unlike_labels_stay_whole() {
             "Calls before the breaker may open goodput",
         ),
     ] {
-        let data = ChartData::compare(
-            Run {
-                result: &a,
-                label: la,
-            },
-            Run {
-                result: &b,
-                label: lb,
-            },
-        );
-        let out = texts(
-            &svg(
-                ChartKind::Goodput,
-                &data,
-                &ChartOptions::default(),
-                1600,
-                400,
-            )
-            .expect("draws"),
-        );
+        let out = drawn(&runs, (la, lb), ChartKind::Goodput, 1600);
         assert!(out.iter().any(|t| t == want), "{want:?} in {out:?}");
     }
 }
